@@ -1,0 +1,119 @@
+/**
+ * Run-time configuration of the broker functions, read from environment variables once per cold
+ * start. The stack sets these variables; `npm start` sets the same ones for its local handlers.
+ */
+import * as z from 'zod';
+import {
+  DEFAULT_LEGACY_PREFIXES,
+  DEFAULT_ROOT,
+  DEFAULT_SCOPES,
+  LEGACY_FALLBACK_MODES,
+  type LegacyFallback,
+  type LegacyPrefix,
+  legacyTableProblems,
+  rootProblems,
+  scopeListProblems,
+} from './core/index.js';
+
+/** Names of the environment variables, the one contract between the stack and the functions. */
+export const ENV = {
+  root: 'BROKER_ROOT',
+  scopes: 'BROKER_SCOPES',
+  servedScopes: 'BROKER_SERVED_SCOPES',
+  kmsKeyId: 'BROKER_KMS_KEY_ID',
+  recoveryWindowDays: 'BROKER_RECOVERY_WINDOW_DAYS',
+  legacyFallback: 'BROKER_LEGACY_FALLBACK',
+  legacyPrefixes: 'BROKER_LEGACY_PREFIXES',
+  migrationFlagParameter: 'BROKER_MIGRATION_FLAG_PARAMETER',
+  systemPolicyPrincipals: 'BROKER_SYSTEM_POLICY_PRINCIPALS',
+} as const;
+
+/** Default recovery window of API deletes, in days. */
+export const DEFAULT_RECOVERY_WINDOW_DAYS = 7;
+
+/** The broker's run-time configuration. */
+export interface BrokerConfig {
+  /** Secrets Manager name root, ending in `/`. */
+  readonly root: string;
+  /** Every scope of the deployment. */
+  readonly scopes: readonly string[];
+  /** Scopes this function serves (a scope function serves its own; the user function none). */
+  readonly servedScopes: readonly string[];
+  /** KMS key id or ARN for new secrets; absent means Secrets Manager's default key. */
+  readonly kmsKeyId?: string;
+  /** Recovery window of API deletes, 7–30 days. */
+  readonly recoveryWindowDays: number;
+  /** Legacy fallback mode of scoped gets. */
+  readonly legacyFallback: LegacyFallback;
+  /** Legacy prefix table. */
+  readonly legacyPrefixes: readonly LegacyPrefix[];
+  /** SSM parameter that marks the migration done; needed by `until-migrated`. */
+  readonly migrationFlagParameter?: string;
+  /** ARNs allowed by the resource policy on system secrets; empty means no policy is attached. */
+  readonly systemPolicyPrincipals: readonly string[];
+}
+
+const list = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+const legacyTableSchema = z.array(z.object({ prefix: z.string(), scope: z.string() }).strict());
+
+/** Reads and validates the configuration; throws an `Error` naming the variable at fault. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): BrokerConfig {
+  const problems: string[] = [];
+  const root = env[ENV.root] ?? DEFAULT_ROOT;
+  problems.push(...rootProblems(root).map((p) => `${ENV.root}: ${p}`));
+
+  const scopes = env[ENV.scopes] === undefined ? [...DEFAULT_SCOPES] : list(env[ENV.scopes]);
+  problems.push(...scopeListProblems(scopes).map((p) => `${ENV.scopes}: ${p}`));
+
+  const servedScopes = list(env[ENV.servedScopes]);
+  for (const s of servedScopes) {
+    if (!scopes.includes(s)) problems.push(`${ENV.servedScopes}: scope ${JSON.stringify(s)} is not in ${ENV.scopes}`);
+  }
+
+  const windowText = env[ENV.recoveryWindowDays] ?? String(DEFAULT_RECOVERY_WINDOW_DAYS);
+  const recoveryWindowDays = Number(windowText);
+  if (!Number.isInteger(recoveryWindowDays) || recoveryWindowDays < 7 || recoveryWindowDays > 30) {
+    problems.push(`${ENV.recoveryWindowDays}: must be a whole number of days from 7 to 30, got ${JSON.stringify(windowText)}`);
+  }
+
+  const fallbackText = env[ENV.legacyFallback] ?? 'never';
+  const legacyFallback = fallbackText as LegacyFallback;
+  if (!LEGACY_FALLBACK_MODES.includes(legacyFallback)) {
+    problems.push(`${ENV.legacyFallback}: must be one of ${LEGACY_FALLBACK_MODES.join(', ')}, got ${JSON.stringify(fallbackText)}`);
+  }
+
+  let legacyPrefixes: readonly LegacyPrefix[] = DEFAULT_LEGACY_PREFIXES;
+  const tableText = env[ENV.legacyPrefixes];
+  if (tableText !== undefined) {
+    try {
+      legacyPrefixes = legacyTableSchema.parse(JSON.parse(tableText));
+    } catch {
+      problems.push(`${ENV.legacyPrefixes}: must be a JSON array of {"prefix","scope"} objects`);
+    }
+  }
+  problems.push(...legacyTableProblems(legacyPrefixes, scopes).map((p) => `${ENV.legacyPrefixes}: ${p}`));
+
+  const migrationFlagParameter = env[ENV.migrationFlagParameter] || undefined;
+  if (legacyFallback === 'until-migrated' && migrationFlagParameter === undefined) {
+    problems.push(`${ENV.migrationFlagParameter}: is required when ${ENV.legacyFallback} is until-migrated`);
+  }
+
+  if (problems.length > 0) throw new Error(`invalid broker configuration:\n- ${problems.join('\n- ')}`);
+  const kmsKeyId = env[ENV.kmsKeyId] || undefined;
+  return {
+    root,
+    scopes,
+    servedScopes,
+    ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
+    recoveryWindowDays,
+    legacyFallback,
+    legacyPrefixes,
+    ...(migrationFlagParameter === undefined ? {} : { migrationFlagParameter }),
+    systemPolicyPrincipals: list(env[ENV.systemPolicyPrincipals]),
+  };
+}

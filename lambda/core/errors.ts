@@ -1,0 +1,97 @@
+/**
+ * Named errors of the broker's core. Messages are written for the caller: they say which key and
+ * why, and never carry a secret value. The HTTP layer maps `code` to a status in one place.
+ */
+
+/** Every error code a caller can rely on (DESIGN §4). */
+export type BrokerErrorCode =
+  | 'reserved_key'
+  | 'invalid_key'
+  | 'invalid_body'
+  | 'not_found'
+  | 'unknown_scope'
+  | 'value_too_large'
+  | 'conflict'
+  | 'throttled'
+  | 'internal';
+
+/** Base class of all errors the broker raises on purpose. */
+export abstract class BrokerError extends Error {
+  /** Stable, machine-readable error code. */
+  abstract readonly code: BrokerErrorCode;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Shows a key in a message without letting an arbitrary-length or control-laden string through. */
+export function describeKey(key: string): string {
+  const printable = key.replace(/[^\x20-\x7e]/g, '?');
+  return JSON.stringify(printable.length > 80 ? `${printable.slice(0, 80)}…` : printable);
+}
+
+/** A user-facing path was asked to touch a key under the reserved system prefix. */
+export class ReservedKeyError extends BrokerError {
+  readonly code = 'reserved_key';
+  constructor(readonly key: string) {
+    super(`key ${describeKey(key)} is reserved for system secrets (prefix "__thv_", any case)`);
+  }
+}
+
+/** A key or scoped name breaks the key rules. */
+export class InvalidKeyError extends BrokerError {
+  readonly code = 'invalid_key';
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`key ${describeKey(key)} is invalid: ${reason}`);
+  }
+}
+
+/** A scope that this deployment (or this function) does not serve. */
+export class UnknownScopeError extends BrokerError {
+  readonly code = 'unknown_scope';
+  constructor(readonly scope: string) {
+    super(`scope ${describeKey(scope)} is not served here`);
+  }
+}
+
+/** The secret does not exist (or is scheduled for deletion). */
+export class SecretNotFoundError extends BrokerError {
+  readonly code = 'not_found';
+  constructor(
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`secret ${describeKey(key)} was not found`, options);
+  }
+}
+
+/** The value exceeds Secrets Manager's 65,536-byte limit. */
+export class ValueTooLargeError extends BrokerError {
+  readonly code = 'value_too_large';
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`value is ${bytes} bytes; the limit is ${limit} bytes`);
+  }
+}
+
+/** A request body or query that does not match the schema. */
+export class InvalidBodyError extends BrokerError {
+  readonly code = 'invalid_body';
+}
+
+/** A concurrent change won; the caller may retry. */
+export class ConflictError extends BrokerError {
+  readonly code = 'conflict';
+}
+
+/** The backing store throttled the request; the caller should back off and retry. */
+export class ThrottledError extends BrokerError {
+  readonly code = 'throttled';
+}

@@ -1,0 +1,9 @@
+/** The pure core: key namespace, errors, storage port and providers. Imports nothing from AWS. */
+export * from './errors.js';
+export * from './listing.js';
+export * from './namespace.js';
+export * from './port.js';
+export * from './resource-policy.js';
+export * from './scoped-provider.js';
+export * from './user-provider.js';
+export * from './value.js';

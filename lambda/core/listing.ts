@@ -1,0 +1,74 @@
+/** Paged listing over a store with a key filter: shared by the user and scoped providers. */
+import type { SecretStore, SecretSummary } from './port.js';
+
+/** Largest page the store accepts (Secrets Manager's MaxResults limit). */
+export const MAX_PAGE_SIZE = 100;
+
+/** Default page size for callers that do not ask. */
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** How many store pages one listing call reads at most before handing a token back. */
+export const MAX_STORE_CALLS_PER_PAGE = 8;
+
+/** A page of keys as a provider shows them. */
+export interface KeyPage {
+  /** Keys on this page, as the provider names them. */
+  readonly keys: SecretSummary[];
+  /** Token for the next page; absent when the listing is complete. */
+  readonly next?: string;
+}
+
+/** What to list and how to show it. */
+export interface FilteredListOptions {
+  /** Store-side prefix filter (advisory: the store may match case-insensitively). */
+  readonly prefix?: string;
+  /** Keeps a store key, or drops it; applied to every row, whatever the store filtered. */
+  readonly keep: (key: string) => boolean;
+  /** Turns a kept store key into the key the caller sees. */
+  readonly rename?: (key: string) => string;
+  /** Wanted page size (1–100); the page may be shorter. */
+  readonly limit?: number;
+  /** Token from the previous page. */
+  readonly next?: string;
+}
+
+/**
+ * Reads store pages until `limit` kept keys are found, the store is exhausted, or
+ * {@link MAX_STORE_CALLS_PER_PAGE} calls were made; the store's own token is handed back.
+ */
+export async function listFiltered(store: SecretStore, options: FilteredListOptions): Promise<KeyPage> {
+  const limit = Math.min(Math.max(options.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+  const rename = options.rename ?? ((key: string) => key);
+  const keys: SecretSummary[] = [];
+  let next = options.next;
+  for (let call = 0; call < MAX_STORE_CALLS_PER_PAGE; call++) {
+    const page = await store.listPage({
+      limit: limit - keys.length,
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      ...(next === undefined ? {} : { next }),
+    });
+    for (const item of page.items) {
+      if (options.keep(item.key)) keys.push({ ...item, key: rename(item.key) });
+    }
+    next = page.next;
+    if (next === undefined || keys.length >= limit) break;
+  }
+  return next === undefined ? { keys } : { keys, next };
+}
+
+/** Visits every store key that `keep` accepts, page by page. */
+export async function* allKeys(
+  store: SecretStore,
+  options: Pick<FilteredListOptions, 'prefix' | 'keep'>,
+): AsyncGenerator<string> {
+  let next: string | undefined;
+  do {
+    const page = await store.listPage({
+      limit: MAX_PAGE_SIZE,
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      ...(next === undefined ? {} : { next }),
+    });
+    for (const item of page.items) if (options.keep(item.key)) yield item.key;
+    next = page.next;
+  } while (next !== undefined);
+}

@@ -1,0 +1,80 @@
+/**
+ * The storage port: the few operations the providers need from a secret store. Keys here are
+ * full broker keys (user or system), never a Secrets Manager name or ARN; the adapter adds the root.
+ */
+
+/** A secret as read from the store. */
+export interface StoredSecret {
+  /** The broker key. */
+  readonly key: string;
+  /** The secret string. */
+  readonly value: string;
+  /** Opaque version id of the current value. */
+  readonly version: string;
+  /** When the current value was written (ISO 8601). */
+  readonly updatedAt: string;
+}
+
+/** One row of a listing: metadata only, never a value. */
+export interface SecretSummary {
+  /** The broker key. */
+  readonly key: string;
+  /** Free-text description, if any. */
+  readonly description?: string;
+  /** When the secret last changed (ISO 8601). */
+  readonly updatedAt: string;
+}
+
+/** Options of a write. */
+export interface PutOptions {
+  /** Scope of a system secret; absent for a user secret. Drives tags and resource policy. */
+  readonly scope?: string;
+  /** Description to store with the secret. */
+  readonly description?: string;
+  /** Idempotency token for the write; the store makes one when absent. */
+  readonly requestToken?: string;
+}
+
+/** The result of a write. */
+export interface PutResult {
+  /** Version id of the value just written. */
+  readonly version: string;
+  /** True when the secret did not exist before (or was restored from scheduled deletion). */
+  readonly created: boolean;
+}
+
+/** One page of a listing. */
+export interface ListPage {
+  /** Secrets on this page; may be empty while `next` is set. */
+  readonly items: readonly SecretSummary[];
+  /** Token for the next page; absent on the last page. */
+  readonly next?: string;
+}
+
+/** Options of one listing call. */
+export interface ListOptions {
+  /** Only keys starting with this (the store may match case-insensitively; callers re-check). */
+  readonly prefix?: string;
+  /** Page size, 1–100. */
+  readonly limit: number;
+  /** Token from the previous page. */
+  readonly next?: string;
+}
+
+/** Options of a delete. */
+export interface DeleteOptions {
+  /** Delete at once, with no recovery window (the migration only). */
+  readonly force?: boolean;
+}
+
+/** A secret store keyed by broker keys. Implementations throw the core's named errors. */
+export interface SecretStore {
+  /** Reads a secret; throws `SecretNotFoundError` when absent or scheduled for deletion. */
+  get(key: string): Promise<StoredSecret>;
+  /** Creates or updates a secret (restoring one scheduled for deletion). */
+  put(key: string, value: string, options?: PutOptions): Promise<PutResult>;
+  /** Deletes a secret; throws `SecretNotFoundError` when absent. */
+  delete(key: string, options?: DeleteOptions): Promise<void>;
+  /** Lists one page of secrets. */
+  listPage(options: ListOptions): Promise<ListPage>;
+}

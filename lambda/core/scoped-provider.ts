@@ -1,0 +1,154 @@
+/**
+ * The scoped provider for one scope S: name `n` is stored as `__thv_S_n`. It never reads, lists or
+ * deletes a key outside its own prefix, except the opt-in legacy fallback for a bare key that the
+ * legacy table maps to S, and only until the migration is done.
+ */
+import { SecretNotFoundError } from './errors.js';
+import { allKeys, type KeyPage, listFiltered } from './listing.js';
+import {
+  assertKnownScope,
+  DEFAULT_LEGACY_PREFIXES,
+  type LegacyPrefix,
+  legacyScopeOf,
+  scopePrefix,
+  systemKey,
+} from './namespace.js';
+import type { PutResult, SecretStore, StoredSecret } from './port.js';
+import type { SetOptions } from './user-provider.js';
+import { assertValueSize } from './value.js';
+
+/** When a scoped get may fall back to the bare legacy key. */
+export type LegacyFallback = 'never' | 'until-migrated';
+
+/** The legacy fallback modes, for validation. */
+export const LEGACY_FALLBACK_MODES: readonly LegacyFallback[] = ['never', 'until-migrated'];
+
+/** Options of a scoped provider. */
+export interface ScopedProviderOptions {
+  /** The scope this provider serves. */
+  readonly scope: string;
+  /** Scopes of the deployment; `scope` must be one of them. */
+  readonly scopes: readonly string[];
+  /**
+   * Legacy fallback mode.
+   * @default 'never'
+   */
+  readonly legacyFallback?: LegacyFallback;
+  /**
+   * Legacy prefix table, consulted only by the fallback.
+   * @default DEFAULT_LEGACY_PREFIXES
+   */
+  readonly legacyPrefixes?: readonly LegacyPrefix[];
+  /**
+   * Tells whether the legacy migration has finished; the fallback stops once it has.
+   * @default a function that answers true (no fallback)
+   */
+  readonly isMigrated?: () => Promise<boolean>;
+}
+
+/** A secret read by a scoped provider, named without the scope prefix. */
+export interface ScopedSecret extends StoredSecret {
+  /** True when the value came from the bare legacy key. */
+  readonly legacy?: boolean;
+}
+
+/** System-secret operations for one scope over a {@link SecretStore}. */
+export class ScopedProvider {
+  /** The scope served. */
+  readonly scope: string;
+  private readonly prefix: string;
+  private readonly legacyFallback: LegacyFallback;
+  private readonly legacyPrefixes: readonly LegacyPrefix[];
+  private readonly isMigrated: () => Promise<boolean>;
+
+  constructor(
+    private readonly store: SecretStore,
+    options: ScopedProviderOptions,
+  ) {
+    assertKnownScope(options.scope, options.scopes);
+    this.scope = options.scope;
+    this.prefix = scopePrefix(options.scope);
+    this.legacyFallback = options.legacyFallback ?? 'never';
+    this.legacyPrefixes = options.legacyPrefixes ?? DEFAULT_LEGACY_PREFIXES;
+    this.isMigrated = options.isMigrated ?? (async () => true);
+  }
+
+  /** The store key of `name` in this scope; throws `InvalidKeyError` for a bad name. */
+  keyOf(name: string): string {
+    return systemKey(this.scope, name);
+  }
+
+  /** Reads `name`; with the fallback on, a missing key may be read from its bare legacy key. */
+  async get(name: string): Promise<ScopedSecret> {
+    const key = this.keyOf(name);
+    try {
+      const secret = await this.store.get(key);
+      return { ...secret, key: name };
+    } catch (error) {
+      if (!(error instanceof SecretNotFoundError) || !(await this.mayFallBack(name))) throw error;
+    }
+    try {
+      const legacy = await this.store.get(name);
+      return { ...legacy, key: name, legacy: true };
+    } catch (error) {
+      if (error instanceof SecretNotFoundError) throw new SecretNotFoundError(name, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Creates or updates `name` in this scope. */
+  async set(name: string, value: string, options: SetOptions = {}): Promise<PutResult> {
+    const key = this.keyOf(name);
+    assertValueSize(value);
+    return this.store.put(key, value, { ...options, scope: this.scope });
+  }
+
+  /** Deletes `name` from this scope (never its legacy key). */
+  async delete(name: string): Promise<void> {
+    const key = this.keyOf(name);
+    try {
+      await this.store.delete(key);
+    } catch (error) {
+      if (error instanceof SecretNotFoundError) throw new SecretNotFoundError(name, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Lists this scope's names (prefix stripped), one page at a time. */
+  async list(options: { limit?: number; next?: string } = {}): Promise<KeyPage> {
+    return listFiltered(this.store, {
+      ...options,
+      prefix: this.prefix,
+      keep: (key) => this.owns(key),
+      rename: (key) => key.slice(this.prefix.length),
+    });
+  }
+
+  /** Deletes every key of this scope and nothing else; returns how many were deleted. */
+  async cleanup(): Promise<number> {
+    // Collect first, then delete: deleting while paging could shift the store's pages.
+    const keys: string[] = [];
+    for await (const key of allKeys(this.store, { prefix: this.prefix, keep: (k) => this.owns(k) })) keys.push(key);
+    let deleted = 0;
+    for (const key of keys) {
+      try {
+        await this.store.delete(key);
+        deleted++;
+      } catch (error) {
+        if (!(error instanceof SecretNotFoundError)) throw error;
+      }
+    }
+    return deleted;
+  }
+
+  /** True when `key` is one of this scope's store keys (exact-case prefix). */
+  owns(key: string): boolean {
+    return key.startsWith(this.prefix) && key.length > this.prefix.length;
+  }
+
+  private async mayFallBack(name: string): Promise<boolean> {
+    if (this.legacyFallback !== 'until-migrated') return false;
+    if (legacyScopeOf(name, this.legacyPrefixes) !== this.scope) return false;
+    return !(await this.isMigrated());
+  }
+}
