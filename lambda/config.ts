@@ -72,19 +72,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const servedScopes = list(env[ENV.servedScopes]);
   for (const s of servedScopes) {
-    if (!scopes.includes(s)) problems.push(`${ENV.servedScopes}: scope ${JSON.stringify(s)} is not in ${ENV.scopes}`);
+    if (!scopes.includes(s))
+      problems.push(`${ENV.servedScopes}: scope ${JSON.stringify(s)} is not in ${ENV.scopes}`);
   }
 
   const windowText = env[ENV.recoveryWindowDays] ?? String(DEFAULT_RECOVERY_WINDOW_DAYS);
   const recoveryWindowDays = Number(windowText);
   if (!Number.isInteger(recoveryWindowDays) || recoveryWindowDays < 7 || recoveryWindowDays > 30) {
-    problems.push(`${ENV.recoveryWindowDays}: must be a whole number of days from 7 to 30, got ${JSON.stringify(windowText)}`);
+    problems.push(
+      `${ENV.recoveryWindowDays}: must be a whole number of days from 7 to 30, got ${JSON.stringify(windowText)}`,
+    );
   }
 
   const fallbackText = env[ENV.legacyFallback] ?? 'never';
   const legacyFallback = fallbackText as LegacyFallback;
   if (!LEGACY_FALLBACK_MODES.includes(legacyFallback)) {
-    problems.push(`${ENV.legacyFallback}: must be one of ${LEGACY_FALLBACK_MODES.join(', ')}, got ${JSON.stringify(fallbackText)}`);
+    problems.push(
+      `${ENV.legacyFallback}: must be one of ${LEGACY_FALLBACK_MODES.join(', ')}, got ${JSON.stringify(fallbackText)}`,
+    );
   }
 
   let legacyPrefixes: readonly LegacyPrefix[] = DEFAULT_LEGACY_PREFIXES;

@@ -99,7 +99,10 @@ export function systemKey(scope: string, name: string): string {
   if (nameProblem !== undefined) throw new InvalidKeyError(name, nameProblem);
   const key = `${scopePrefix(scope)}${name}`;
   if (key.length > MAX_KEY_LENGTH) {
-    throw new InvalidKeyError(name, `must be at most ${MAX_KEY_LENGTH - scopePrefix(scope).length} characters in scope "${scope}"`);
+    throw new InvalidKeyError(
+      name,
+      `must be at most ${MAX_KEY_LENGTH - scopePrefix(scope).length} characters in scope "${scope}"`,
+    );
   }
   return key;
 }
@@ -117,7 +120,10 @@ export function parseSystemKey(key: string): { scope: string; name: string } | u
 }
 
 /** The scope a bare legacy key belongs to under `table` (first match wins), or undefined. */
-export function legacyScopeOf(key: string, table: readonly LegacyPrefix[] = DEFAULT_LEGACY_PREFIXES): string | undefined {
+export function legacyScopeOf(
+  key: string,
+  table: readonly LegacyPrefix[] = DEFAULT_LEGACY_PREFIXES,
+): string | undefined {
   if (isReserved(key)) return undefined;
   return table.find((row) => key.startsWith(row.prefix))?.scope;
 }
@@ -127,7 +133,8 @@ export function scopeListProblems(scopes: readonly string[]): string[] {
   const problems: string[] = [];
   if (scopes.length === 0) problems.push('at least one scope is required');
   for (const scope of scopes) {
-    if (!isValidScopeName(scope)) problems.push(`scope ${JSON.stringify(scope)} must match ${SCOPE_PATTERN.source}`);
+    if (!isValidScopeName(scope))
+      problems.push(`scope ${JSON.stringify(scope)} must match ${SCOPE_PATTERN.source}`);
   }
   const dupes = scopes.filter((s, i) => scopes.indexOf(s) !== i);
   if (dupes.length > 0) problems.push(`scopes are listed twice: ${[...new Set(dupes)].join(', ')}`);
@@ -137,10 +144,14 @@ export function scopeListProblems(scopes: readonly string[]): string[] {
 /** The problems with a root (empty when it is fine). */
 export function rootProblems(root: string): string[] {
   if (!ROOT_PATTERN.test(root)) {
-    return [`root ${JSON.stringify(root)} must be at most 56 characters of A-Z a-z 0-9 _ + = . @ - / and end with "/"`];
+    return [
+      `root ${JSON.stringify(root)} must be at most 56 characters of A-Z a-z 0-9 _ + = . @ - / and end with "/"`,
+    ];
   }
   if (root.length + MAX_KEY_LENGTH > MAX_SECRET_NAME_LENGTH) {
-    return [`root ${JSON.stringify(root)} leaves no room for ${MAX_KEY_LENGTH}-character keys within ${MAX_SECRET_NAME_LENGTH}`];
+    return [
+      `root ${JSON.stringify(root)} leaves no room for ${MAX_KEY_LENGTH}-character keys within ${MAX_SECRET_NAME_LENGTH}`,
+    ];
   }
   return [];
 }
@@ -155,7 +166,9 @@ export function legacyTableProblems(table: readonly LegacyPrefix[], scopes: read
       problems.push(`legacy prefix ${JSON.stringify(row.prefix)} must not start with the reserved prefix`);
     }
     if (!scopes.includes(row.scope)) {
-      problems.push(`legacy prefix ${JSON.stringify(row.prefix)} maps to scope ${JSON.stringify(row.scope)}, which is not in the scope list`);
+      problems.push(
+        `legacy prefix ${JSON.stringify(row.prefix)} maps to scope ${JSON.stringify(row.scope)}, which is not in the scope list`,
+      );
     }
   }
   return problems;

@@ -14,7 +14,8 @@ export const SYSTEM_SECRET_DENY_SID = 'DenyAllButBrokerRoles';
 
 /** The deny-all-but policy for a system secret; `allowedPrincipalArns` must not be empty. */
 export function systemSecretResourcePolicy(allowedPrincipalArns: readonly string[]): PolicyDocument {
-  if (allowedPrincipalArns.length === 0) throw new Error('a system secret policy needs at least one allowed principal ARN');
+  if (allowedPrincipalArns.length === 0)
+    throw new Error('a system secret policy needs at least one allowed principal ARN');
   return {
     Version: '2012-10-17',
     Statement: [

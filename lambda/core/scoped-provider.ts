@@ -128,7 +128,8 @@ export class ScopedProvider {
   async cleanup(): Promise<number> {
     // Collect first, then delete: deleting while paging could shift the store's pages.
     const keys: string[] = [];
-    for await (const key of allKeys(this.store, { prefix: this.prefix, keep: (k) => this.owns(k) })) keys.push(key);
+    for await (const key of allKeys(this.store, { prefix: this.prefix, keep: (k) => this.owns(k) }))
+      keys.push(key);
     let deleted = 0;
     for (const key of keys) {
       try {

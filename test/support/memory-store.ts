@@ -63,7 +63,9 @@ export class MemoryStore implements SecretStore {
     const slice = keys.slice(start, start + options.limit);
     const items = slice.map((key) => {
       const e = this.entries.get(key) as Entry;
-      return e.description === undefined ? { key, updatedAt: e.updatedAt } : { key, description: e.description, updatedAt: e.updatedAt };
+      return e.description === undefined
+        ? { key, updatedAt: e.updatedAt }
+        : { key, description: e.description, updatedAt: e.updatedAt };
     });
     const end = start + options.limit;
     return end < keys.length ? { items, next: String(end) } : { items };

@@ -1,0 +1,51 @@
+/** Maps AWS SDK errors to the core's named errors, in one place for every adapter. */
+import { ConflictError, InvalidBodyError, SecretNotFoundError, ThrottledError } from '../core/index.js';
+
+/** The error name the SDK gives a service error (`name`, or `__type` on older shapes). */
+export function awsErrorName(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { name?: unknown; __type?: unknown };
+  if (typeof e.name === 'string') return e.name;
+  return typeof e.__type === 'string' ? e.__type : undefined;
+}
+
+/** True when Secrets Manager refused because the secret is scheduled for deletion. */
+export function isScheduledForDeletion(error: unknown): boolean {
+  return awsErrorName(error) === 'InvalidRequestException' && /delet/i.test(String((error as Error).message));
+}
+
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'Throttling',
+]);
+
+/** True for any throttling error name Secrets Manager or SSM uses. */
+export function isThrottling(error: unknown): boolean {
+  return THROTTLING.has(awsErrorName(error) ?? '');
+}
+
+/**
+ * Turns an SDK error about `key` into a core error where one fits; anything else is returned
+ * unchanged so the HTTP layer reports it as a generic internal error.
+ */
+export function mapSecretsManagerError(error: unknown, key: string): unknown {
+  const name = awsErrorName(error);
+  if (name === 'ResourceNotFoundException' || isScheduledForDeletion(error)) {
+    return new SecretNotFoundError(key, { cause: error });
+  }
+  if (isThrottling(error))
+    return new ThrottledError('the secret store is throttling requests; retry later', { cause: error });
+  if (name === 'ResourceExistsException') {
+    return new ConflictError(
+      'the secret changed concurrently, or the request token was reused for a different value',
+      {
+        cause: error,
+      },
+    );
+  }
+  if (name === 'InvalidNextTokenException')
+    return new InvalidBodyError('the "next" token is invalid or expired', { cause: error });
+  return error;
+}

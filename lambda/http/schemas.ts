@@ -1,0 +1,128 @@
+/**
+ * Every body, query and response of the HTTP API as zod schemas: the handlers parse with them and
+ * the OpenAPI document is generated from them, so the two cannot drift apart.
+ */
+import * as z from 'zod';
+
+/** Largest `limit` a listing accepts (one Secrets Manager page). */
+export const MAX_LIST_LIMIT = 100;
+
+/** Longest description Secrets Manager stores. */
+export const MAX_DESCRIPTION_LENGTH = 2048;
+
+/** Longest page token accepted in `next`. */
+export const MAX_NEXT_TOKEN_LENGTH = 4096;
+
+/** Body of `PUT /v1/secrets/{key}` and `PUT /v1/scopes/{scope}/secrets/{name}`. */
+export const PutSecretBody = z
+  .object({
+    value: z.string().meta({
+      description: 'The secret value: any string of at most 65,536 bytes in UTF-8 (larger is 413 value_too_large).',
+    }),
+    description: z
+      .string()
+      .max(MAX_DESCRIPTION_LENGTH)
+      .optional()
+      .meta({ description: 'Free text stored with the secret; keeps the previous one when absent.' }),
+  })
+  .strict()
+  .meta({ id: 'PutSecretBody' });
+
+/** Query of the listing routes. */
+export const ListQuery = z
+  .object({
+    limit: z
+      .string()
+      .regex(/^[0-9]{1,3}$/, 'must be a whole number from 1 to 100')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(MAX_LIST_LIMIT))
+      .optional()
+      .meta({ description: 'Page size, 1–100 (default 50). A page may hold fewer keys while `next` is set.' }),
+    next: z
+      .string()
+      .min(1)
+      .max(MAX_NEXT_TOKEN_LENGTH)
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be a token returned as `next` by the previous page')
+      .optional()
+      .meta({ description: 'The `next` token of the previous page, as returned.' }),
+  })
+  .strict();
+
+/** An `Idempotency-Key` header: the Secrets Manager client request token alphabet and length. */
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{32,64}$/, 'Idempotency-Key must be 32–64 characters of A-Z a-z 0-9 and -');
+
+/** `GET /v1/secrets/{key}`: one secret with its value. */
+export const SecretResponse = z
+  .object({
+    key: z.string(),
+    value: z.string(),
+    version: z.string().meta({ description: 'Opaque version id of the current value.' }),
+    updatedAt: z.string().meta({ description: 'When the value was written (ISO 8601).' }),
+  })
+  .meta({ id: 'Secret' });
+
+/** `PUT`: the key written and the new version. */
+export const PutSecretResponse = z.object({ key: z.string(), version: z.string() }).meta({ id: 'PutSecretResult' });
+
+/** One row of a listing: never a value. */
+export const KeySummary = z
+  .object({
+    key: z.string(),
+    description: z.string().optional(),
+    updatedAt: z.string().meta({ description: 'When the secret last changed (ISO 8601).' }),
+  })
+  .meta({ id: 'KeySummary' });
+
+/** A page of a listing. */
+export const ListResponse = z
+  .object({
+    keys: z.array(KeySummary),
+    next: z.string().optional().meta({ description: 'Pass as `next` to read the following page; absent on the last page.' }),
+  })
+  .meta({ id: 'KeyPage' });
+
+/** `DELETE /v1/scopes/{scope}/secrets`: how many keys the cleanup deleted. */
+export const CleanupResponse = z.object({ deleted: z.number().int().min(0) }).meta({ id: 'CleanupResult' });
+
+/** Every error code a response can carry, with its HTTP status (DESIGN §4, plus routing). */
+export const ERROR_STATUS = {
+  invalid_key: 400,
+  invalid_body: 400,
+  reserved_key: 403,
+  not_found: 404,
+  unknown_scope: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  value_too_large: 413,
+  throttled: 429,
+  internal: 500,
+} as const;
+
+/** An error code of the HTTP API. */
+export type ApiErrorCode = keyof typeof ERROR_STATUS;
+
+/** The body of every error response. */
+export const ErrorResponse = z
+  .object({
+    error: z.enum(Object.keys(ERROR_STATUS) as [ApiErrorCode, ...ApiErrorCode[]]),
+    message: z.string().meta({ description: 'For the caller on 4xx; generic on 5xx (details are only logged).' }),
+    requestId: z.string().meta({ description: 'Quote it when reporting a problem; it is in the audit log.' }),
+  })
+  .meta({ id: 'Error' });
+
+/** Parsed body of a write. */
+export type PutSecretBody = z.infer<typeof PutSecretBody>;
+/** Parsed query of a listing. */
+export type ListQuery = z.infer<typeof ListQuery>;
+/** Body of a secret read. */
+export type SecretResponse = z.infer<typeof SecretResponse>;
+/** Body of a write's answer. */
+export type PutSecretResponse = z.infer<typeof PutSecretResponse>;
+/** Body of a listing page. */
+export type ListResponse = z.infer<typeof ListResponse>;
+/** Body of a cleanup's answer. */
+export type CleanupResponse = z.infer<typeof CleanupResponse>;
+/** Body of an error. */
+export type ErrorResponse = z.infer<typeof ErrorResponse>;

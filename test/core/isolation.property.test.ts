@@ -1,0 +1,258 @@
+/**
+ * Property-based isolation: whatever keys a caller sends, the user provider never lets a reserved
+ * name reach storage or a listing, and a scoped provider never touches a name outside its prefix.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  BrokerError,
+  DEFAULT_SCOPES,
+  keyProblem,
+  legacyScopeOf,
+  ScopedProvider,
+  scopePrefix,
+  UserProvider,
+} from '../../lambda/core/index.js';
+import { MemoryStore } from '../support/memory-store.js';
+
+const scopes = [...DEFAULT_SCOPES];
+/** The test's own oracle for "reserved", independent of the code under test. */
+const isReserved = (key: string): boolean => key.toLowerCase().startsWith('__thv_');
+const keyChars = 'ABCXYZabcxyz0189_+=.@-';
+const validKey = fc.string({ unit: fc.constantFrom(...keyChars), minLength: 1, maxLength: 40 });
+const casedPrefix = fc.constantFrom('__thv_', '__THV_', '__Thv_', '__tHv_', '__thV_', '__THv_');
+
+/** Keys a hostile or careless caller might send. */
+const anyKey = fc.oneof(
+  validKey,
+  fc.tuple(casedPrefix, validKey).map(([p, k]) => p + k),
+  fc.tuple(fc.constantFrom(...scopes, 'other'), validKey).map(([s, k]) => `${scopePrefix(s)}${k}`),
+  fc.tuple(casedPrefix, fc.constantFrom(...scopes), validKey).map(([p, s, k]) => `${p}${s}_${k}`),
+  fc.string({ unit: 'grapheme', maxLength: 30 }),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.constant(''),
+  fc.string({ unit: fc.constantFrom(...keyChars), minLength: 190, maxLength: 260 }),
+  fc.tuple(validKey, validKey).map(([a, b]) => `${a}/${b}`),
+  fc.tuple(validKey, validKey).map(([a, b]) => `${a}:${b}`),
+  validKey.map((k) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:toolhive/${k}`),
+  validKey.map((k) => `toolhive/__thv_workloads_${k}`),
+  validKey.map((k) => `../${k}`),
+  validKey.map((k) => `%5F%5Fthv_${k}`),
+);
+
+const value = fc.string({ minLength: 0, maxLength: 64 });
+
+type Op =
+  | { kind: 'get' | 'delete'; key: string }
+  | { kind: 'set'; key: string; value: string }
+  | { kind: 'list'; limit: number }
+  | { kind: 'deleteMany'; keys: string[] };
+
+const userOps = fc.array(
+  fc.oneof(
+    fc.record({ kind: fc.constant('get' as const), key: anyKey }),
+    fc.record({ kind: fc.constant('delete' as const), key: anyKey }),
+    fc.record({ kind: fc.constant('set' as const), key: anyKey, value }),
+    fc.record({ kind: fc.constant('list' as const), limit: fc.integer({ min: 1, max: 100 }) }),
+    fc.record({ kind: fc.constant('deleteMany' as const), keys: fc.array(anyKey, { maxLength: 4 }) }),
+  ),
+  { maxLength: 25 },
+);
+
+/** A store holding user keys, every scope's keys and legacy keys, with `touched` cleared. */
+async function populated(): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  for (const s of scopes)
+    for (const n of ['a', 'b', 'BEARER_TOKEN_x']) await store.put(`${scopePrefix(s)}${n}`, `sys-${s}-${n}`);
+  // Look-alikes in other letter cases, as a direct Secrets Manager caller could have written them.
+  for (const k of [
+    'GITHUB_TOKEN',
+    'BEARER_TOKEN_gh',
+    'REGISTRY_OAUTH_r',
+    'zz',
+    '__THV_workloads_up',
+    '__Thv_auth_up',
+  ]) {
+    await store.put(k, `user-${k}`);
+  }
+  store.touched.length = 0;
+  return store;
+}
+
+/** Runs one op; only the core's own named errors are acceptable failures. */
+async function run(provider: UserProvider | ScopedProvider, op: Op, seen: string[]): Promise<void> {
+  try {
+    if (op.kind === 'get') await provider.get(op.key);
+    else if (op.kind === 'delete') await provider.delete(op.key);
+    else if (op.kind === 'set') await provider.set(op.key, op.value);
+    else if (op.kind === 'list')
+      seen.push(...(await provider.list({ limit: op.limit })).keys.map((k) => k.key));
+    else if (provider instanceof UserProvider) await provider.deleteMany(op.keys);
+    else await provider.cleanup();
+  } catch (error) {
+    if (!(error instanceof BrokerError)) throw error;
+  }
+}
+
+describe('user provider isolation', () => {
+  it('never sends a reserved name to storage, whatever the keys', async () => {
+    await fc.assert(
+      fc.asyncProperty(userOps, async (ops) => {
+        const store = await populated();
+        const user = new UserProvider(store);
+        for (const op of ops) await run(user, op, []);
+        expect(store.touched.filter(isReserved)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never lists a reserved name', async () => {
+    await fc.assert(
+      fc.asyncProperty(userOps, async (ops) => {
+        const store = await populated();
+        const user = new UserProvider(store);
+        const seen: string[] = [];
+        for (const op of [...ops, { kind: 'list', limit: 100 } as const]) await run(user, op, seen);
+        expect(seen.filter(isReserved)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never sends an invalid name to storage', async () => {
+    await fc.assert(
+      fc.asyncProperty(userOps, async (ops) => {
+        const store = await populated();
+        const user = new UserProvider(store);
+        for (const op of ops) await run(user, op, []);
+        expect(store.touched.filter((k) => keyProblem(k) !== undefined)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves every system secret intact', async () => {
+    await fc.assert(
+      fc.asyncProperty(userOps, async (ops) => {
+        const store = await populated();
+        const before = [...store.entries].filter(([k]) => isReserved(k)).map(([k, e]) => [k, e.value]);
+        const user = new UserProvider(store);
+        for (const op of ops) await run(user, op, []);
+        expect([...store.entries].filter(([k]) => isReserved(k)).map(([k, e]) => [k, e.value])).toEqual(
+          before,
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('round-trips set then get for every valid user key', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        validKey.filter((k) => !isReserved(k)),
+        value,
+        async (key, v) => {
+          const user = new UserProvider(new MemoryStore());
+          await user.set(key, v);
+          expect((await user.get(key)).value).toBe(v);
+        },
+      ),
+    );
+  });
+
+  it('never puts the value in an error message', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyKey, fc.string({ minLength: 8, maxLength: 40 }), async (key, v) => {
+        const secret = `SECRET<${v}>`;
+        const error = await new UserProvider(new MemoryStore()).set(key, secret).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (error instanceof Error) expect(error.message).not.toContain(secret);
+      }),
+    );
+  });
+});
+
+describe('scoped provider isolation', () => {
+  const scopedOps = fc.array(
+    fc.oneof(
+      fc.record({ kind: fc.constant('get' as const), key: anyKey }),
+      fc.record({ kind: fc.constant('delete' as const), key: anyKey }),
+      fc.record({ kind: fc.constant('set' as const), key: anyKey, value }),
+      fc.record({ kind: fc.constant('list' as const), limit: fc.integer({ min: 1, max: 100 }) }),
+      fc.record({ kind: fc.constant('deleteMany' as const), keys: fc.constant([]) }),
+    ),
+    { maxLength: 25 },
+  );
+
+  it('never touches a name outside its own prefix', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...scopes), scopedOps, async (scope, ops) => {
+        const store = await populated();
+        const scoped = new ScopedProvider(store, { scope, scopes });
+        for (const op of ops) await run(scoped, op, []);
+        expect(store.touched.filter((k) => !k.startsWith(scopePrefix(scope)))).toEqual([]);
+        expect(store.listedPrefixes.filter((p) => p !== scopePrefix(scope))).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leaves every other scope and every user key intact', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...scopes), scopedOps, async (scope, ops) => {
+        const store = await populated();
+        const others = () =>
+          [...store.entries].filter(([k]) => !k.startsWith(scopePrefix(scope))).map(([k, e]) => [k, e.value]);
+        const before = others();
+        const scoped = new ScopedProvider(store, { scope, scopes });
+        for (const op of ops) await run(scoped, op, []);
+        expect(others()).toEqual(before);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('lists only names it can read back', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...scopes), scopedOps, async (scope, ops) => {
+        const store = await populated();
+        const scoped = new ScopedProvider(store, { scope, scopes });
+        for (const op of ops) await run(scoped, op, []);
+        const names = (await scoped.list({ limit: 100 })).keys.map((k) => k.key);
+        for (const name of names) expect(store.entries.has(`${scopePrefix(scope)}${name}`)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('with the legacy fallback, reads outside its prefix only bare keys of its own scope', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...scopes), scopedOps, fc.boolean(), async (scope, ops, migrated) => {
+        const store = await populated();
+        const scoped = new ScopedProvider(store, {
+          scope,
+          scopes,
+          legacyFallback: 'until-migrated',
+          isMigrated: async () => migrated,
+        });
+        for (const op of ops) await run(scoped, op, []);
+        const outside = store.touched.filter((k) => !k.startsWith(scopePrefix(scope)));
+        expect(outside.filter((k) => migrated || legacyScopeOf(k) !== scope)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('round-trips set then get for every valid name', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...scopes), validKey, value, async (scope, name, v) => {
+        const scoped = new ScopedProvider(new MemoryStore(), { scope, scopes });
+        await scoped.set(name, v);
+        expect((await scoped.get(name)).value).toBe(v);
+      }),
+    );
+  });
+});

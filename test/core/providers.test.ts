@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import {
+  InvalidKeyError,
+  ReservedKeyError,
+  ScopedProvider,
+  SecretNotFoundError,
+  UnknownScopeError,
+  UserProvider,
+  ValueTooLargeError,
+} from '../../lambda/core/index.js';
+import { MemoryStore } from '../support/memory-store.js';
+
+const scopes = ['workloads', 'registry', 'auth', 'llm'];
+
+function seeded(): MemoryStore {
+  const store = new MemoryStore();
+  for (const key of [
+    'GITHUB_TOKEN',
+    'my-api-key',
+    '__thv_workloads_a',
+    '__thv_workloads_b',
+    '__thv_registry_a',
+    'BEARER_TOKEN_gh',
+  ]) {
+    void store.put(key, `value-of-${key}`);
+  }
+  store.touched.length = 0;
+  return store;
+}
+
+describe('UserProvider', () => {
+  it('round-trips a set and a get', async () => {
+    const user = new UserProvider(new MemoryStore());
+    await user.set('GITHUB_TOKEN', 'ghp_123');
+    expect((await user.get('GITHUB_TOKEN')).value).toBe('ghp_123');
+  });
+
+  it('reports created on the first set and updated on the second', async () => {
+    const user = new UserProvider(new MemoryStore());
+    const first = await user.set('k', 'v1');
+    const second = await user.set('k', 'v2');
+    expect([first.created, second.created]).toEqual([true, false]);
+  });
+
+  it('refuses a reserved key on set before touching storage', async () => {
+    const store = new MemoryStore();
+    await expect(new UserProvider(store).set('__THV_auth_x', 'v')).rejects.toThrow(ReservedKeyError);
+    expect(store.touched).toEqual([]);
+  });
+
+  it('refuses a reserved key on get', async () => {
+    await expect(new UserProvider(seeded()).get('__thv_workloads_a')).rejects.toThrow(ReservedKeyError);
+  });
+
+  it('refuses a reserved key on delete', async () => {
+    const store = seeded();
+    await expect(new UserProvider(store).delete('__thv_workloads_a')).rejects.toThrow(ReservedKeyError);
+    expect(store.entries.has('__thv_workloads_a')).toBe(true);
+  });
+
+  it('refuses a value over 65,536 bytes', async () => {
+    await expect(new UserProvider(new MemoryStore()).set('k', 'é'.repeat(32_769))).rejects.toThrow(
+      ValueTooLargeError,
+    );
+  });
+
+  it('lists only user keys', async () => {
+    const page = await new UserProvider(seeded()).list();
+    expect(page.keys.map((k) => k.key)).toEqual(['BEARER_TOKEN_gh', 'GITHUB_TOKEN', 'my-api-key']);
+  });
+
+  it('fills a page past store pages made only of system keys', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 5; i++) await store.put(`__thv_auth_${i}`, 'x');
+    await store.put('zz-user', 'x');
+    const page = await new UserProvider(store).list({ limit: 2 });
+    expect(page.keys.map((k) => k.key)).toEqual(['zz-user']);
+  });
+
+  it('hands back a token when more keys remain', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 5; i++) await store.put(`k${i}`, 'x');
+    const user = new UserProvider(store);
+    const first = await user.list({ limit: 3 });
+    const second = await user.list({ limit: 3, ...(first.next ? { next: first.next } : {}) });
+    expect([...first.keys, ...second.keys].map((k) => k.key)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
+    expect(second.next).toBeUndefined();
+  });
+
+  it('refuses a whole bulk delete when one key is reserved', async () => {
+    const store = seeded();
+    await expect(new UserProvider(store).deleteMany(['GITHUB_TOKEN', '__Thv_workloads_a'])).rejects.toThrow(
+      ReservedKeyError,
+    );
+    expect(store.entries.has('GITHUB_TOKEN')).toBe(true);
+  });
+
+  it('bulk-deletes user keys and reports the missing ones', async () => {
+    const result = await new UserProvider(seeded()).deleteMany(['GITHUB_TOKEN', 'nope']);
+    expect(result).toEqual({ deleted: ['GITHUB_TOKEN'], missing: ['nope'] });
+  });
+});
+
+describe('ScopedProvider', () => {
+  it('refuses a scope outside the deployment', () => {
+    expect(() => new ScopedProvider(new MemoryStore(), { scope: 'other', scopes })).toThrow(
+      UnknownScopeError,
+    );
+  });
+
+  it('stores a name under its scope prefix', async () => {
+    const store = new MemoryStore();
+    await new ScopedProvider(store, { scope: 'workloads', scopes }).set('BEARER_TOKEN_x', 'v');
+    expect([...store.entries.keys()]).toEqual(['__thv_workloads_BEARER_TOKEN_x']);
+  });
+
+  it('passes its scope to the store for tagging', async () => {
+    const store = new MemoryStore();
+    await new ScopedProvider(store, { scope: 'llm', scopes }).set('k', 'v');
+    expect(store.entries.get('__thv_llm_k')?.scope).toBe('llm');
+  });
+
+  it('gets a name back without the prefix', async () => {
+    const scoped = new ScopedProvider(seeded(), { scope: 'workloads', scopes });
+    expect(await scoped.get('a')).toMatchObject({ key: 'a', value: 'value-of-__thv_workloads_a' });
+  });
+
+  it('lists only its own scope, prefix stripped', async () => {
+    const page = await new ScopedProvider(seeded(), { scope: 'workloads', scopes }).list();
+    expect(page.keys.map((k) => k.key)).toEqual(['a', 'b']);
+  });
+
+  it('cleans up exactly its own scope', async () => {
+    const store = seeded();
+    const deleted = await new ScopedProvider(store, { scope: 'workloads', scopes }).cleanup();
+    expect(deleted).toBe(2);
+    expect([...store.entries.keys()].sort()).toEqual([
+      'BEARER_TOKEN_gh',
+      'GITHUB_TOKEN',
+      '__thv_registry_a',
+      'my-api-key',
+    ]);
+  });
+
+  it('refuses an invalid name', async () => {
+    await expect(new ScopedProvider(new MemoryStore(), { scope: 'auth', scopes }).get('a/b')).rejects.toThrow(
+      InvalidKeyError,
+    );
+  });
+
+  it('does not fall back to the legacy key by default', async () => {
+    const scoped = new ScopedProvider(seeded(), { scope: 'workloads', scopes });
+    await expect(scoped.get('BEARER_TOKEN_gh')).rejects.toThrow(SecretNotFoundError);
+  });
+
+  it('falls back to a legacy key of its own scope until migrated', async () => {
+    const scoped = new ScopedProvider(seeded(), {
+      scope: 'workloads',
+      scopes,
+      legacyFallback: 'until-migrated',
+      isMigrated: async () => false,
+    });
+    expect(await scoped.get('BEARER_TOKEN_gh')).toMatchObject({ key: 'BEARER_TOKEN_gh', legacy: true });
+  });
+
+  it('stops falling back once migrated', async () => {
+    const store = seeded();
+    const scoped = new ScopedProvider(store, {
+      scope: 'workloads',
+      scopes,
+      legacyFallback: 'until-migrated',
+      isMigrated: async () => true,
+    });
+    await expect(scoped.get('BEARER_TOKEN_gh')).rejects.toThrow(SecretNotFoundError);
+    expect(store.touched).not.toContain('BEARER_TOKEN_gh');
+  });
+
+  it('never falls back to a legacy key of another scope', async () => {
+    const store = seeded();
+    await store.put('REGISTRY_OAUTH_x', 'v');
+    store.touched.length = 0;
+    const scoped = new ScopedProvider(store, {
+      scope: 'workloads',
+      scopes,
+      legacyFallback: 'until-migrated',
+      isMigrated: async () => false,
+    });
+    await expect(scoped.get('REGISTRY_OAUTH_x')).rejects.toThrow(SecretNotFoundError);
+    expect(store.touched).not.toContain('REGISTRY_OAUTH_x');
+  });
+
+  it('deletes only the scoped key, never the legacy key', async () => {
+    const store = seeded();
+    const scoped = new ScopedProvider(store, {
+      scope: 'workloads',
+      scopes,
+      legacyFallback: 'until-migrated',
+      isMigrated: async () => false,
+    });
+    await expect(scoped.delete('BEARER_TOKEN_gh')).rejects.toThrow(SecretNotFoundError);
+    expect(store.entries.has('BEARER_TOKEN_gh')).toBe(true);
+  });
+});
