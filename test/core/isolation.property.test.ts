@@ -46,7 +46,8 @@ type Op =
   | { kind: 'get' | 'delete'; key: string }
   | { kind: 'set'; key: string; value: string }
   | { kind: 'list'; limit: number }
-  | { kind: 'deleteMany'; keys: string[] };
+  | { kind: 'deleteMany'; keys: readonly string[] }
+  | { kind: 'cleanup' };
 
 const userOps = fc.array(
   fc.oneof(
@@ -87,8 +88,8 @@ async function run(provider: UserProvider | ScopedProvider, op: Op, seen: string
     else if (op.kind === 'set') await provider.set(op.key, op.value);
     else if (op.kind === 'list')
       seen.push(...(await provider.list({ limit: op.limit })).keys.map((k) => k.key));
-    else if (provider instanceof UserProvider) await provider.deleteMany(op.keys);
-    else await provider.cleanup();
+    else if (op.kind === 'deleteMany' && provider instanceof UserProvider) await provider.deleteMany(op.keys);
+    else if (op.kind === 'cleanup' && provider instanceof ScopedProvider) await provider.cleanup();
   } catch (error) {
     if (!(error instanceof BrokerError)) throw error;
   }
@@ -182,7 +183,7 @@ describe('scoped provider isolation', () => {
       fc.record({ kind: fc.constant('delete' as const), key: anyKey }),
       fc.record({ kind: fc.constant('set' as const), key: anyKey, value }),
       fc.record({ kind: fc.constant('list' as const), limit: fc.integer({ min: 1, max: 100 }) }),
-      fc.record({ kind: fc.constant('deleteMany' as const), keys: fc.constant([]) }),
+      fc.record({ kind: fc.constant('cleanup' as const) }),
     ),
     { maxLength: 25 },
   );
