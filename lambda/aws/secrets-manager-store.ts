@@ -162,7 +162,7 @@ export class SecretsManagerStore implements SecretStore {
       );
       const items: SecretSummary[] = [];
       for (const entry of out.SecretList ?? []) {
-        // The name filter is a case-insensitive prefix match: re-check the root exactly.
+        // The name filter is already an exact-case prefix match; re-checking keeps a lax emulator honest.
         if (entry.Name === undefined || !entry.Name.startsWith(this.root) || entry.DeletedDate !== undefined)
           continue;
         const updated = entry.LastChangedDate ?? entry.CreatedDate ?? new Date(0);

@@ -53,7 +53,7 @@ export interface ListPage {
 
 /** Options of one listing call. */
 export interface ListOptions {
-  /** Only keys starting with this (the store may match case-insensitively; callers re-check). */
+  /** Only keys starting with this (advisory: callers re-check every key they keep). */
   readonly prefix?: string;
   /** Page size, 1–100. */
   readonly limit: number;

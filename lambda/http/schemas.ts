@@ -17,7 +17,8 @@ export const MAX_NEXT_TOKEN_LENGTH = 4096;
 export const PutSecretBody = z
   .object({
     value: z.string().meta({
-      description: 'The secret value: any string of at most 65,536 bytes in UTF-8 (larger is 413 value_too_large).',
+      description:
+        'The secret value: any string of at most 65,536 bytes in UTF-8 (larger is 413 value_too_large).',
     }),
     description: z
       .string()
@@ -25,8 +26,7 @@ export const PutSecretBody = z
       .optional()
       .meta({ description: 'Free text stored with the secret; keeps the previous one when absent.' }),
   })
-  .strict()
-  .meta({ id: 'PutSecretBody' });
+  .strict();
 
 /** Query of the listing routes. */
 export const ListQuery = z
@@ -37,7 +37,9 @@ export const ListQuery = z
       .transform(Number)
       .pipe(z.number().int().min(1).max(MAX_LIST_LIMIT))
       .optional()
-      .meta({ description: 'Page size, 1–100 (default 50). A page may hold fewer keys while `next` is set.' }),
+      .meta({
+        description: 'Page size, 1–100 (default 50). A page may hold fewer keys while `next` is set.',
+      }),
     next: z
       .string()
       .min(1)
@@ -54,37 +56,34 @@ export const IdempotencyKey = z
   .regex(/^[A-Za-z0-9-]{32,64}$/, 'Idempotency-Key must be 32–64 characters of A-Z a-z 0-9 and -');
 
 /** `GET /v1/secrets/{key}`: one secret with its value. */
-export const SecretResponse = z
-  .object({
-    key: z.string(),
-    value: z.string(),
-    version: z.string().meta({ description: 'Opaque version id of the current value.' }),
-    updatedAt: z.string().meta({ description: 'When the value was written (ISO 8601).' }),
-  })
-  .meta({ id: 'Secret' });
+export const SecretResponse = z.object({
+  key: z.string(),
+  value: z.string(),
+  version: z.string().meta({ description: 'Opaque version id of the current value.' }),
+  updatedAt: z.string().meta({ description: 'When the value was written (ISO 8601).' }),
+});
 
 /** `PUT`: the key written and the new version. */
-export const PutSecretResponse = z.object({ key: z.string(), version: z.string() }).meta({ id: 'PutSecretResult' });
+export const PutSecretResponse = z.object({ key: z.string(), version: z.string() });
 
 /** One row of a listing: never a value. */
-export const KeySummary = z
-  .object({
-    key: z.string(),
-    description: z.string().optional(),
-    updatedAt: z.string().meta({ description: 'When the secret last changed (ISO 8601).' }),
-  })
-  .meta({ id: 'KeySummary' });
+export const KeySummary = z.object({
+  key: z.string(),
+  description: z.string().optional(),
+  updatedAt: z.string().meta({ description: 'When the secret last changed (ISO 8601).' }),
+});
 
 /** A page of a listing. */
-export const ListResponse = z
-  .object({
-    keys: z.array(KeySummary),
-    next: z.string().optional().meta({ description: 'Pass as `next` to read the following page; absent on the last page.' }),
-  })
-  .meta({ id: 'KeyPage' });
+export const ListResponse = z.object({
+  keys: z.array(KeySummary),
+  next: z
+    .string()
+    .optional()
+    .meta({ description: 'Pass as `next` to read the following page; absent on the last page.' }),
+});
 
 /** `DELETE /v1/scopes/{scope}/secrets`: how many keys the cleanup deleted. */
-export const CleanupResponse = z.object({ deleted: z.number().int().min(0) }).meta({ id: 'CleanupResult' });
+export const CleanupResponse = z.object({ deleted: z.number().int().min(0) });
 
 /** Every error code a response can carry, with its HTTP status (DESIGN §4, plus routing). */
 export const ERROR_STATUS = {
@@ -104,13 +103,13 @@ export const ERROR_STATUS = {
 export type ApiErrorCode = keyof typeof ERROR_STATUS;
 
 /** The body of every error response. */
-export const ErrorResponse = z
-  .object({
-    error: z.enum(Object.keys(ERROR_STATUS) as [ApiErrorCode, ...ApiErrorCode[]]),
-    message: z.string().meta({ description: 'For the caller on 4xx; generic on 5xx (details are only logged).' }),
-    requestId: z.string().meta({ description: 'Quote it when reporting a problem; it is in the audit log.' }),
-  })
-  .meta({ id: 'Error' });
+export const ErrorResponse = z.object({
+  error: z.enum(Object.keys(ERROR_STATUS) as [ApiErrorCode, ...ApiErrorCode[]]),
+  message: z
+    .string()
+    .meta({ description: 'For the caller on 4xx; generic on 5xx (details are only logged).' }),
+  requestId: z.string().meta({ description: 'Quote it when reporting a problem; it is in the audit log.' }),
+});
 
 /** Parsed body of a write. */
 export type PutSecretBody = z.infer<typeof PutSecretBody>;

@@ -1,0 +1,235 @@
+/**
+ * The OpenAPI 3.0 document of the API, generated from the route table and the zod schemas the
+ * handlers parse with. `scripts/openapi.ts` writes it to `openapi.json`; a test keeps that in step.
+ */
+import * as z from 'zod';
+import { MAX_KEY_LENGTH, MAX_VALUE_BYTES } from '../core/index.js';
+import { ALL_ROUTES, type Method, type RouteName } from './routes.js';
+import {
+  type ApiErrorCode,
+  CleanupResponse,
+  ERROR_STATUS,
+  ErrorResponse,
+  KeySummary,
+  ListQuery,
+  ListResponse,
+  PutSecretBody,
+  PutSecretResponse,
+  SecretResponse,
+} from './schemas.js';
+
+/** Named schemas of the document, by component name. */
+const COMPONENTS = {
+  PutSecretBody,
+  Secret: SecretResponse,
+  PutSecretResult: PutSecretResponse,
+  KeySummary,
+  KeyPage: ListResponse,
+  CleanupResult: CleanupResponse,
+  Error: ErrorResponse,
+} as const;
+
+type ComponentName = keyof typeof COMPONENTS;
+
+interface OperationDoc {
+  readonly summary: string;
+  readonly body?: ComponentName;
+  readonly query?: boolean;
+  readonly ok: Readonly<Record<number, { description: string; schema?: ComponentName }>>;
+  readonly errors: readonly ApiErrorCode[];
+}
+
+const COMMON_ERRORS: readonly ApiErrorCode[] = ['method_not_allowed', 'throttled', 'internal'];
+
+const OPERATIONS: Readonly<Record<RouteName, OperationDoc>> = {
+  listSecrets: {
+    summary: 'List user keys (never a value, never a reserved key), one page at a time',
+    query: true,
+    ok: { 200: { description: 'A page of keys', schema: 'KeyPage' } },
+    errors: ['invalid_body', ...COMMON_ERRORS],
+  },
+  getSecret: {
+    summary: 'Read a user secret',
+    ok: { 200: { description: 'The secret', schema: 'Secret' } },
+    errors: ['invalid_key', 'reserved_key', 'not_found', ...COMMON_ERRORS],
+  },
+  putSecret: {
+    summary: 'Create or update a user secret',
+    body: 'PutSecretBody',
+    ok: {
+      200: { description: 'Updated', schema: 'PutSecretResult' },
+      201: { description: 'Created', schema: 'PutSecretResult' },
+    },
+    errors: ['invalid_key', 'invalid_body', 'reserved_key', 'conflict', 'value_too_large', ...COMMON_ERRORS],
+  },
+  deleteSecret: {
+    summary: 'Delete a user secret (restorable during the recovery window)',
+    ok: { 204: { description: 'Deleted' } },
+    errors: ['invalid_key', 'reserved_key', 'not_found', ...COMMON_ERRORS],
+  },
+  listScope: {
+    summary: "List a scope's names (prefix stripped), one page at a time",
+    query: true,
+    ok: { 200: { description: 'A page of names', schema: 'KeyPage' } },
+    errors: ['invalid_body', 'unknown_scope', ...COMMON_ERRORS],
+  },
+  cleanupScope: {
+    summary: 'Delete every secret of the scope, and nothing else',
+    ok: { 200: { description: 'How many were deleted', schema: 'CleanupResult' } },
+    errors: ['unknown_scope', ...COMMON_ERRORS],
+  },
+  getScoped: {
+    summary: 'Read a system secret of the scope',
+    ok: { 200: { description: 'The secret, named without the scope prefix', schema: 'Secret' } },
+    errors: ['invalid_key', 'unknown_scope', 'not_found', ...COMMON_ERRORS],
+  },
+  putScoped: {
+    summary: 'Create or update a system secret of the scope',
+    body: 'PutSecretBody',
+    ok: {
+      200: { description: 'Updated', schema: 'PutSecretResult' },
+      201: { description: 'Created', schema: 'PutSecretResult' },
+    },
+    errors: ['invalid_key', 'invalid_body', 'unknown_scope', 'conflict', 'value_too_large', ...COMMON_ERRORS],
+  },
+  deleteScoped: {
+    summary: 'Delete a system secret of the scope',
+    ok: { 204: { description: 'Deleted' } },
+    errors: ['invalid_key', 'unknown_scope', 'not_found', ...COMMON_ERRORS],
+  },
+};
+
+const PARAMETERS: Readonly<Record<string, { description: string; schema: Record<string, unknown> }>> = {
+  key: {
+    description: `User key, percent-encoded once: 1–${MAX_KEY_LENGTH} characters of A-Z a-z 0-9 _ + = . @ -, not starting with "__thv_" in any case.`,
+    schema: { type: 'string' },
+  },
+  scope: {
+    description: 'A scope of the deployment, e.g. workloads, registry, auth, llm.',
+    schema: { type: 'string' },
+  },
+  name: {
+    description:
+      'Name within the scope (stored as __thv_<scope>_<name>), percent-encoded once; same characters as a key.',
+    schema: { type: 'string' },
+  },
+};
+
+const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
+
+function componentSchemas(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(COMPONENTS)) registry.add(schema as z.ZodType, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    target: 'openapi-3.0',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  // `$id` is JSON Schema, not an OpenAPI 3.0 schema keyword.
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $id: _id, ...schema }]) => [id, schema]));
+}
+
+function queryParameters(): unknown[] {
+  return Object.entries(ListQuery.shape).map(([name, schema]) => {
+    const { description, ...json } = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' });
+    return { name, in: 'query', required: false, description, schema: json };
+  });
+}
+
+function errorResponses(codes: readonly ApiErrorCode[]): Record<string, unknown> {
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const code of codes)
+    byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      String(status),
+      { description: list.join(' or '), content: { 'application/json': { schema: ref('Error') } } },
+    ]),
+  );
+}
+
+function operation(route: RouteName, path: string): Record<string, unknown> {
+  const doc = OPERATIONS[route];
+  const pathParams = [...path.matchAll(/\{([a-z]+)\}/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    ...PARAMETERS[name as string],
+  }));
+  const headers =
+    doc.body === undefined
+      ? []
+      : [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description:
+              'Optional client request token (32–64 of A-Z a-z 0-9 -): a retry with the same token and value is not a new version.',
+            schema: { type: 'string', pattern: '^[A-Za-z0-9-]{32,64}$' },
+          },
+        ];
+  const ok = Object.fromEntries(
+    Object.entries(doc.ok).map(([status, { description, schema }]) => [
+      status,
+      schema === undefined
+        ? { description }
+        : { description, content: { 'application/json': { schema: ref(schema) } } },
+    ]),
+  );
+  return {
+    operationId: route,
+    summary: doc.summary,
+    parameters: [...pathParams, ...(doc.query ? queryParameters() : []), ...headers],
+    ...(doc.body === undefined
+      ? {}
+      : { requestBody: { required: true, content: { 'application/json': { schema: ref(doc.body) } } } }),
+    responses: { ...ok, ...errorResponses(doc.errors) },
+  };
+}
+
+/** The OpenAPI 3.0 document of the broker API. */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const paths = Object.fromEntries(
+    ALL_ROUTES.map((template) => [
+      template.path,
+      Object.fromEntries(
+        (Object.entries(template.methods) as [Method, RouteName][]).map(([method, route]) => [
+          method.toLowerCase(),
+          operation(route, template.path),
+        ]),
+      ),
+    ]),
+  );
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'thv-secret-broker',
+      version: '1',
+      description: [
+        'User secrets and scoped system secrets in AWS Secrets Manager, kept apart by design.',
+        'Every route needs AWS IAM (SigV4) authorization when deployed; `npm start` serves it on loopback without.',
+        `Values are strings of at most ${MAX_VALUE_BYTES} bytes. Errors are {"error","message","requestId"}.`,
+      ].join(' '),
+    },
+    servers: [{ url: 'http://127.0.0.1:8787', description: 'the local broker (npm start)' }],
+    security: [{ sigv4: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description: 'AWS Signature Version 4 (service execute-api)',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        },
+      },
+      schemas: componentSchemas(),
+    },
+  };
+}
+
+/** The document as the committed `openapi.json` text (2-space JSON, trailing newline). */
+export function openApiText(): string {
+  return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+}

@@ -1,0 +1,92 @@
+/** The scope-API function: `/v1/scopes/{scope}/secrets` routes over one {@link ScopedProvider} per served scope. */
+import type { BrokerConfig } from '../config.js';
+import { ScopedProvider, type SecretStore, UnknownScopeError } from '../core/index.js';
+import { createApiHandler, type ProxyHandler } from './api-handler.js';
+import type { LogSink } from './audit-log.js';
+import { RouteError } from './errors.js';
+import {
+  keyParam,
+  listRequest,
+  listResponse,
+  routeOf,
+  secretResponse,
+  segmentsOf,
+  writeRequest,
+} from './operations.js';
+import { json, noContent } from './response.js';
+import { decodeSegment, matchRoute, SCOPE_ROUTES } from './routes.js';
+
+/** What the scope-API handler is built from. */
+export interface ScopeApiDeps {
+  /** Run-time configuration; `servedScopes` names the scopes this function serves. */
+  readonly config: BrokerConfig;
+  /** The secret store. */
+  readonly store: SecretStore;
+  /**
+   * Whether the legacy migration has finished (for `legacyFallback: until-migrated`).
+   * @default the provider's default: no fallback
+   */
+  readonly isMigrated?: () => Promise<boolean>;
+  /**
+   * Where audit lines go.
+   * @default stdout
+   */
+  readonly log?: LogSink;
+}
+
+/** Builds the scope-API handler; a scope not in `servedScopes` answers 404 `unknown_scope`. */
+export function createScopeApiHandler(deps: ScopeApiDeps): ProxyHandler {
+  const { config } = deps;
+  const providers = new Map(
+    config.servedScopes.map((scope) => [
+      scope,
+      new ScopedProvider(deps.store, {
+        scope,
+        scopes: config.scopes,
+        legacyFallback: config.legacyFallback,
+        legacyPrefixes: config.legacyPrefixes,
+        ...(deps.isMigrated === undefined ? {} : { isMigrated: deps.isMigrated }),
+      }),
+    ]),
+  );
+  return createApiHandler({
+    service: 'scope-api',
+    ...(deps.log === undefined ? {} : { log: deps.log }),
+    dispatch: async (event, notes) => {
+      const segments = segmentsOf(event);
+      // The scope is judged before the method, so an unserved scope looks the same whatever is asked.
+      const shape = matchRoute(segments, event.httpMethod, SCOPE_ROUTES);
+      if (shape === undefined)
+        throw new RouteError('not_found', `no route for ${event.httpMethod} /${segments.join('/')}`);
+      const rawScope = shape.rawParams.scope ?? '';
+      const scope = decodeSegment(rawScope) ?? rawScope;
+      notes.scope = scope;
+      const provider = providers.get(scope);
+      if (provider === undefined) throw new UnknownScopeError(scope);
+      const match = routeOf(event, segments, SCOPE_ROUTES, notes);
+      switch (match.route) {
+        case 'listScope':
+          return json(200, listResponse(await provider.list(listRequest(event))));
+        case 'cleanupScope':
+          return json(200, { deleted: await provider.cleanup() });
+        case 'getScoped': {
+          const name = keyParam(match, 'name', notes);
+          return json(200, secretResponse(name, await provider.get(name)));
+        }
+        case 'putScoped': {
+          const name = keyParam(match, 'name', notes);
+          // The name is judged before the body, as on the user routes.
+          provider.keyOf(name);
+          const { value, options } = writeRequest(event);
+          const result = await provider.set(name, value, options);
+          return json(result.created ? 201 : 200, { key: name, version: result.version });
+        }
+        case 'deleteScoped':
+          await provider.delete(keyParam(match, 'name', notes));
+          return noContent();
+        default:
+          throw new Error(`route ${match.route} is not served by the scope API`);
+      }
+    },
+  });
+}

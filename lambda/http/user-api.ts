@@ -1,0 +1,69 @@
+/** The user-API function: `/v1/secrets` routes over the core's {@link UserProvider}. */
+import type { BrokerConfig } from '../config.js';
+import { assertUserKey, type SecretStore, UnknownScopeError, UserProvider } from '../core/index.js';
+import { createApiHandler, type ProxyHandler } from './api-handler.js';
+import type { LogSink } from './audit-log.js';
+import {
+  keyParam,
+  listRequest,
+  listResponse,
+  routeOf,
+  secretResponse,
+  segmentsOf,
+  writeRequest,
+} from './operations.js';
+import { json, noContent } from './response.js';
+import { isScopePath, USER_ROUTES } from './routes.js';
+
+/** What the user-API handler is built from. */
+export interface UserApiDeps {
+  /** Run-time configuration. */
+  readonly config: BrokerConfig;
+  /** The secret store (Secrets Manager in AWS and locally, in memory in unit tests). */
+  readonly store: SecretStore;
+  /**
+   * Where audit lines go.
+   * @default stdout
+   */
+  readonly log?: LogSink;
+}
+
+/** Builds the user-API handler; `/v1/scopes/...` always answers 404 `unknown_scope` here. */
+export function createUserApiHandler(deps: UserApiDeps): ProxyHandler {
+  const provider = new UserProvider(deps.store);
+  return createApiHandler({
+    service: 'user-api',
+    ...(deps.log === undefined ? {} : { log: deps.log }),
+    dispatch: async (event, notes) => {
+      const segments = segmentsOf(event);
+      if (isScopePath(segments)) {
+        // Named as sent: this function serves no scope, however the name is spelt.
+        const scope = segments[2] ?? '';
+        notes.scope = scope;
+        throw new UnknownScopeError(scope);
+      }
+      const match = routeOf(event, segments, USER_ROUTES, notes);
+      switch (match.route) {
+        case 'listSecrets':
+          return json(200, listResponse(await provider.list(listRequest(event))));
+        case 'getSecret': {
+          const key = keyParam(match, 'key', notes);
+          return json(200, secretResponse(key, await provider.get(key)));
+        }
+        case 'putSecret': {
+          const key = keyParam(match, 'key', notes);
+          // The key is judged before the body, so a reserved key is refused whatever was sent.
+          assertUserKey(key);
+          const { value, options } = writeRequest(event);
+          const result = await provider.set(key, value, options);
+          return json(result.created ? 201 : 200, { key, version: result.version });
+        }
+        case 'deleteSecret':
+          await provider.delete(keyParam(match, 'key', notes));
+          return noContent();
+        default:
+          throw new Error(`route ${match.route} is not served by the user API`);
+      }
+    },
+  });
+}

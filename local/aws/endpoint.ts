@@ -1,0 +1,92 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_REGION } from './arn.js';
+import { FaultInjector } from './faults.js';
+import { protocolListener } from './http.js';
+import { secretsManagerOperations } from './secretsmanager.js';
+import { ssmOperations } from './ssm.js';
+import { SqliteStore } from './store.js';
+
+/** How to start the local AWS endpoint. */
+export interface AwsEndpointOptions {
+  /** TCP port; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Loopback address to listen on; anything else is refused. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Directory of the SQLite database; created if missing. */
+  readonly dataDir: string;
+  /** Region in ARNs. @default 'us-east-1' */
+  readonly region?: string;
+  /** Share (0..1) of calls answered with ThrottlingException. @default 0 */
+  readonly throttleRate?: number;
+  /** Share (0..1) of calls answered with InternalServiceError (500). @default 0 */
+  readonly faultRate?: number;
+  /** Sink for one line per request (operation, status, duration; never a body). @default no logging */
+  readonly log?: (line: string) => void;
+}
+
+/** A running endpoint. */
+export interface AwsEndpoint {
+  /** Base URL to give the SDK as `endpoint`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Stops listening, drops open connections and closes the database. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
+
+/** Starts an HTTP server that speaks the Secrets Manager and SSM JSON protocols over a durable store. */
+export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
+  const host = options.host ?? '127.0.0.1';
+  // The endpoint has no authentication: exposing it beyond this machine would expose every secret.
+  if (!LOOPBACK.test(host)) throw new Error(`host must be a loopback address, got '${host}'`);
+  const region = options.region ?? DEFAULT_REGION;
+  const faults = new FaultInjector({ throttleRate: options.throttleRate, faultRate: options.faultRate });
+  const store = SqliteStore.open(options.dataDir);
+  const server = createServer(
+    protocolListener({
+      services: {
+        secretsmanager: secretsManagerOperations(store, region),
+        AmazonSSM: ssmOperations(store, region),
+      },
+      faults,
+      commit: (fn) =>
+        store.transaction(() => {
+          store.purgeExpired(Date.now() / 1000);
+          return fn();
+        }),
+      log: options.log ?? (() => {}),
+    }),
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { AwsError, serializationError } from './errors.js';
+import { type FaultInjector, InvalidFaultRateError } from './faults.js';
+import type { Body, Operation } from './input.js';
+
+/** Operations per `x-amz-target` prefix: `secretsmanager` → { CreateSecret, ... }. */
+export type ServiceTable = Readonly<Record<string, Readonly<Record<string, Operation>>>>;
+
+/** What the protocol layer needs from the rest of the endpoint. */
+export interface ProtocolDeps {
+  readonly services: ServiceTable;
+  readonly faults: FaultInjector;
+  /** Runs one operation so that its writes are committed when it returns. */
+  readonly commit: <T>(fn: () => T) => T;
+  /** Receives one line per request: target, status, error type, duration. Never bodies. */
+  readonly log: (line: string) => void;
+}
+
+/** The path of the control route that reads and changes fault rates. */
+export const FAULTS_PATH = '/_local/faults';
+/** The path of the readiness probe. */
+export const HEALTH_PATH = '/_local/health';
+
+const JSON_11 = 'application/x-amz-json-1.1';
+// Far above the largest legal request (a 64 KiB value JSON-escaped), far below a memory problem.
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+class BodyTooLargeError extends Error {}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () =>
+      tooLarge ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
+    req.on('error', reject);
+  });
+}
+
+function parseBody(text: string): Body {
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw serializationError(
+      'Start of structure or map found where not expected, or the body is not valid JSON.',
+    );
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw serializationError('The request body must be a JSON object.');
+  }
+  return parsed as Body;
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': JSON_11,
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+function sendError(res: ServerResponse, error: AwsError): void {
+  send(res, error.status, { __type: error.type, message: error.message }, { 'x-amzn-errortype': error.type });
+}
+
+const unknownOperation = (): AwsError =>
+  new AwsError('UnknownOperationException', 'The requested operation is not recognized by this endpoint.');
+
+function resolveOperation(services: ServiceTable, target: string | undefined): Operation {
+  const dot = target?.lastIndexOf('.') ?? -1;
+  if (target && dot > 0) {
+    const service = target.slice(0, dot);
+    const name = target.slice(dot + 1);
+    const table = Object.hasOwn(services, service) ? services[service] : undefined;
+    const op = table && Object.hasOwn(table, name) ? table[name] : undefined;
+    if (op) return op;
+  }
+  throw unknownOperation();
+}
+
+async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  faults: FaultInjector,
+): Promise<void> {
+  if (req.method === 'GET') return send(res, 200, faults.current());
+  if (req.method !== 'POST') return send(res, 405, { message: 'use GET or POST' });
+  try {
+    const body = parseBody(await readBody(req));
+    send(res, 200, faults.update({ throttleRate: body.throttleRate, faultRate: body.faultRate }));
+  } catch (error) {
+    if (error instanceof InvalidFaultRateError) return send(res, 400, { message: error.message });
+    if (error instanceof AwsError) return sendError(res, error);
+    throw error;
+  }
+}
+
+async function handleAws(req: IncomingMessage, res: ServerResponse, deps: ProtocolDeps): Promise<string> {
+  const target = req.headers['x-amz-target'];
+  try {
+    if (req.method !== 'POST') throw unknownOperation();
+    const op = resolveOperation(deps.services, Array.isArray(target) ? target[0] : target);
+    const body = parseBody(await readBody(req));
+    const injected = deps.faults.draw();
+    if (injected) throw injected;
+    const result = deps.commit(() => op(body));
+    send(res, 200, result);
+    return '200';
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      send(res, 413, { __type: 'RequestEntityTooLargeException', message: 'Request body too large.' });
+      return '413 RequestEntityTooLargeException';
+    }
+    if (error instanceof AwsError) {
+      sendError(res, error);
+      return `${error.status} ${error.type}`;
+    }
+    // Unexpected: the detail goes to the log (error names and SQLite messages carry no values).
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+    sendError(res, new AwsError('InternalServiceError', 'An error occurred on the server side.', 500));
+    return `500 InternalServiceError (${detail})`;
+  }
+}
+
+/** The HTTP request listener: AWS JSON 1.1 framing, the control routes, errors in AWS's shape. */
+export function protocolListener(deps: ProtocolDeps): RequestListener {
+  return (req, res) => {
+    const started = Date.now();
+    const path = (req.url ?? '/').split('?')[0];
+    const done = (outcome: string, label: string): void =>
+      deps.log(`${label} ${outcome} ${Date.now() - started}ms`);
+    const work =
+      path === FAULTS_PATH
+        ? handleControl(req, res, deps.faults).then(() =>
+            done(String(res.statusCode), `${req.method} ${path}`),
+          )
+        : path === HEALTH_PATH
+          ? Promise.resolve(send(res, 200, { ok: true }))
+          : handleAws(req, res, deps).then((outcome) =>
+              done(outcome, String(req.headers['x-amz-target'] ?? '-')),
+            );
+    work.catch((error: unknown) => {
+      deps.log(`request failed: ${error instanceof Error ? error.name : 'unknown error'}`);
+      if (!res.headersSent)
+        sendError(res, new AwsError('InternalServiceError', 'An error occurred on the server side.', 500));
+      else res.destroy();
+    });
+  };
+}

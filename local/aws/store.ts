@@ -1,0 +1,376 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** A tag as Secrets Manager models it. */
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+/** One secret's metadata (values live in its versions). */
+export interface SecretRow {
+  readonly id: number;
+  readonly name: string;
+  readonly arn: string;
+  readonly description: string | null;
+  readonly kmsKeyId: string | null;
+  readonly tags: readonly Tag[];
+  readonly policy: string | null;
+  readonly createdDate: number;
+  readonly lastChangedDate: number;
+  readonly deletedDate: number | null;
+}
+
+/** One stored version of a secret's value. */
+export interface VersionRow {
+  readonly versionId: string;
+  readonly secretString: string | null;
+  /** Base64, exactly as the JSON protocol carries it. */
+  readonly secretBinary: string | null;
+  readonly createdDate: number;
+}
+
+/** One SSM parameter at its latest version. */
+export interface ParameterRow {
+  readonly name: string;
+  readonly type: string;
+  readonly value: string;
+  readonly version: number;
+  readonly dataType: string;
+  readonly description: string | null;
+  readonly lastModifiedDate: number;
+}
+
+/** Fields of a secret that an operation may change. */
+export type SecretPatch = Partial<
+  Pick<SecretRow, 'description' | 'kmsKeyId' | 'tags' | 'policy' | 'lastChangedDate' | 'deletedDate'>
+>;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS secrets (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  arn TEXT NOT NULL UNIQUE,
+  description TEXT,
+  kms_key_id TEXT,
+  tags TEXT NOT NULL DEFAULT '[]',
+  policy TEXT,
+  created_date REAL NOT NULL,
+  last_changed_date REAL NOT NULL,
+  deleted_date REAL
+);
+CREATE INDEX IF NOT EXISTS secrets_deleted ON secrets(deleted_date) WHERE deleted_date IS NOT NULL;
+CREATE TABLE IF NOT EXISTS versions (
+  secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+  version_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  secret_string TEXT,
+  secret_binary TEXT,
+  created_date REAL NOT NULL,
+  PRIMARY KEY (secret_id, version_id)
+);
+CREATE TABLE IF NOT EXISTS stages (
+  secret_id INTEGER NOT NULL,
+  stage TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  PRIMARY KEY (secret_id, stage),
+  FOREIGN KEY (secret_id, version_id) REFERENCES versions(secret_id, version_id) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS parameters (
+  name TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  data_type TEXT NOT NULL,
+  description TEXT,
+  last_modified_date REAL NOT NULL
+);
+`;
+
+interface SecretRecord {
+  id: number;
+  name: string;
+  arn: string;
+  description: string | null;
+  kms_key_id: string | null;
+  tags: string;
+  policy: string | null;
+  created_date: number;
+  last_changed_date: number;
+  deleted_date: number | null;
+}
+
+interface VersionRecord {
+  version_id: string;
+  secret_string: string | null;
+  secret_binary: string | null;
+  created_date: number;
+}
+
+interface ParameterRecord {
+  name: string;
+  type: string;
+  value: string;
+  version: number;
+  data_type: string;
+  description: string | null;
+  last_modified_date: number;
+}
+
+const toSecret = (r: SecretRecord): SecretRow => ({
+  id: r.id,
+  name: r.name,
+  arn: r.arn,
+  description: r.description,
+  kmsKeyId: r.kms_key_id,
+  tags: JSON.parse(r.tags) as Tag[],
+  policy: r.policy,
+  createdDate: r.created_date,
+  lastChangedDate: r.last_changed_date,
+  deletedDate: r.deleted_date,
+});
+
+const toVersion = (r: VersionRecord): VersionRow => ({
+  versionId: r.version_id,
+  secretString: r.secret_string,
+  secretBinary: r.secret_binary,
+  createdDate: r.created_date,
+});
+
+const toParameter = (r: ParameterRecord): ParameterRow => ({
+  name: r.name,
+  type: r.type,
+  value: r.value,
+  version: r.version,
+  dataType: r.data_type,
+  description: r.description,
+  lastModifiedDate: r.last_modified_date,
+});
+
+/** The file name of the database inside the data dir. */
+export const DATABASE_FILE = 'local-aws.sqlite';
+
+/**
+ * Durable storage for the local endpoint. Every operation runs inside `transaction`, which commits
+ * (WAL, synchronous=FULL: fsynced) before it returns, so a caller that answers after it never
+ * acknowledges a write that a crash could lose.
+ */
+export class SqliteStore {
+  private readonly db: Database.Database;
+  private readonly stmt;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    this.stmt = {
+      purge: db.prepare('DELETE FROM secrets WHERE deleted_date IS NOT NULL AND deleted_date <= ?'),
+      byName: db.prepare<[string], SecretRecord>('SELECT * FROM secrets WHERE name = ?'),
+      byArn: db.prepare<[string], SecretRecord>('SELECT * FROM secrets WHERE arn = ?'),
+      insertSecret: db.prepare(
+        `INSERT INTO secrets (name, arn, description, kms_key_id, tags, created_date, last_changed_date)
+         VALUES (@name, @arn, @description, @kmsKeyId, @tags, @now, @now)`,
+      ),
+      deleteSecret: db.prepare('DELETE FROM secrets WHERE id = ?'),
+      pageAsc: db.prepare<[number, number], SecretRecord>(
+        'SELECT * FROM secrets WHERE id > ? ORDER BY id ASC LIMIT ?',
+      ),
+      pageDesc: db.prepare<[number, number], SecretRecord>(
+        'SELECT * FROM secrets WHERE id < ? ORDER BY id DESC LIMIT ?',
+      ),
+      versions: db.prepare<[number], VersionRecord>(
+        'SELECT version_id, secret_string, secret_binary, created_date FROM versions WHERE secret_id = ? ORDER BY seq',
+      ),
+      version: db.prepare<[number, string], VersionRecord>(
+        'SELECT version_id, secret_string, secret_binary, created_date FROM versions WHERE secret_id = ? AND version_id = ?',
+      ),
+      insertVersion: db.prepare(
+        `INSERT INTO versions (secret_id, version_id, seq, secret_string, secret_binary, created_date)
+         VALUES (@secretId, @versionId,
+                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE secret_id = @secretId),
+                 @secretString, @secretBinary, @now)`,
+      ),
+      stages: db.prepare<[number], { stage: string; version_id: string }>(
+        'SELECT stage, version_id FROM stages WHERE secret_id = ? ORDER BY stage',
+      ),
+      stage: db.prepare<[number, string], { version_id: string }>(
+        'SELECT version_id FROM stages WHERE secret_id = ? AND stage = ?',
+      ),
+      setStage: db.prepare(
+        `INSERT INTO stages (secret_id, stage, version_id) VALUES (?, ?, ?)
+         ON CONFLICT (secret_id, stage) DO UPDATE SET version_id = excluded.version_id`,
+      ),
+      prune: db.prepare(
+        `DELETE FROM versions WHERE secret_id = @secretId
+           AND version_id NOT IN (SELECT version_id FROM stages WHERE secret_id = @secretId)
+           AND seq <= (SELECT MAX(seq) FROM versions WHERE secret_id = @secretId) - @keep`,
+      ),
+      parameter: db.prepare<[string], ParameterRecord>('SELECT * FROM parameters WHERE name = ?'),
+      putParameter: db.prepare(
+        `INSERT INTO parameters (name, type, value, version, data_type, description, last_modified_date)
+         VALUES (@name, @type, @value, @version, @dataType, @description, @lastModifiedDate)
+         ON CONFLICT (name) DO UPDATE SET type = excluded.type, value = excluded.value,
+           version = excluded.version, data_type = excluded.data_type,
+           description = excluded.description, last_modified_date = excluded.last_modified_date`,
+      ),
+      deleteParameter: db.prepare('DELETE FROM parameters WHERE name = ?'),
+    };
+  }
+
+  /** Opens (creating if needed) the database in `dataDir` with the durability settings. */
+  static open(dataDir: string): SqliteStore {
+    mkdirSync(dataDir, { recursive: true });
+    const db = new Database(join(dataDir, DATABASE_FILE));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    // Another process (a second endpoint on the same dir, a test) may hold the write lock briefly.
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+    return new SqliteStore(db);
+  }
+
+  /** Runs `fn` in one write transaction; it is committed (or rolled back on throw) when this returns. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** A pragma's current value, for checks of the durability settings. */
+  pragma(name: string): unknown {
+    return this.db.pragma(name, { simple: true });
+  }
+
+  /** Removes secrets whose recovery window has ended, as Secrets Manager's background job would. */
+  purgeExpired(now: number): void {
+    this.stmt.purge.run(now);
+  }
+
+  /** The secret with exactly this name, if any. */
+  secretByName(name: string): SecretRow | undefined {
+    const r = this.stmt.byName.get(name);
+    return r && toSecret(r);
+  }
+
+  /** The secret with exactly this ARN, if any. */
+  secretByArn(arn: string): SecretRow | undefined {
+    const r = this.stmt.byArn.get(arn);
+    return r && toSecret(r);
+  }
+
+  /** Inserts a new secret without versions and returns it. */
+  insertSecret(s: {
+    name: string;
+    arn: string;
+    description: string | null;
+    kmsKeyId: string | null;
+    tags: readonly Tag[];
+    now: number;
+  }): SecretRow {
+    this.stmt.insertSecret.run({ ...s, tags: JSON.stringify(s.tags) });
+    const row = this.secretByName(s.name);
+    if (!row) throw new Error('secret vanished inside its own transaction');
+    return row;
+  }
+
+  /** Applies a patch to a secret's metadata. */
+  updateSecret(id: number, patch: SecretPatch): void {
+    const columns: Record<keyof SecretPatch, string> = {
+      description: 'description',
+      kmsKeyId: 'kms_key_id',
+      tags: 'tags',
+      policy: 'policy',
+      lastChangedDate: 'last_changed_date',
+      deletedDate: 'deleted_date',
+    };
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [key, column] of Object.entries(columns) as [keyof SecretPatch, string][]) {
+      if (!(key in patch)) continue;
+      sets.push(`${column} = ?`);
+      values.push(key === 'tags' ? JSON.stringify(patch.tags) : patch[key]);
+    }
+    if (sets.length === 0) return;
+    this.db.prepare(`UPDATE secrets SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  }
+
+  /** Removes a secret with all its versions at once. */
+  deleteSecret(id: number): void {
+    this.stmt.deleteSecret.run(id);
+  }
+
+  /** Up to `limit` secrets after the cursor id, in creation order (or reverse). */
+  secretsAfter(cursor: number | undefined, limit: number, descending: boolean): SecretRow[] {
+    const rows = descending
+      ? this.stmt.pageDesc.all(cursor ?? Number.MAX_SAFE_INTEGER, limit)
+      : this.stmt.pageAsc.all(cursor ?? 0, limit);
+    return rows.map(toSecret);
+  }
+
+  /** Every stored version of a secret, oldest first. */
+  versions(secretId: number): VersionRow[] {
+    return this.stmt.versions.all(secretId).map(toVersion);
+  }
+
+  /** One version of a secret, if it exists. */
+  version(secretId: number, versionId: string): VersionRow | undefined {
+    const r = this.stmt.version.get(secretId, versionId);
+    return r && toVersion(r);
+  }
+
+  /** Stores a new version (with no stages yet). */
+  insertVersion(v: {
+    secretId: number;
+    versionId: string;
+    secretString: string | null;
+    secretBinary: string | null;
+    now: number;
+  }): void {
+    this.stmt.insertVersion.run(v);
+  }
+
+  /** The stages of every version of a secret, keyed by version id. */
+  stagesByVersion(secretId: number): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const { stage, version_id } of this.stmt.stages.all(secretId)) {
+      const list = out.get(version_id) ?? [];
+      list.push(stage);
+      out.set(version_id, list);
+    }
+    return out;
+  }
+
+  /** The version that carries a stage, if any. */
+  versionIdForStage(secretId: number, stage: string): string | undefined {
+    return this.stmt.stage.get(secretId, stage)?.version_id;
+  }
+
+  /** Attaches a stage to a version, taking it off whichever version had it. */
+  setStage(secretId: number, stage: string, versionId: string): void {
+    this.stmt.setStage.run(secretId, stage, versionId);
+  }
+
+  /** Drops the oldest versions that carry no stage, keeping at most `keep` versions' worth of history. */
+  pruneVersions(secretId: number, keep: number): void {
+    this.stmt.prune.run({ secretId, keep });
+  }
+
+  /** One parameter, if it exists. */
+  parameter(name: string): ParameterRow | undefined {
+    const r = this.stmt.parameter.get(name);
+    return r && toParameter(r);
+  }
+
+  /** Inserts or replaces a parameter. */
+  putParameter(p: ParameterRow): void {
+    this.stmt.putParameter.run(p);
+  }
+
+  /** Deletes a parameter; tells whether it existed. */
+  deleteParameter(name: string): boolean {
+    return this.stmt.deleteParameter.run(name).changes > 0;
+  }
+
+  /** Closes the database (checkpointing the WAL). */
+  close(): void {
+    this.db.close();
+  }
+}

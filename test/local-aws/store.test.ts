@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../local/aws/store.js';
+
+describe('local AWS SQLite store', () => {
+  let dataDir: string;
+  let store: SqliteStore;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'thv-aws-store-'));
+    store = SqliteStore.open(dataDir);
+  });
+
+  afterEach(() => {
+    store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const insert = (name: string) =>
+    store.insertSecret({
+      name,
+      arn: `arn:test:${name}`,
+      description: null,
+      kmsKeyId: null,
+      tags: [],
+      now: 1,
+    });
+
+  it('opens the database in WAL mode with synchronous=FULL', () => {
+    const settings = { journal: store.pragma('journal_mode'), synchronous: store.pragma('synchronous') };
+
+    // synchronous 2 is FULL: every commit is fsynced before it returns.
+    expect(settings).toEqual({ journal: 'wal', synchronous: 2 });
+  });
+
+  it('purges a secret whose recovery window has ended', () => {
+    const secret = insert('expired');
+    store.updateSecret(secret.id, { deletedDate: 100 });
+
+    store.purgeExpired(101);
+
+    expect(store.secretByName('expired')).toBeUndefined();
+  });
+
+  it('keeps a secret whose recovery window is still open', () => {
+    const secret = insert('pending');
+    store.updateSecret(secret.id, { deletedDate: 100 });
+
+    store.purgeExpired(99);
+
+    expect(store.secretByName('pending')?.deletedDate).toBe(100);
+  });
+
+  it('rolls back every write of a transaction that throws', () => {
+    const attempt = () =>
+      store.transaction(() => {
+        insert('half-done');
+        throw new Error('operation failed after its first write');
+      });
+
+    expect(attempt).toThrow(/after its first write/);
+    expect(store.secretByName('half-done')).toBeUndefined();
+  });
+
+  it('removes a secret’s versions and stages with the secret', () => {
+    const secret = insert('cascade');
+    store.insertVersion({
+      secretId: secret.id,
+      versionId: 'v1',
+      secretString: 's',
+      secretBinary: null,
+      now: 1,
+    });
+    store.setStage(secret.id, 'AWSCURRENT', 'v1');
+
+    store.deleteSecret(secret.id);
+
+    expect([store.versions(secret.id), store.stagesByVersion(secret.id).size]).toEqual([[], 0]);
+  });
+});
