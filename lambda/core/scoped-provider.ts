@@ -85,7 +85,8 @@ export class ScopedProvider {
       const secret = await this.store.get(key);
       return { ...secret, key: name };
     } catch (error) {
-      if (!(error instanceof SecretNotFoundError) || !(await this.mayFallBack(name))) throw error;
+      if (!(error instanceof SecretNotFoundError)) throw error;
+      if (!(await this.mayFallBack(name))) throw new SecretNotFoundError(name, { cause: error });
     }
     try {
       const legacy = await this.store.get(name);

@@ -71,7 +71,7 @@ function bodyText(event: EventInputs): string {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(raw) || raw.length % 4 !== 0)
     throw new InvalidBodyError('the body is not valid base64');
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(raw, 'base64'));
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Buffer.from(raw, 'base64'));
   } catch {
     throw new InvalidBodyError('the body is not valid UTF-8');
   }

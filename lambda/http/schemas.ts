@@ -13,15 +13,18 @@ export const MAX_DESCRIPTION_LENGTH = 2048;
 /** Longest page token accepted in `next`. */
 export const MAX_NEXT_TOKEN_LENGTH = 4096;
 
+/** A string that UTF-8 can carry: no unpaired surrogate (`"\ud800"` in JSON). */
+const unicodeText = () =>
+  z.string().refine((s) => !/\p{Cs}/u.test(s), 'must be valid Unicode (no unpaired surrogates)');
+
 /** Body of `PUT /v1/secrets/{key}` and `PUT /v1/scopes/{scope}/secrets/{name}`. */
 export const PutSecretBody = z
   .object({
-    value: z.string().meta({
+    value: unicodeText().meta({
       description:
         'The secret value: any string of at most 65,536 bytes in UTF-8 (larger is 413 value_too_large).',
     }),
-    description: z
-      .string()
+    description: unicodeText()
       .max(MAX_DESCRIPTION_LENGTH)
       .optional()
       .meta({ description: 'Free text stored with the secret; keeps the previous one when absent.' }),

@@ -142,6 +142,11 @@ describe('ScopedProvider', () => {
     ]);
   });
 
+  it('names the scoped name, not the store key, when it is missing', async () => {
+    const scoped = new ScopedProvider(new MemoryStore(), { scope: 'llm', scopes });
+    await expect(scoped.get('gone')).rejects.toThrow('secret "gone" was not found');
+  });
+
   it('refuses an invalid name', async () => {
     await expect(new ScopedProvider(new MemoryStore(), { scope: 'auth', scopes }).get('a/b')).rejects.toThrow(
       InvalidKeyError,

@@ -1,0 +1,271 @@
+/**
+ * The local API Gateway: an HTTP server on loopback that turns each request into the REST API
+ * proxy event API Gateway would send, and invokes the handler the stack would route it to: user
+ * routes to the user function, `/v1/scopes/<scope>/...` to that scope's function (one handler per
+ * scope, configured with `BROKER_SERVED_SCOPES=<scope>` as the stack configures it). It also serves
+ * the OpenAPI document at `GET /v1/openapi.json`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { ENV, loadConfig } from '../lambda/config.js';
+import { migrationCheckFor, storeFor } from '../lambda/handlers/deps.js';
+import {
+  createScopeApiHandler,
+  createUserApiHandler,
+  type LogSink,
+  openApiText,
+  type ProxyHandler,
+  stdoutSink,
+} from '../lambda/http/index.js';
+import { LOCAL_ACCOUNT_ID, type LocalRequest, toProxyEvent } from './proxy-event.js';
+
+/** API Gateway's own payload limit; bigger requests never reach a function. */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+/** Caller the local gateway attributes every request to. */
+export const LOCAL_CALLER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local-developer`;
+
+/** Where the OpenAPI document is served. */
+export const OPENAPI_PATH = '/v1/openapi.json';
+
+/** Options of {@link startApiServer}. */
+export interface ApiServerOptions {
+  /** SDK clients pointed at the secret store's endpoint. */
+  readonly clients: { readonly secretsManager: SecretsManagerClient; readonly ssm: SSMClient };
+  /**
+   * TCP port; 0 picks a free one.
+   * @default 0
+   */
+  readonly port?: number;
+  /**
+   * Loopback address to listen on; anything else is refused.
+   * @default '127.0.0.1'
+   */
+  readonly host?: string;
+  /**
+   * The functions' environment (`BROKER_*` variables, as the stack sets them).
+   * @default process.env
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where the functions' audit lines go.
+   * @default stdout
+   */
+  readonly log?: LogSink;
+  /**
+   * Caller ARN put in each event's request context.
+   * @default LOCAL_CALLER_ARN
+   */
+  readonly callerArn?: string;
+}
+
+/** A running local API. */
+export interface ApiServer {
+  /** Base URL, e.g. `http://127.0.0.1:8787`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Stops listening and drops open connections. */
+  close(): Promise<void>;
+}
+
+/** Where the local gateway sends a request: which function, and the resource that matched. */
+export interface GatewayRoute {
+  /** `user`, or the scope whose function serves it. */
+  readonly target: string;
+  /** Resource template, as API Gateway names it in the event. */
+  readonly resource: string;
+  /** Raw values of the resource's parameters, or null. */
+  readonly pathParameters: Readonly<Record<string, string>> | null;
+}
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
+
+/**
+ * The resource a raw path matches in the stack's API: `/v1/secrets`, `/v1/secrets/{key}`, and
+ * per scope `/v1/scopes/<scope>/secrets` and `/v1/scopes/<scope>/secrets/{name}` (a literal scope
+ * segment: API Gateway picks the function by resource, so each scope has its own resources).
+ * Anything else goes to the user function as `/{proxy+}`, which answers 404 or 405 in JSON where
+ * API Gateway itself would answer 403 "Missing Authentication Token".
+ */
+export function gatewayRoute(rawPath: string, scopes: readonly string[]): GatewayRoute {
+  const s = rawPath.split('/').slice(1);
+  if (s[0] === 'v1' && s[1] === 'secrets') {
+    if (s.length === 2) return { target: 'user', resource: '/v1/secrets', pathParameters: null };
+    if (s.length === 3 && s[2] !== '')
+      return { target: 'user', resource: '/v1/secrets/{key}', pathParameters: { key: s[2] as string } };
+  }
+  if (s[0] === 'v1' && s[1] === 'scopes' && s[3] === 'secrets' && scopes.includes(s[2] as string)) {
+    const base = `/v1/scopes/${s[2]}/secrets`;
+    if (s.length === 4) return { target: s[2] as string, resource: base, pathParameters: null };
+    if (s.length === 5 && s[4] !== '')
+      return { target: s[2] as string, resource: `${base}/{name}`, pathParameters: { name: s[4] as string } };
+  }
+  return { target: 'user', resource: '/{proxy+}', pathParameters: { proxy: rawPath.slice(1) } };
+}
+
+/** Starts the local API on loopback. */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.test(host)) throw new Error(`host must be a loopback address, got '${host}'`);
+  const env = options.env ?? process.env;
+  const log = options.log ?? stdoutSink;
+  const callerArn = options.callerArn ?? LOCAL_CALLER_ARN;
+  const handlers = buildHandlers(env, options.clients, log);
+  const scopes = [...handlers.keys()].filter((k) => k !== 'user');
+  const openapi = openApiText();
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      // Only a bug in this server gets here; answer as API Gateway does when an integration fails.
+      log(JSON.stringify({ level: 'ERROR', message: 'local gateway failure', error: String(error) }));
+      if (!res.headersSent)
+        reply(
+          res,
+          { statusCode: 502, body: JSON.stringify({ message: 'Internal server error' }) },
+          randomUUID(),
+        );
+    });
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const rawPath = q < 0 ? target : target.slice(0, q);
+    const rawQuery = q < 0 ? '' : target.slice(q + 1);
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && rawPath === OPENAPI_PATH) {
+      reply(
+        res,
+        { statusCode: 200, headers: { 'content-type': 'application/json' }, body: openapi },
+        requestId,
+      );
+      return;
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+      const message = `the request is larger than ${MAX_REQUEST_BYTES} bytes`;
+      log(
+        JSON.stringify({
+          level: 'INFO',
+          message: 'request',
+          service: 'local-gateway',
+          requestId,
+          method,
+          status: 413,
+          outcome: 'value_too_large',
+        }),
+      );
+      reply(
+        res,
+        { statusCode: 413, body: JSON.stringify({ error: 'value_too_large', message, requestId }) },
+        requestId,
+      );
+      return;
+    }
+    const route = gatewayRoute(rawPath, scopes);
+    const request: LocalRequest = {
+      method,
+      rawPath,
+      rawQuery,
+      rawHeaders: req.rawHeaders,
+      body,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    };
+    const event = toProxyEvent(request, {
+      resource: route.resource,
+      pathParameters: route.pathParameters,
+      requestId,
+      callerArn,
+      stage: 'local',
+      domainName: req.headers.host ?? host,
+    });
+    const handler = handlers.get(route.target) as ProxyHandler;
+    reply(res, await handler(event, { awsRequestId: randomUUID() }), requestId);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/** One user handler and one handler per scope, each with the environment its function would get. */
+function buildHandlers(
+  env: Readonly<Record<string, string | undefined>>,
+  clients: ApiServerOptions['clients'],
+  log: LogSink,
+): Map<string, ProxyHandler> {
+  const userConfig = loadConfig({ ...env, [ENV.servedScopes]: '' });
+  const handlers = new Map<string, ProxyHandler>([
+    [
+      'user',
+      createUserApiHandler({ config: userConfig, store: storeFor(userConfig, clients.secretsManager), log }),
+    ],
+  ]);
+  for (const scope of userConfig.scopes) {
+    const config = loadConfig({ ...env, [ENV.servedScopes]: scope });
+    const isMigrated = migrationCheckFor(config, () => clients.ssm);
+    handlers.set(
+      scope,
+      createScopeApiHandler({
+        config,
+        store: storeFor(config, clients.secretsManager),
+        log,
+        ...(isMigrated === undefined ? {} : { isMigrated }),
+      }),
+    );
+  }
+  return handlers;
+}
+
+/** Reads the whole body, or undefined once it passes {@link MAX_REQUEST_BYTES}. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) {
+      req.resume();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function reply(res: ServerResponse, result: APIGatewayProxyResult, requestId: string): void {
+  const headers: Record<string, string | string[]> = { 'content-type': 'application/json' };
+  for (const [name, value] of Object.entries(result.headers ?? {}))
+    headers[name.toLowerCase()] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[name.toLowerCase()] = values.map(String);
+  headers['x-amzn-requestid'] = requestId;
+  const body = result.isBase64Encoded
+    ? Buffer.from(result.body, 'base64')
+    : Buffer.from(result.body ?? '', 'utf8');
+  if (result.statusCode !== 204 && result.statusCode !== 304) headers['content-length'] = String(body.length);
+  res.writeHead(result.statusCode, headers);
+  res.end(result.statusCode === 204 ? undefined : body);
+}

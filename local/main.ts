@@ -1,0 +1,158 @@
+/**
+ * `npm start`: the whole broker on this machine. Starts the embedded AWS endpoint (Secrets Manager
+ * and SSM over SQLite) and the local API in front of the same handlers the stack deploys, both on
+ * loopback, with the real SDK clients pointed at the endpoint.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { type LogSink, stdoutSink } from '../lambda/http/audit-log.js';
+import { startApiServer } from './api-server.js';
+import { type AwsEndpointOptions, startAwsEndpoint } from './aws/endpoint.js';
+
+/** Default port of the local API (`BROKER_PORT`). */
+export const DEFAULT_PORT = 8787;
+/** Default port of the local AWS endpoint (`BROKER_AWS_PORT`). */
+export const DEFAULT_AWS_PORT = 4566;
+/** Default data directory (`BROKER_DATA_DIR`). */
+export const DEFAULT_DATA_DIR = '.broker-data/';
+/** Region the local clients use. */
+export const LOCAL_REGION = 'us-east-1';
+
+/** Options of {@link startBroker}. */
+export interface BrokerOptions {
+  /**
+   * Port of the API; 0 picks a free one.
+   * @default 8787
+   */
+  readonly port?: number;
+  /**
+   * Port of the AWS endpoint; 0 picks a free one.
+   * @default 4566
+   */
+  readonly awsPort?: number;
+  /**
+   * Directory of the durable store.
+   * @default '.broker-data/'
+   */
+  readonly dataDir?: string;
+  /**
+   * Loopback address for both servers.
+   * @default '127.0.0.1'
+   */
+  readonly host?: string;
+  /**
+   * The functions' environment (`BROKER_ROOT`, `BROKER_SCOPES`, ...).
+   * @default process.env
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where the audit lines go.
+   * @default stdout
+   */
+  readonly log?: LogSink;
+  /**
+   * Fault injection in the local AWS endpoint (shares of calls answered with throttling or a 500).
+   * @default no faults
+   */
+  readonly faults?: Pick<AwsEndpointOptions, 'throttleRate' | 'faultRate'>;
+}
+
+/** A running local broker. */
+export interface Broker {
+  /** Base URL of the API. */
+  readonly url: string;
+  /** Base URL of the AWS endpoint (usable as any AWS SDK's or CLI's endpoint URL). */
+  readonly awsUrl: string;
+  /** Absolute path of the data directory. */
+  readonly dataDir: string;
+  /** Stops the API, then the endpoint. */
+  close(): Promise<void>;
+}
+
+/** Starts the AWS endpoint, then the API in front of it. */
+export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const endpoint = await startAwsEndpoint({
+    port: options.awsPort ?? DEFAULT_AWS_PORT,
+    host,
+    dataDir,
+    ...options.faults,
+  });
+  const clientConfig = {
+    endpoint: endpoint.url,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const secretsManager = new SecretsManagerClient(clientConfig);
+  const ssm = new SSMClient(clientConfig);
+  let api: Awaited<ReturnType<typeof startApiServer>>;
+  try {
+    api = await startApiServer({
+      port: options.port ?? DEFAULT_PORT,
+      host,
+      clients: { secretsManager, ssm },
+      ...(options.env === undefined ? {} : { env: options.env }),
+      log: options.log ?? stdoutSink,
+    });
+  } catch (error) {
+    await endpoint.close();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    url: api.url,
+    awsUrl: endpoint.url,
+    dataDir,
+    close() {
+      closing ??= (async () => {
+        await api.close();
+        secretsManager.destroy();
+        ssm.destroy();
+        await endpoint.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function portFrom(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`${name} must be a port number (0–65535), got ${JSON.stringify(text)}`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const broker = await startBroker({
+    port: portFrom('BROKER_PORT', DEFAULT_PORT),
+    awsPort: portFrom('BROKER_AWS_PORT', DEFAULT_AWS_PORT),
+    dataDir: process.env.BROKER_DATA_DIR || DEFAULT_DATA_DIR,
+  });
+  console.log(`thv-secret-broker listening on ${broker.url} (OpenAPI: ${broker.url}/v1/openapi.json)`);
+  console.log(`local AWS endpoint (Secrets Manager, SSM) on ${broker.awsUrl}`);
+  console.log(`data in ${broker.dataDir}`);
+  const stop = (signal: string): void => {
+    console.log(`${signal}: stopping`);
+    broker.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    console.error(`could not start the broker: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
