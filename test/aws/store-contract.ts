@@ -48,10 +48,31 @@ export function storeContract(
     });
 
     afterAll(async () => {
+      if (endpoint && !endpoint.embedded) await removeRunSecrets();
       client?.destroy();
       ssm?.destroy();
       await endpoint?.close();
     });
+
+    /** Leaves nothing behind on a shared external endpoint: every name under this run's roots. */
+    async function removeRunSecrets(): Promise<void> {
+      let next: string | undefined;
+      do {
+        const page = await client.send(
+          new ListSecretsCommand({
+            Filters: [{ Key: 'name', Values: [root.slice(0, -1)] }],
+            IncludePlannedDeletion: true,
+            ...(next === undefined ? {} : { NextToken: next }),
+          }),
+        );
+        for (const secret of page.SecretList ?? []) {
+          await client
+            .send(new DeleteSecretCommand({ SecretId: secret.ARN, ForceDeleteWithoutRecovery: true }))
+            .catch(() => undefined);
+        }
+        next = page.NextToken;
+      } while (next !== undefined);
+    }
 
     const describeSecret = (key: string) =>
       client.send(new DescribeSecretCommand({ SecretId: `${root}${key}` }));
@@ -254,27 +275,6 @@ export function storeContract(
       const name = `/${root}flag-pending`;
       await ssm.send(new PutParameterCommand({ Name: name, Value: 'running', Type: 'String' }));
       expect(await migrationFlagReader(ssm, name)()).toBe(false);
-    });
-
-    afterAll(async () => {
-      // Leave nothing behind on a shared external endpoint: every name under this run's roots.
-      if (!endpoint || endpoint.embedded) return;
-      let next: string | undefined;
-      do {
-        const page = await client.send(
-          new ListSecretsCommand({
-            Filters: [{ Key: 'name', Values: [root.slice(0, -1)] }],
-            IncludePlannedDeletion: true,
-            ...(next === undefined ? {} : { NextToken: next }),
-          }),
-        );
-        for (const secret of page.SecretList ?? []) {
-          await client
-            .send(new DeleteSecretCommand({ SecretId: secret.ARN, ForceDeleteWithoutRecovery: true }))
-            .catch(() => undefined);
-        }
-        next = page.NextToken;
-      } while (next !== undefined);
     });
   });
 }
