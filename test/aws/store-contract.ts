@@ -60,7 +60,7 @@ export function storeContract(
       do {
         const page = await client.send(
           new ListSecretsCommand({
-            Filters: [{ Key: 'name', Values: [root.slice(0, -1)] }],
+            Filters: [{ Key: 'name', Values: [root.slice(0, -1), root.slice(0, -1).toUpperCase()] }],
             IncludePlannedDeletion: true,
             ...(next === undefined ? {} : { NextToken: next }),
           }),
