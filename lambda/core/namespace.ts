@@ -61,6 +61,8 @@ export function keyProblem(key: string): string | undefined {
   if (key.length === 0) return 'must not be empty';
   if (key.length > MAX_KEY_LENGTH) return `must be at most ${MAX_KEY_LENGTH} characters`;
   if (key.includes('/')) return 'must not contain "/"';
+  // URL clients and gateways collapse these path segments, so such a key could not be addressed.
+  if (key === '.' || key === '..') return 'must not be "." or ".."';
   if (!KEY_PATTERN.test(key)) return 'may contain only A-Z a-z 0-9 and _ + = . @ -';
   return undefined;
 }

@@ -3,6 +3,7 @@ import type { BrokerConfig } from '../config.js';
 import { assertUserKey, type SecretStore, UnknownScopeError, UserProvider } from '../core/index.js';
 import { createApiHandler, type ProxyHandler } from './api-handler.js';
 import type { LogSink } from './audit-log.js';
+import { RouteError } from './errors.js';
 import {
   keyParam,
   listRequest,
@@ -28,7 +29,7 @@ export interface UserApiDeps {
   readonly log?: LogSink;
 }
 
-/** Builds the user-API handler; `/v1/scopes/...` always answers 404 `unknown_scope` here. */
+/** Builds the user-API handler; `/v1/scopes/...` answers 404 (`unknown_scope`, or `not_found` for a deployed scope). */
 export function createUserApiHandler(deps: UserApiDeps): ProxyHandler {
   const provider = new UserProvider(deps.store);
   return createApiHandler({
@@ -37,9 +38,11 @@ export function createUserApiHandler(deps: UserApiDeps): ProxyHandler {
     dispatch: async (event, notes) => {
       const segments = segmentsOf(event);
       if (isScopePath(segments)) {
-        // Named as sent: this function serves no scope, however the name is spelt.
+        // Named as sent: this function serves no scope, however the name is spelt. A deployed
+        // scope reaches here only on a path its own function has no route for.
         const scope = segments[2] ?? '';
         notes.scope = scope;
+        if (deps.config.scopes.includes(scope)) throw new RouteError('not_found', 'no such route');
         throw new UnknownScopeError(scope);
       }
       const match = routeOf(event, segments, USER_ROUTES, notes);

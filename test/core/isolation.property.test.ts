@@ -19,7 +19,9 @@ const scopes = [...DEFAULT_SCOPES];
 /** The test's own oracle for "reserved", independent of the code under test. */
 const isReserved = (key: string): boolean => key.toLowerCase().startsWith('__thv_');
 const keyChars = 'ABCXYZabcxyz0189_+=.@-';
-const validKey = fc.string({ unit: fc.constantFrom(...keyChars), minLength: 1, maxLength: 40 });
+const validKey = fc
+  .string({ unit: fc.constantFrom(...keyChars), minLength: 1, maxLength: 40 })
+  .filter((k) => k !== '.' && k !== '..');
 const casedPrefix = fc.constantFrom('__thv_', '__THV_', '__Thv_', '__tHv_', '__thV_', '__THv_');
 
 /** Keys a hostile or careless caller might send. */

@@ -40,6 +40,8 @@ describe('keyProblem', () => {
     ['tab\there', 'may contain only'],
     ['caf\u00e9', 'may contain only'],
     ['%5F%5Fthv_x', 'may contain only'],
+    ['.', '"." or ".."'],
+    ['..', '"." or ".."'],
   ])('rejects %j (%s)', (key, reason) => {
     expect(keyProblem(key)).toContain(reason);
   });

@@ -158,19 +158,34 @@ describe('user API', () => {
     expect([result.statusCode, bodyOf(result).error]).toEqual([400, 'invalid_body']);
   });
 
-  it('answers any /v1/scopes path with 404 unknown_scope', async () => {
+  it('answers a /v1/scopes path of a scope outside the deployment with 404 unknown_scope', async () => {
     // Prepare
     const { handler } = setup();
     const event = proxyEvent({
       method: 'GET',
       resource: '/{proxy+}',
-      path: '/v1/scopes/workloads/secrets/T',
-      pathParameters: { proxy: 'v1/scopes/workloads/secrets/T' },
+      path: '/v1/scopes/billing/secrets/T',
+      pathParameters: { proxy: 'v1/scopes/billing/secrets/T' },
     });
     // Act
     const result = await handler(event);
     // Assess
     expect([result.statusCode, bodyOf(result).error]).toEqual([404, 'unknown_scope']);
+  });
+
+  it('answers an unrouted path under a deployed scope with 404 not_found', async () => {
+    // Prepare
+    const { handler } = setup();
+    const event = proxyEvent({
+      method: 'GET',
+      resource: '/{proxy+}',
+      path: '/v1/scopes/workloads',
+      pathParameters: { proxy: 'v1/scopes/workloads' },
+    });
+    // Act
+    const result = await handler(event);
+    // Assess
+    expect([result.statusCode, bodyOf(result).error]).toEqual([404, 'not_found']);
   });
 
   it('answers 405 method_not_allowed with an Allow header for POST on a secret', async () => {

@@ -1,0 +1,167 @@
+/**
+ * A fetch-based client for the broker's HTTP API (DESIGN §4). It speaks to the local server
+ * unsigned and to a deployed API with SigV4; it turns every failure into a {@link CliError}.
+ */
+import type * as z from 'zod';
+import type { Endpoint } from './endpoint.js';
+import { ApiError, TransportError, UnaddressableError } from './errors.js';
+import { apiErrorOf, parseJson, reasonOf } from './responses.js';
+import type { OutgoingRequest, RequestSigner } from './signer.js';
+import { cleanupBody, type ListPage, listBody, putBody, type Secret, secretBody } from './wire.js';
+
+/** Whose secrets a call is about: the user's, or one scope's system secrets. */
+export type Target = { readonly kind: 'user' } | { readonly kind: 'scope'; readonly scope: string };
+
+/** The result of a write. */
+export interface PutResult {
+  /** Key (or scoped name) written. */
+  readonly key: string;
+  /** Version id of the new value. */
+  readonly version: string;
+  /** True when the secret did not exist before (201), false when it was updated (200). */
+  readonly created: boolean;
+}
+
+/** Options of {@link BrokerClient}. */
+export interface BrokerClientOptions {
+  /** Where to send requests. */
+  readonly endpoint: Endpoint;
+  /**
+   * Signs each request; absent means unsigned (the local server).
+   * @default no signing
+   */
+  readonly signer?: RequestSigner;
+  /**
+   * How long one request may take before it is abandoned, in milliseconds.
+   * @default 30000
+   */
+  readonly timeoutMs?: number;
+}
+
+interface Call {
+  readonly method: 'GET' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  readonly body?: unknown;
+}
+
+/** One path segment for a key, scope or name; dot segments would be collapsed by URL parsing. */
+export function pathSegment(what: string, text: string): string {
+  if (text === '' || text === '.' || text === '..') {
+    throw new UnaddressableError(
+      `${what} ${JSON.stringify(text)} is invalid: it cannot be sent as a URL path segment`,
+    );
+  }
+  return encodeURIComponent(text);
+}
+
+/** The base path of a target's secrets, e.g. `/v1/secrets` or `/v1/scopes/workloads/secrets`. */
+export function targetPath(target: Target): string {
+  return target.kind === 'user' ? '/v1/secrets' : `/v1/scopes/${pathSegment('scope', target.scope)}/secrets`;
+}
+
+/** Client of the broker API. */
+export class BrokerClient {
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: BrokerClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** Reads one page of keys. */
+  async listPage(target: Target, page: { limit?: number; next?: string } = {}): Promise<ListPage> {
+    const query = { limit: page.limit === undefined ? undefined : String(page.limit), next: page.next };
+    const { body } = await this.call({ method: 'GET', path: targetPath(target), query }, listBody);
+    return body;
+  }
+
+  /** Reads a secret; throws {@link ApiError} `not_found` when it does not exist. */
+  async get(target: Target, key: string): Promise<Secret> {
+    const { body } = await this.call({ method: 'GET', path: this.keyPath(target, key) }, secretBody);
+    return body;
+  }
+
+  /** Creates or updates a secret. */
+  async put(target: Target, key: string, value: string, description?: string): Promise<PutResult> {
+    const payload = description === undefined ? { value } : { value, description };
+    const { status, body } = await this.call(
+      { method: 'PUT', path: this.keyPath(target, key), body: payload },
+      putBody,
+    );
+    return { ...body, created: status === 201 };
+  }
+
+  /** Deletes a secret; throws {@link ApiError} `not_found` when it does not exist. */
+  async delete(target: Target, key: string): Promise<void> {
+    await this.call({ method: 'DELETE', path: this.keyPath(target, key) }, undefined);
+  }
+
+  /** Deletes every secret of a scope; returns how many were deleted. */
+  async cleanup(scope: string): Promise<number> {
+    const { body } = await this.call(
+      { method: 'DELETE', path: targetPath({ kind: 'scope', scope }) },
+      cleanupBody,
+    );
+    return body.deleted;
+  }
+
+  private keyPath(target: Target, key: string): string {
+    return `${targetPath(target)}/${pathSegment(target.kind === 'user' ? 'key' : 'name', key)}`;
+  }
+
+  private async call<T>(call: Call, schema: z.ZodType<T>): Promise<{ status: number; body: T }>;
+  private async call(call: Call, schema: undefined): Promise<{ status: number; body: undefined }>;
+  private async call<T>(
+    call: Call,
+    schema: z.ZodType<T> | undefined,
+  ): Promise<{ status: number; body: T | undefined }> {
+    const request = this.outgoing(call);
+    const { signer } = this.options;
+    const headers = signer ? await sign(signer, request) : { ...request.headers };
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(request.url, {
+        method: request.method,
+        headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new TransportError(`cannot reach ${this.options.endpoint.baseUrl}: ${reasonOf(error)}`, {
+        cause: error,
+      });
+    }
+    if (!response.ok) throw apiErrorOf(response, text);
+    if (schema === undefined) return { status: response.status, body: undefined };
+    const parsed = schema.safeParse(parseJson(text));
+    if (!parsed.success) {
+      throw new TransportError(
+        `unexpected ${response.status} response from ${this.options.endpoint.baseUrl}`,
+      );
+    }
+    return { status: response.status, body: parsed.data };
+  }
+
+  private outgoing(call: Call): OutgoingRequest {
+    const url = new URL(`${this.options.endpoint.baseUrl}${call.path}`);
+    for (const [name, value] of Object.entries(call.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, value);
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (call.body === undefined) return { method: call.method, url, headers };
+    headers['content-type'] = 'application/json';
+    return { method: call.method, url, headers, body: JSON.stringify(call.body) };
+  }
+}
+
+async function sign(signer: RequestSigner, request: OutgoingRequest): Promise<Record<string, string>> {
+  try {
+    return await signer(request);
+  } catch (error) {
+    throw new TransportError(`cannot sign the request with AWS credentials: ${reasonOf(error)}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,66 @@
+/** The `thv-broker` command line: global options, the `secret` and `scope` commands, exit codes. */
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { createContext } from './commands/context.js';
+import { shareSettings } from './commands/inherit.js';
+import { scopeCommand } from './commands/scope.js';
+import { secretCommand } from './commands/secret.js';
+import { DEFAULT_ENDPOINT, ENDPOINT_ENV } from './endpoint.js';
+import { EXIT } from './errors.js';
+import type { CliIo } from './io.js';
+import { Output } from './output.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  done
+  1  usage: bad arguments, a value on the command line, no value on stdin, cleanup not confirmed
+  2  not found: the key or name does not exist
+  3  refused: reserved or invalid key, unknown scope, invalid body, value too large, access denied
+  4  failed: server error, throttled, conflict, network or credentials problem (retrying may help)
+  130 interrupted at a prompt`;
+
+/** Builds the program for `argv`; `io` is where it reads and writes. */
+export function buildProgram(io: CliIo, argv: readonly string[]) {
+  const program = new Command('thv-broker')
+    .description('Read and write secrets in a thv-secret-broker, local (npm start) or deployed (SigV4).')
+    .option(
+      '--endpoint <url>',
+      `broker API URL (env ${ENDPOINT_ENV})`,
+      io.env[ENDPOINT_ENV] || DEFAULT_ENDPOINT,
+    )
+    .option('--region <region>', 'AWS region to sign for (default: from the URL, else AWS_REGION)')
+    .option('--json', 'print results, and errors on stderr, as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(redactOptionValues(text)),
+    });
+  const context = () => createContext(program.opts(), io);
+  program.addCommand(secretCommand(context));
+  program.addCommand(scopeCommand(context, argv));
+  shareSettings(program);
+  return program;
+}
+
+/** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io, argv);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    // Commander has already printed its own message (or the help) before throwing.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return new Output(io, program.opts().json === true).error(error);
+  }
+}
+
+/**
+ * Commander echoes an unknown option as typed, so `--token=s3cr3t` would put the value on stderr;
+ * keep the option name and drop what follows `=`.
+ */
+export function redactOptionValues(text: string): string {
+  return text.replace(/'(-{1,2}[^'=\s]+)=[^']*'/g, "'$1=…'");
+}

@@ -1,0 +1,81 @@
+/** Typed shortcuts over the broker's HTTP API for setting up and checking end-to-end tests. */
+import { expect } from 'vitest';
+import { type RawResponse, send, sendJson } from './http.js';
+
+/** The deployment's default scopes, which the local broker serves. */
+export const SCOPES = ['workloads', 'registry', 'auth', 'llm'] as const;
+
+/** Status of each documented error code (DESIGN §4, plus 405 for a wrong method). */
+export const STATUS_OF_CODE = {
+  invalid_key: 400,
+  invalid_body: 400,
+  reserved_key: 403,
+  not_found: 404,
+  unknown_scope: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  value_too_large: 413,
+  throttled: 429,
+  internal: 500,
+} as const;
+
+/** A documented error code. */
+export type ErrorCode = keyof typeof STATUS_OF_CODE;
+
+/** Path of a user key (encoded once, as a client would). */
+export const userPath = (key: string) => `/v1/secrets/${encodeURIComponent(key)}`;
+
+/** Path of a scoped name. */
+export const scopePath = (scope: string, name: string) =>
+  `/v1/scopes/${scope}/secrets/${encodeURIComponent(name)}`;
+
+/** Asserts `response` is the documented error `code`: its status and a `{error,message,requestId}` body. */
+export function expectError(response: RawResponse, code: ErrorCode): void {
+  expect({ status: response.status, body: response.json }).toEqual({
+    status: STATUS_OF_CODE[code],
+    body: { error: code, message: expect.any(String), requestId: expect.any(String) },
+  });
+}
+
+/** Writes a secret and asserts it was acknowledged; returns the version. */
+export async function put(
+  baseUrl: string,
+  path: string,
+  value: string,
+  description?: string,
+): Promise<string> {
+  const response = await sendJson(
+    baseUrl,
+    'PUT',
+    path,
+    description === undefined ? { value } : { value, description },
+  );
+  expect([200, 201], `PUT ${path} answered ${response.status} ${response.text}`).toContain(response.status);
+  return (response.json as { version: string }).version;
+}
+
+/** Every key of a listing (user: `/v1/secrets`, scope: `/v1/scopes/s/secrets`), following `next`. */
+export async function listAll(
+  baseUrl: string,
+  listPath: string,
+  limit = 100,
+): Promise<{ key: string; description?: string; updatedAt: string }[]> {
+  const keys: { key: string; description?: string; updatedAt: string }[] = [];
+  let next: string | undefined;
+  do {
+    const query = `?limit=${limit}${next === undefined ? '' : `&next=${encodeURIComponent(next)}`}`;
+    const response = await send(baseUrl, 'GET', `${listPath}${query}`);
+    expect(response.status, response.text).toBe(200);
+    const page = response.json as { keys: typeof keys; next?: string };
+    keys.push(...page.keys);
+    next = page.next;
+  } while (next !== undefined);
+  return keys;
+}
+
+/** Every key of the user listing and of each scope: what "nothing changed" is compared on. */
+export async function snapshot(baseUrl: string): Promise<Record<string, unknown>> {
+  const all: Record<string, unknown> = { user: await listAll(baseUrl, '/v1/secrets') };
+  for (const scope of SCOPES) all[scope] = await listAll(baseUrl, `/v1/scopes/${scope}/secrets`);
+  return all;
+}
