@@ -1,0 +1,120 @@
+/**
+ * The broker's REST API (DESIGN §4): IAM authorization on every method, access logs, throttling,
+ * user routes to the user function and each scope's literal routes to that scope's function.
+ */
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { RemovalPolicy } from 'aws-cdk-lib/core';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag.js';
+
+/** Props of a {@link BrokerApi}. */
+export interface BrokerApiProps {
+  /** Function serving `/v1/secrets...` and answering unknown scopes. */
+  readonly userFunction: lambda.IFunction;
+  /** The function of each scope, by scope name. */
+  readonly scopeFunctions: ReadonlyMap<string, lambda.IFunction>;
+  /** Stage rate limit (requests per second). */
+  readonly rateLimit: number;
+  /** Stage burst limit. */
+  readonly burstLimit: number;
+  /** Retention of the access log group. */
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** Name of the only stage. */
+export const STAGE_NAME = 'prod';
+
+/** Method paths of the user routes, for `execute-api:Invoke` grants. */
+export const USER_ROUTE_PATHS: readonly string[] = ['/v1/secrets', '/v1/secrets/*'];
+
+/** Method paths of one scope's routes, for `execute-api:Invoke` grants. */
+export function scopeRoutePaths(scope: string): string[] {
+  return [`/v1/scopes/${scope}/secrets`, `/v1/scopes/${scope}/secrets/*`];
+}
+
+/** The REST API and its routes. */
+export class BrokerApi extends Construct {
+  /** The REST API. */
+  readonly api: apigw.RestApi;
+  /** The access log group of the stage. */
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: BrokerApiProps) {
+    super(scope, id);
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api = new apigw.RestApi(this, 'Api', {
+      description: 'thv secret broker: user secrets and scoped system secrets',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      // Stage logging needs the account-level CloudWatch role; kept on stack deletion because it
+      // is shared by every REST API of the account and region.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
+      deployOptions: {
+        stageName: STAGE_NAME,
+        throttlingRateLimit: props.rateLimit,
+        throttlingBurstLimit: props.burstLimit,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        // Data trace would write request and response bodies, i.e. secret values, to the log.
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+      },
+    });
+
+    const v1 = this.api.root.addResource('v1');
+    const user = integration(props.userFunction);
+    const userSecrets = v1.addResource('secrets');
+    userSecrets.addMethod('GET', user);
+    const userSecret = userSecrets.addResource('{key}');
+    for (const method of ['GET', 'PUT', 'DELETE']) userSecret.addMethod(method, user);
+
+    const scopes = v1.addResource('scopes');
+    for (const [name, fn] of props.scopeFunctions) {
+      const target = integration(fn);
+      const secrets = scopes.addResource(name).addResource('secrets');
+      for (const method of ['GET', 'DELETE']) secrets.addMethod(method, target);
+      const secret = secrets.addResource('{name}');
+      for (const method of ['GET', 'PUT', 'DELETE']) secret.addMethod(method, target);
+    }
+    acknowledge(
+      this.api,
+      'AwsSolutions-COG4',
+      'Callers are IAM principals (SigV4, AWS_IAM authorization on every method), not Cognito users.',
+    );
+    acknowledge(
+      this.api,
+      'AwsSolutions-APIG2',
+      'Every handler validates path, query and body with zod and answers invalid_key / invalid_body itself.',
+    );
+    acknowledge(
+      this.api,
+      'AwsSolutions-APIG3',
+      'Only signed IAM principals get past the API; platform teams may attach a WAF web ACL to the stage.',
+    );
+    acknowledge(
+      this.api,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      "API Gateway's account-level logging role; AWS maintains this policy for exactly that role.",
+    );
+    // Any other scope reaches the user function, which answers 404 unknown_scope and holds no
+    // system-secret permissions.
+    scopes.addResource('{scope}').addProxy({ anyMethod: true, defaultIntegration: user });
+  }
+
+  /** `execute-api:Invoke` ARNs of `paths` on the stage, any method. */
+  invokeArns(paths: readonly string[]): string[] {
+    return paths.map((path) => this.api.arnForExecuteApi('*', path, STAGE_NAME));
+  }
+}
+
+// One permission per function instead of one per method keeps the function's resource policy small.
+function integration(fn: lambda.IFunction): apigw.LambdaIntegration {
+  return new apigw.LambdaIntegration(fn, { scopePermissionToMethod: false });
+}

@@ -1,0 +1,145 @@
+/**
+ * Stack props from CDK context (`cdk.json` or `-c key=value`), parsed with zod. `-c` values arrive
+ * as strings, `cdk.json` values as JSON, so lists, numbers and tables accept both forms. Context
+ * keys carry the same names as the stack props.
+ */
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { RemovalPolicy } from 'aws-cdk-lib/core';
+import * as z from 'zod';
+import type { SecretBrokerStackProps } from './secret-broker-stack.js';
+
+/** Stack name used when the `stackName` context key is absent. */
+export const DEFAULT_STACK_NAME = 'ThvSecretBroker';
+
+const fromJsonText = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
+
+const stringList = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : value,
+  z.array(z.string(), { error: 'expected a list of strings (JSON array, or comma-separated with -c)' }),
+);
+
+const wholeNumber = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+  z.number({ error: 'expected a number' }).int({ error: 'expected a whole number' }),
+);
+
+const positiveNumber = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+  z.number({ error: 'expected a number' }).positive({ error: 'expected a positive number' }),
+);
+
+const retentionDays = wholeNumber.refine(
+  (n) => (Object.values(logs.RetentionDays) as unknown[]).includes(n),
+  {
+    error: `expected a CloudWatch Logs retention in days (${Object.values(logs.RetentionDays)
+      .filter((v) => typeof v === 'number' && v > 0)
+      .join(', ')})`,
+  },
+);
+
+/** The schema of each context key the stack reads. */
+export const CONTEXT_SCHEMA = {
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: 'expected a CloudFormation stack name' }),
+  root: z.string({ error: 'expected a string ending in "/"' }),
+  scopes: stringList,
+  legacyFallback: z.enum(['never', 'until-migrated'], { error: 'expected "never" or "until-migrated"' }),
+  legacyPrefixes: z.preprocess(
+    fromJsonText,
+    z.array(z.object({ prefix: z.string(), scope: z.string() }).strict(), {
+      error: 'expected a JSON array of {"prefix","scope"} objects',
+    }),
+  ),
+  recoveryWindowDays: wholeNumber,
+  encryptionKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, { error: 'expected a KMS key ARN' }),
+  keyRemovalPolicy: z.enum(['retain', 'destroy'], { error: 'expected "retain" or "destroy"' }),
+  breakGlassRoleArns: stringList,
+  migrationRoleArn: z.string(),
+  migrationFlagParameterName: z.string(),
+  throttlingRateLimit: positiveNumber,
+  throttlingBurstLimit: wholeNumber,
+  logRetentionDays: retentionDays,
+  userRoleArns: stringList,
+  scopeCallerRoleArns: z.preprocess(
+    fromJsonText,
+    z.record(z.string(), z.array(z.string()), {
+      error: 'expected a JSON object of scope name to a list of role ARNs',
+    }),
+  ),
+} as const;
+
+/** A context key the stack reads. */
+export type ContextKey = keyof typeof CONTEXT_SCHEMA;
+
+/** Stack id and props read from context. */
+export interface StackFromContext {
+  /** Stack name (and construct id). */
+  readonly stackName: string;
+  /** Props of the stack. */
+  readonly props: SecretBrokerStackProps;
+}
+
+/**
+ * Reads every context key the stack knows; throws one `Error` naming each bad key. Absent keys
+ * keep the props' defaults.
+ */
+export function stackFromContext(read: (key: string) => unknown): StackFromContext {
+  const values: Partial<Record<ContextKey, unknown>> = {};
+  const problems: string[] = [];
+  for (const key of Object.keys(CONTEXT_SCHEMA) as ContextKey[]) {
+    const raw = read(key);
+    if (raw === undefined) continue;
+    const parsed = CONTEXT_SCHEMA[key].safeParse(raw);
+    if (parsed.success) values[key] = parsed.data;
+    else
+      problems.push(
+        `context key "${key}": ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${JSON.stringify(raw)})`,
+      );
+  }
+  if (problems.length > 0) throw new Error(`invalid context:\n- ${problems.join('\n- ')}`);
+
+  const v = values as { [K in ContextKey]?: z.output<(typeof CONTEXT_SCHEMA)[K]> };
+  const throttling = {
+    ...(v.throttlingRateLimit === undefined ? {} : { rateLimit: v.throttlingRateLimit }),
+    ...(v.throttlingBurstLimit === undefined ? {} : { burstLimit: v.throttlingBurstLimit }),
+  };
+  const props: SecretBrokerStackProps = {
+    ...(v.root === undefined ? {} : { root: v.root }),
+    ...(v.scopes === undefined ? {} : { scopes: v.scopes }),
+    ...(v.legacyFallback === undefined ? {} : { legacyFallback: v.legacyFallback }),
+    ...(v.legacyPrefixes === undefined ? {} : { legacyPrefixes: v.legacyPrefixes }),
+    ...(v.recoveryWindowDays === undefined ? {} : { recoveryWindowDays: v.recoveryWindowDays }),
+    ...(v.encryptionKeyArn === undefined ? {} : { encryptionKeyArn: v.encryptionKeyArn }),
+    ...(v.keyRemovalPolicy === undefined
+      ? {}
+      : {
+          keyRemovalPolicy: v.keyRemovalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+        }),
+    ...(v.breakGlassRoleArns === undefined ? {} : { breakGlassRoleArns: v.breakGlassRoleArns }),
+    ...(v.migrationRoleArn === undefined ? {} : { migrationRoleArn: v.migrationRoleArn }),
+    ...(v.migrationFlagParameterName === undefined
+      ? {}
+      : { migrationFlagParameterName: v.migrationFlagParameterName }),
+    ...(Object.keys(throttling).length === 0 ? {} : { throttling }),
+    ...(v.logRetentionDays === undefined ? {} : { logRetention: v.logRetentionDays as logs.RetentionDays }),
+    ...(v.userRoleArns === undefined ? {} : { userRoleArns: v.userRoleArns }),
+    ...(v.scopeCallerRoleArns === undefined ? {} : { scopeCallerRoleArns: v.scopeCallerRoleArns }),
+  };
+  return { stackName: v.stackName ?? DEFAULT_STACK_NAME, props };
+}

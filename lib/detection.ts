@@ -1,0 +1,73 @@
+/**
+ * Tamper detection: an EventBridge rule on CloudTrail's Secrets Manager events that touch
+ * `<root>__thv_*` secrets (any spelling), made by anyone but the broker's own roles, sent to an
+ * SNS topic platform teams subscribe to.
+ */
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Validations } from 'aws-cdk-lib/core';
+import { Construct } from 'constructs';
+import { RESERVED_PREFIX } from '../lambda/core/index.js';
+import { secretArn } from './policies.js';
+
+/** Props of a {@link TamperDetection}. */
+export interface TamperDetectionProps {
+  /** Name root of the broker's secrets. */
+  readonly root: string;
+  /** ARNs of the roles whose Secrets Manager calls on system secrets are expected. */
+  readonly brokerRoleArns: readonly string[];
+}
+
+/** The detection rule and its alarm topic. */
+export class TamperDetection extends Construct {
+  /** The topic that receives every matching CloudTrail event. */
+  readonly topic: sns.Topic;
+  /** The EventBridge rule. */
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: TamperDetectionProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'thv secret broker: system secret touched outside the broker',
+      enforceSSL: true,
+    });
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'The topic carries CloudTrail event metadata only (Secrets Manager never logs secret values), and EventBridge cannot publish to a topic under the AWS managed SNS key.',
+    });
+
+    const systemName = `${props.root}${RESERVED_PREFIX}`;
+    this.rule = new events.Rule(this, 'Rule', {
+      description: `Secrets Manager calls on ${systemName}* secrets by principals other than the broker roles`,
+      eventPattern: {
+        source: ['aws.secretsmanager'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['secretsmanager.amazonaws.com'],
+          requestParameters: {
+            // CreateSecret names the secret; every other call passes a name or an ARN as secretId.
+            $or: [
+              { name: events.Match.prefixEqualsIgnoreCase(systemName) },
+              { secretId: events.Match.prefixEqualsIgnoreCase(systemName) },
+              { secretId: events.Match.wildcard(secretArn(this, `${systemName}*`)) },
+            ],
+          },
+          // A broker role shows up as an assumed-role session whose issuer is the role; anything
+          // else (another role, an IAM user, root) alerts.
+          $or: [
+            // Secrets Manager's own work (e.g. ending a scheduled deletion) shows up as AWSService.
+            { userIdentity: { type: events.Match.anythingBut('AssumedRole', 'AWSService') } },
+            {
+              userIdentity: {
+                sessionContext: { sessionIssuer: { arn: events.Match.anythingBut(...props.brokerRoleArns) } },
+              },
+            },
+          ],
+        },
+      },
+      targets: [new targets.SnsTopic(this.topic)],
+    });
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Props of the {@link SecretBroker} construct and their synth-time validation. The rules themselves
+ * (root, scope names, legacy table) come from `lambda/core`, so synth and run time agree.
+ */
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { RemovalPolicy, Token } from 'aws-cdk-lib/core';
+import { DEFAULT_RECOVERY_WINDOW_DAYS } from '../lambda/config.js';
+import {
+  DEFAULT_LEGACY_PREFIXES,
+  DEFAULT_ROOT,
+  DEFAULT_SCOPES,
+  LEGACY_FALLBACK_MODES,
+  type LegacyFallback,
+  type LegacyPrefix,
+  legacyTableProblems,
+  rootProblems,
+  scopeListProblems,
+} from '../lambda/core/index.js';
+
+/** Stage throttling of the broker API. */
+export interface ApiThrottling {
+  /**
+   * Steady-state requests per second across the stage.
+   * @default 50
+   */
+  readonly rateLimit?: number;
+  /**
+   * Burst capacity, in requests.
+   * @default 100
+   */
+  readonly burstLimit?: number;
+}
+
+/** Props of the {@link SecretBroker} construct. */
+export interface SecretBrokerProps {
+  /**
+   * Secrets Manager name root of every broker secret; ends in `/`.
+   * @default 'toolhive/'
+   */
+  readonly root?: string;
+  /**
+   * Scopes of system secrets; one scope function and one set of scope routes each.
+   * @default ['workloads', 'registry', 'auth', 'llm']
+   */
+  readonly scopes?: readonly string[];
+  /**
+   * Whether a scoped get may fall back to a bare legacy key. `until-migrated` also lets the scope
+   * roles read the legacy keys of their scope and the migration flag parameter.
+   * @default 'never'
+   */
+  readonly legacyFallback?: LegacyFallback;
+  /**
+   * Legacy-key prefix table of the migration (first match wins).
+   * @default DEFAULT_LEGACY_PREFIXES (DESIGN §5)
+   */
+  readonly legacyPrefixes?: readonly LegacyPrefix[];
+  /**
+   * Recovery window of deletes through the API, in days (7–30).
+   * @default 7
+   */
+  readonly recoveryWindowDays?: number;
+  /**
+   * Customer-managed KMS key for every broker secret. A key passed in keeps its own key policy:
+   * the stack then cannot add the key-policy deny that limits decryption of system secrets.
+   * @default - a new key with rotation on, retained when the stack is deleted
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Removal policy of the key the stack creates (ignored when `encryptionKey` is passed).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly keyRemovalPolicy?: RemovalPolicy;
+  /**
+   * IAM role ARNs that keep access to system secrets for emergencies: allowed by the resource
+   * policy of every system secret and by the key policy. They still need their own IAM allow.
+   * @default - none
+   */
+  readonly breakGlassRoleArns?: readonly string[];
+  /**
+   * Role of the legacy-key migration job; allowed by system secrets' resource policy and the key
+   * policy, and not reported by tamper detection. Hook for the migration (a later issue).
+   * @default - no migration role
+   */
+  readonly migrationRole?: iam.IRole;
+  /**
+   * SSM parameter name of the migration's done-flag (read by the scope functions when
+   * `legacyFallback` is `until-migrated`).
+   * @default `/<stack name>/migration-done`
+   */
+  readonly migrationFlagParameterName?: string;
+  /**
+   * Stage throttling of the API.
+   * @default { rateLimit: 50, burstLimit: 100 }
+   */
+  readonly throttling?: ApiThrottling;
+  /**
+   * Retention of the function and access log groups.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** {@link SecretBrokerProps} with defaults applied, after validation. */
+export interface ResolvedBrokerProps {
+  /** Name root. */
+  readonly root: string;
+  /** Scopes. */
+  readonly scopes: readonly string[];
+  /** Legacy fallback mode. */
+  readonly legacyFallback: LegacyFallback;
+  /** Legacy prefix table. */
+  readonly legacyPrefixes: readonly LegacyPrefix[];
+  /** Recovery window in days. */
+  readonly recoveryWindowDays: number;
+  /** Key removal policy. */
+  readonly keyRemovalPolicy: RemovalPolicy;
+  /** Break-glass role ARNs. */
+  readonly breakGlassRoleArns: readonly string[];
+  /** Migration flag parameter name, or undefined to derive it from the stack name. */
+  readonly migrationFlagParameterName: string | undefined;
+  /** Stage rate limit. */
+  readonly rateLimit: number;
+  /** Stage burst limit. */
+  readonly burstLimit: number;
+  /** Log retention. */
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** Default stage throttling. */
+export const DEFAULT_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
+
+/**
+ * An IAM role ARN (with optional path), the only principal form the resource policy names. IAM
+ * allows `,` in role names; it is refused here because the functions get the ARNs as a comma list.
+ */
+export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=.@/-]+$/;
+
+/** An SSM parameter name: absolute, SSM's alphabet, at most 1011 characters after the slash. */
+const PARAMETER_NAME_PATTERN = /^\/[A-Za-z0-9_.\-/]{1,1011}$/;
+
+const literal = (value: unknown): boolean => !Token.isUnresolved(value);
+
+/** Applies defaults and validates; throws one `Error` listing every problem with the fix. */
+export function resolveBrokerProps(props: SecretBrokerProps): ResolvedBrokerProps {
+  const problems: string[] = [];
+  const root = props.root ?? DEFAULT_ROOT;
+  if (!literal(root)) problems.push('root: must be a literal string (it shapes IAM policies at synth time)');
+  else problems.push(...rootProblems(root).map((p) => `root: ${p}`));
+
+  const scopes = props.scopes ?? DEFAULT_SCOPES;
+  if (scopes.some((s) => !literal(s)))
+    problems.push('scopes: must be literal strings (each one becomes a function)');
+  else problems.push(...scopeListProblems(scopes).map((p) => `scopes: ${p}`));
+
+  const legacyFallback = props.legacyFallback ?? 'never';
+  if (!LEGACY_FALLBACK_MODES.includes(legacyFallback)) {
+    problems.push(
+      `legacyFallback: must be one of ${LEGACY_FALLBACK_MODES.join(', ')}, got ${JSON.stringify(legacyFallback)}`,
+    );
+  }
+
+  const legacyPrefixes = props.legacyPrefixes ?? DEFAULT_LEGACY_PREFIXES;
+  problems.push(...legacyTableProblems(legacyPrefixes, scopes).map((p) => `legacyPrefixes: ${p}`));
+
+  const recoveryWindowDays = props.recoveryWindowDays ?? DEFAULT_RECOVERY_WINDOW_DAYS;
+  if (
+    literal(recoveryWindowDays) &&
+    !(Number.isInteger(recoveryWindowDays) && recoveryWindowDays >= 7 && recoveryWindowDays <= 30)
+  ) {
+    problems.push(
+      `recoveryWindowDays: must be a whole number of days from 7 to 30, got ${recoveryWindowDays}`,
+    );
+  }
+
+  const breakGlassRoleArns = props.breakGlassRoleArns ?? [];
+  for (const arn of breakGlassRoleArns) {
+    if (literal(arn) && !ROLE_ARN_PATTERN.test(arn)) {
+      problems.push(
+        `breakGlassRoleArns: ${JSON.stringify(arn)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
+      );
+    }
+  }
+
+  const flag = props.migrationFlagParameterName;
+  if (flag !== undefined && literal(flag) && !PARAMETER_NAME_PATTERN.test(flag)) {
+    problems.push(
+      `migrationFlagParameterName: ${JSON.stringify(flag)} must start with "/" and use only A-Z a-z 0-9 _ . - /`,
+    );
+  }
+
+  const rateLimit = props.throttling?.rateLimit ?? DEFAULT_THROTTLING.rateLimit;
+  const burstLimit = props.throttling?.burstLimit ?? DEFAULT_THROTTLING.burstLimit;
+  if (literal(rateLimit) && !(Number.isFinite(rateLimit) && rateLimit > 0)) {
+    problems.push(`throttling.rateLimit: must be a positive number of requests per second, got ${rateLimit}`);
+  }
+  if (literal(burstLimit) && !(Number.isInteger(burstLimit) && burstLimit > 0)) {
+    problems.push(`throttling.burstLimit: must be a positive whole number of requests, got ${burstLimit}`);
+  }
+
+  if (problems.length > 0) throw new Error(`invalid SecretBroker props:\n- ${problems.join('\n- ')}`);
+  return {
+    root,
+    scopes,
+    legacyFallback,
+    legacyPrefixes,
+    recoveryWindowDays,
+    keyRemovalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.RETAIN,
+    breakGlassRoleArns,
+    migrationFlagParameterName: flag,
+    rateLimit,
+    burstLimit,
+    logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The deployable stack: one {@link SecretBroker}, the grants platform teams configure by ARN (so
+ * they need no code), and the outputs a CLI and a platform team need.
+ */
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib/core';
+import type { Construct } from 'constructs';
+import { ROLE_ARN_PATTERN, type SecretBrokerProps } from './props.js';
+import { SecretBroker } from './secret-broker.js';
+
+/** Props of the {@link SecretBrokerStack}: the broker's props, with ARNs where the broker takes constructs. */
+export interface SecretBrokerStackProps
+  extends StackProps,
+    Omit<SecretBrokerProps, 'encryptionKey' | 'migrationRole'> {
+  /**
+   * ARN of an existing KMS key for the broker's secrets.
+   * @default - the stack creates a key with rotation on
+   */
+  readonly encryptionKeyArn?: string;
+  /**
+   * ARN of the migration job's role (hook for the legacy-key migration).
+   * @default - no migration role
+   */
+  readonly migrationRoleArn?: string;
+  /**
+   * Existing roles of people and user-facing clients: each gets the user routes and the guard policy.
+   * @default - none
+   */
+  readonly userRoleArns?: readonly string[];
+  /**
+   * Existing service roles by scope: each gets that scope's routes only.
+   * @default - none
+   */
+  readonly scopeCallerRoleArns?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The secret broker stack. */
+export class SecretBrokerStack extends Stack {
+  /** The broker. */
+  readonly broker: SecretBroker;
+
+  constructor(scope: Construct, id: string, props: SecretBrokerStackProps = {}) {
+    super(scope, id, props);
+    const roleArnProblems = [
+      ...(props.userRoleArns ?? []).map((arn) => ['userRoleArns', arn] as const),
+      ...Object.entries(props.scopeCallerRoleArns ?? {}).flatMap(([s, arns]) =>
+        arns.map((arn) => [`scopeCallerRoleArns.${s}`, arn] as const),
+      ),
+      ...(props.migrationRoleArn === undefined
+        ? []
+        : [['migrationRoleArn', props.migrationRoleArn] as const]),
+    ]
+      .filter(([, arn]) => !ROLE_ARN_PATTERN.test(arn))
+      .map(
+        ([key, arn]) =>
+          `${key}: ${JSON.stringify(arn)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
+      );
+    if (roleArnProblems.length > 0)
+      throw new Error(`invalid SecretBrokerStack props:\n- ${roleArnProblems.join('\n- ')}`);
+
+    this.broker = new SecretBroker(this, 'Broker', {
+      ...props,
+      ...(props.encryptionKeyArn === undefined
+        ? {}
+        : { encryptionKey: kms.Key.fromKeyArn(this, 'ImportedKey', props.encryptionKeyArn) }),
+      ...(props.migrationRoleArn === undefined
+        ? {}
+        : {
+            migrationRole: iam.Role.fromRoleArn(this, 'MigrationRole', props.migrationRoleArn, {
+              mutable: false,
+            }),
+          }),
+    });
+
+    // Construct ids follow the role name, so reordering the lists does not replace the grants.
+    for (const arn of props.userRoleArns ?? []) {
+      this.broker.grantUserAccess(iam.Role.fromRoleArn(this, `UserRole-${roleName(arn)}`, arn));
+    }
+    for (const [scopeName, arns] of Object.entries(props.scopeCallerRoleArns ?? {})) {
+      for (const arn of arns) {
+        this.broker.grantScopeAccess(
+          iam.Role.fromRoleArn(this, `ScopeCaller-${scopeName}-${roleName(arn)}`, arn),
+          scopeName,
+        );
+      }
+    }
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.broker.api.api.url,
+      description: 'Base URL for thv-broker --endpoint',
+    });
+    new CfnOutput(this, 'GuardPolicyArn', {
+      value: this.broker.guardPolicy.managedPolicyArn,
+      description: 'Attach to existing user roles to deny them system secrets',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.broker.detection.topic.topicArn,
+      description: 'Subscribe to be told when a system secret is touched outside the broker',
+    });
+    new CfnOutput(this, 'KeyArn', {
+      value: this.broker.key.keyArn,
+      description: 'KMS key of the broker secrets',
+    });
+  }
+}
+
+const roleName = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);

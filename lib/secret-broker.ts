@@ -1,0 +1,212 @@
+/**
+ * The secret broker (DESIGN §2–§4): a KMS key, a user function and one function per scope, the
+ * REST API in front of them, the reserved-prefix guard policy, tamper detection, and the grant
+ * methods platform teams use to let their roles in.
+ */
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { ArnFormat, Stack } from 'aws-cdk-lib/core';
+import { Construct } from 'constructs';
+import { ENV } from '../lambda/config.js';
+import { RESERVED_PREFIX, scopePrefix } from '../lambda/core/index.js';
+import { BrokerApi, scopeRoutePaths, USER_ROUTE_PATHS } from './broker-api.js';
+import { BrokerFunction } from './broker-function.js';
+import { TamperDetection } from './detection.js';
+import { acknowledgeWildcardResources } from './nag.js';
+import {
+  grantKeyUseForSecrets,
+  grantListSecrets,
+  grantSecretReads,
+  grantSecretWrites,
+  guardStatements,
+  keyDecryptDenyStatement,
+  scopeNamePatterns,
+  secretArn,
+} from './policies.js';
+import { type ResolvedBrokerProps, resolveBrokerProps, type SecretBrokerProps } from './props.js';
+
+/** Scope functions also attach the deny-all-but resource policy to the system secrets they write. */
+const SCOPE_EXTRA_ACTIONS = ['secretsmanager:PutResourcePolicy'];
+
+const LIST_REASON =
+  'ListSecrets takes no resource in IAM; the functions filter the names they return themselves.';
+const INVOKE_REASON =
+  'Any method on these routes and any key below them: the routes, not the keys, are the unit of access.';
+
+/** The secret broker construct. */
+export class SecretBroker extends Construct {
+  /** Validated props with defaults applied. */
+  readonly config: ResolvedBrokerProps;
+  /** KMS key of every broker secret. */
+  readonly key: kms.IKey;
+  /** The function behind the user routes. */
+  readonly userFunction: BrokerFunction;
+  /** The function of each scope, by scope name. */
+  readonly scopeFunctions: ReadonlyMap<string, BrokerFunction>;
+  /** The REST API. */
+  readonly api: BrokerApi;
+  /** The reserved-prefix deny, attachable to any role (DESIGN §3). */
+  readonly guardPolicy: iam.ManagedPolicy;
+  /** The tamper-detection rule and topic. */
+  readonly detection: TamperDetection;
+  /** SSM parameter name of the migration's done-flag. */
+  readonly migrationFlagParameterName: string;
+
+  constructor(scope: Construct, id: string, props: SecretBrokerProps = {}) {
+    super(scope, id);
+    const config = resolveBrokerProps(props);
+    this.config = config;
+    const { root, scopes } = config;
+    this.migrationFlagParameterName =
+      config.migrationFlagParameterName ?? `/${Stack.of(this).stackName}/migration-done`;
+
+    const ownKey = props.encryptionKey === undefined;
+    this.key =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: `thv secret broker: secrets under ${root}`,
+        enableKeyRotation: true,
+        removalPolicy: config.keyRemovalPolicy,
+      });
+
+    const common: Record<string, string> = {
+      [ENV.root]: root,
+      [ENV.scopes]: scopes.join(','),
+      [ENV.kmsKeyId]: this.key.keyArn,
+      [ENV.recoveryWindowDays]: String(config.recoveryWindowDays),
+      [ENV.legacyFallback]: config.legacyFallback,
+      [ENV.legacyPrefixes]: JSON.stringify(config.legacyPrefixes),
+    };
+
+    this.userFunction = new BrokerFunction(this, 'UserApi', {
+      handler: 'user',
+      environment: common,
+      logRetention: config.logRetention,
+      description: 'thv secret broker: user secrets',
+    });
+    this.guardPolicy = new iam.ManagedPolicy(this, 'GuardPolicy', {
+      description: `Denies direct access to the broker's system secrets (${root}${RESERVED_PREFIX}*)`,
+      statements: guardStatements(this, root),
+    });
+    const userRole = this.userFunction.role;
+    this.guardPolicy.attachToRole(userRole);
+    grantSecretWrites(userRole, this, [`${root}*`]);
+    grantListSecrets(userRole);
+    grantKeyUseForSecrets(userRole, this, this.key, [`${root}*`]);
+    acknowledgeWildcardResources(
+      userRole,
+      [secretArn(this, `${root}*`)],
+      'User keys are any names under the root; the guard policy on this role denies the reserved names.',
+    );
+    acknowledgeWildcardResources(userRole, ['*'], LIST_REASON);
+
+    const fallback = config.legacyFallback === 'until-migrated';
+    const scopeFunctions = new Map<string, BrokerFunction>();
+    for (const name of scopes) {
+      const fn = new BrokerFunction(this, `Scope-${name}`, {
+        handler: 'scope',
+        environment: {
+          ...common,
+          [ENV.servedScopes]: name,
+          ...(fallback ? { [ENV.migrationFlagParameter]: this.migrationFlagParameterName } : {}),
+        },
+        logRetention: config.logRetention,
+        description: `thv secret broker: system secrets of scope ${name}`,
+      });
+      // BrokerFunction creates the role, so the policy principals (own role first) are set afterwards.
+      fn.function.addEnvironment(
+        ENV.systemPolicyPrincipals,
+        this.systemPolicyPrincipals(fn.role, props.migrationRole).join(','),
+      );
+      const patterns = scopeNamePatterns(root, name, fallback ? config.legacyPrefixes : undefined);
+      grantSecretWrites(fn.role, this, [patterns.own], SCOPE_EXTRA_ACTIONS);
+      grantListSecrets(fn.role);
+      grantKeyUseForSecrets(fn.role, this, this.key, [patterns.own, ...patterns.legacy]);
+      if (patterns.legacy.length > 0) {
+        grantSecretReads(fn.role, this, patterns.legacy);
+        this.grantFlagRead(fn.role);
+      }
+      acknowledgeWildcardResources(
+        fn.role,
+        [patterns.own, ...patterns.legacy].map((p) => secretArn(this, p)),
+        `System keys of scope ${name} are any names under its prefix (and, under until-migrated, the legacy prefixes of this scope).`,
+      );
+      acknowledgeWildcardResources(fn.role, ['*'], LIST_REASON);
+      if (ownKey) {
+        this.key.addToResourcePolicy(
+          keyDecryptDenyStatement(
+            `DenyDecrypt${name}SystemSecrets`,
+            this,
+            `${root}${scopePrefix(name)}*`,
+            this.systemPolicyPrincipals(fn.role, props.migrationRole),
+          ),
+        );
+      }
+      scopeFunctions.set(name, fn);
+    }
+    this.scopeFunctions = scopeFunctions;
+
+    this.api = new BrokerApi(this, 'Api', {
+      userFunction: this.userFunction.function,
+      scopeFunctions: new Map([...scopeFunctions].map(([name, fn]) => [name, fn.function])),
+      rateLimit: config.rateLimit,
+      burstLimit: config.burstLimit,
+      logRetention: config.logRetention,
+    });
+
+    this.detection = new TamperDetection(this, 'Detection', {
+      root,
+      brokerRoleArns: [
+        ...[...scopeFunctions.values()].map((fn) => fn.role.roleArn),
+        ...(props.migrationRole === undefined ? [] : [props.migrationRole.roleArn]),
+      ],
+    });
+  }
+
+  /**
+   * Lets an existing role use the user routes, and attaches the guard policy so the role is denied
+   * system secrets even when it talks to Secrets Manager directly.
+   */
+  grantUserAccess(role: iam.IRole): iam.Grant {
+    this.guardPolicy.attachToRole(role);
+    const resourceArns = this.api.invokeArns(USER_ROUTE_PATHS);
+    acknowledgeWildcardResources(role, resourceArns, INVOKE_REASON);
+    return iam.Grant.addToPrincipal({ grantee: role, actions: ['execute-api:Invoke'], resourceArns });
+  }
+
+  /** Lets a service call one scope's routes, and nothing else of the broker. */
+  grantScopeAccess(grantee: iam.IGrantable, scope: string): iam.Grant {
+    if (!this.scopeFunctions.has(scope)) {
+      throw new Error(
+        `grantScopeAccess: scope ${JSON.stringify(scope)} is not one of this broker's scopes (${this.config.scopes.join(', ')}); add it to the scopes prop or pick one of those`,
+      );
+    }
+    const resourceArns = this.api.invokeArns(scopeRoutePaths(scope));
+    if (Construct.isConstruct(grantee)) acknowledgeWildcardResources(grantee, resourceArns, INVOKE_REASON);
+    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns });
+  }
+
+  /** Role ARNs a scope's system secrets and their data keys stay open to. */
+  private systemPolicyPrincipals(scopeRole: iam.IRole, migrationRole: iam.IRole | undefined): string[] {
+    return [
+      scopeRole.roleArn,
+      ...(migrationRole === undefined ? [] : [migrationRole.roleArn]),
+      ...this.config.breakGlassRoleArns,
+    ];
+  }
+
+  private grantFlagRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:GetParameter'],
+      resourceArns: [
+        Stack.of(this).formatArn({
+          service: 'ssm',
+          resource: 'parameter',
+          resourceName: this.migrationFlagParameterName.slice(1),
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
+      ],
+    });
+  }
+}

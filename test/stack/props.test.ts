@@ -1,0 +1,233 @@
+/** Props validation: bad construct props and bad context values fail at synth time, naming the fix. */
+import { describe, expect, it } from 'vitest';
+import { stackFromContext } from '../../lib/context.js';
+import { resolveBrokerProps, type SecretBrokerProps } from '../../lib/props.js';
+import { roleArn } from './support/arns.js';
+import { synthBroker } from './support/synth.js';
+
+const problemsOf = (props: SecretBrokerProps): string => {
+  try {
+    resolveBrokerProps(props);
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+describe('SecretBroker props', () => {
+  it('applies the design defaults', () => {
+    // Act
+    const resolved = resolveBrokerProps({});
+
+    // Assess
+    expect(resolved).toMatchObject({
+      root: 'toolhive/',
+      scopes: ['workloads', 'registry', 'auth', 'llm'],
+      legacyFallback: 'never',
+      recoveryWindowDays: 7,
+      rateLimit: 50,
+      burstLimit: 100,
+    });
+  });
+
+  it('rejects a root that does not end in "/"', () => {
+    // Act
+    const message = problemsOf({ root: 'toolhive' });
+
+    // Assess
+    expect(message).toMatch(/root: root "toolhive" must .* end with "\/"/);
+  });
+
+  it('rejects a scope name with an underscore', () => {
+    // Act
+    const message = problemsOf({ scopes: ['work_loads'] });
+
+    // Assess
+    expect(message).toMatch(/scopes: scope "work_loads" must match/);
+  });
+
+  it('rejects a scope listed twice', () => {
+    // Act
+    const message = problemsOf({ scopes: ['auth', 'auth'] });
+
+    // Assess
+    expect(message).toMatch(/scopes: scopes are listed twice: auth/);
+  });
+
+  it('rejects an empty scope list', () => {
+    // Act
+    const message = problemsOf({ scopes: [] });
+
+    // Assess
+    expect(message).toMatch(/scopes: at least one scope is required/);
+  });
+
+  it('rejects a recovery window outside 7–30 days', () => {
+    // Act
+    const message = problemsOf({ recoveryWindowDays: 3 });
+
+    // Assess
+    expect(message).toMatch(/recoveryWindowDays: must be a whole number of days from 7 to 30, got 3/);
+  });
+
+  it('rejects an unknown legacy fallback mode', () => {
+    // Act
+    const message = problemsOf({ legacyFallback: 'always' as never });
+
+    // Assess
+    expect(message).toMatch(/legacyFallback: must be one of never, until-migrated/);
+  });
+
+  it('rejects a legacy prefix that maps to a scope the broker does not have', () => {
+    // Act
+    const message = problemsOf({ scopes: ['registry'] });
+
+    // Assess
+    expect(message).toMatch(/legacyPrefixes: legacy prefix "BEARER_TOKEN_" maps to scope "workloads"/);
+  });
+
+  it('rejects a break-glass entry that is not a role ARN', () => {
+    // Act
+    const message = problemsOf({ breakGlassRoleArns: ['arn:aws:iam::111122223333:user/alice'] });
+
+    // Assess
+    expect(message).toMatch(/breakGlassRoleArns: .* is not an IAM role ARN/);
+  });
+
+  it('rejects a migration flag parameter name without a leading "/"', () => {
+    // Act
+    const message = problemsOf({ migrationFlagParameterName: 'flag' });
+
+    // Assess
+    expect(message).toMatch(/migrationFlagParameterName: "flag" must start with "\/"/);
+  });
+
+  it('rejects a throttling rate that is not positive', () => {
+    // Act
+    const message = problemsOf({ throttling: { rateLimit: 0 } });
+
+    // Assess
+    expect(message).toMatch(/throttling.rateLimit: must be a positive number/);
+  });
+
+  it('rejects a fractional burst limit', () => {
+    // Act
+    const message = problemsOf({ throttling: { burstLimit: 1.5 } });
+
+    // Assess
+    expect(message).toMatch(/throttling.burstLimit: must be a positive whole number/);
+  });
+
+  it('reports every problem in one error', () => {
+    // Act
+    const message = problemsOf({ root: 'x', recoveryWindowDays: 99, throttling: { rateLimit: -1 } });
+
+    // Assess
+    expect(message.split('\n- ')).toHaveLength(4);
+  });
+
+  it('builds one scope function per configured scope', () => {
+    // Act
+    const { template } = synthBroker({ scopes: ['workloads', 'registry', 'billing'], root: 'acme/' });
+
+    // Assess
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+  });
+
+  it('rejects a user role entry that is not a role ARN, naming the stack prop', () => {
+    // Act
+    const act = () => synthBroker({ userRoleArns: ['platform-dev'] });
+
+    // Assess
+    expect(act).toThrow(/userRoleArns: "platform-dev" is not an IAM role ARN/);
+  });
+
+  it('rejects scope callers for a scope the broker does not have', () => {
+    // Act
+    const act = () => synthBroker({ scopeCallerRoleArns: { billing: [roleArn('svc')] } });
+
+    // Assess
+    expect(act).toThrow(/scope "billing" is not one of this broker's scopes/);
+  });
+});
+
+describe('context', () => {
+  const read = (values: Record<string, unknown>) => (key: string) => values[key];
+
+  it('reads -c strings: a comma list, numbers and a JSON table', () => {
+    // Act
+    const { props } = stackFromContext(
+      read({
+        scopes: 'workloads, registry',
+        recoveryWindowDays: '14',
+        throttlingRateLimit: '5',
+        legacyPrefixes: '[{"prefix":"REGISTRY_OAUTH_","scope":"registry"}]',
+        scopeCallerRoleArns: '{"registry":["arn:aws:iam::111122223333:role/svc"]}',
+      }),
+    );
+
+    // Assess
+    expect(props).toEqual({
+      scopes: ['workloads', 'registry'],
+      recoveryWindowDays: 14,
+      throttling: { rateLimit: 5 },
+      legacyPrefixes: [{ prefix: 'REGISTRY_OAUTH_', scope: 'registry' }],
+      scopeCallerRoleArns: { registry: ['arn:aws:iam::111122223333:role/svc'] },
+    });
+  });
+
+  it('reads cdk.json values given as JSON', () => {
+    // Act
+    const { stackName, props } = stackFromContext(
+      read({ stackName: 'Broker-Prod', scopes: ['auth'], recoveryWindowDays: 30 }),
+    );
+
+    // Assess
+    expect({ stackName, props }).toEqual({
+      stackName: 'Broker-Prod',
+      props: { scopes: ['auth'], recoveryWindowDays: 30 },
+    });
+  });
+
+  it('keeps every default when no key is set', () => {
+    // Act
+    const result = stackFromContext(read({}));
+
+    // Assess
+    expect(result).toEqual({ stackName: 'ThvSecretBroker', props: {} });
+  });
+
+  it('names the key of a value that is not a number', () => {
+    // Act
+    const act = () => stackFromContext(read({ recoveryWindowDays: 'two weeks' }));
+
+    // Assess
+    expect(act).toThrow(/context key "recoveryWindowDays": expected a number/);
+  });
+
+  it('names the key of a legacy table that is not JSON', () => {
+    // Act
+    const act = () => stackFromContext(read({ legacyPrefixes: 'BEARER_TOKEN_=workloads' }));
+
+    // Assess
+    expect(act).toThrow(
+      /context key "legacyPrefixes": expected a JSON array of \{"prefix","scope"\} objects/,
+    );
+  });
+
+  it('names the key of a log retention CloudWatch does not offer', () => {
+    // Act
+    const act = () => stackFromContext(read({ logRetentionDays: '8' }));
+
+    // Assess
+    expect(act).toThrow(/context key "logRetentionDays": expected a CloudWatch Logs retention/);
+  });
+
+  it('names the key of an unknown legacy fallback mode', () => {
+    // Act
+    const act = () => stackFromContext(read({ legacyFallback: 'sometimes' }));
+
+    // Assess
+    expect(act).toThrow(/context key "legacyFallback": expected "never" or "until-migrated"/);
+  });
+});

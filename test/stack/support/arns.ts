@@ -1,0 +1,19 @@
+/** ARNs as the test resolver prints them (see policies.ts), for pinned expectations. */
+import { ACCOUNT, REGION } from './synth.js';
+
+/** ARN of the secrets named by `name` (IAM wildcards allowed). */
+export const secretArn = (name: string): string =>
+  `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
+
+/** ARN of the test account's role `name`. */
+export const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+
+/** `execute-api:Invoke` ARN of `path` on the prod stage of the API with logical id `apiId`, any method. */
+export const invokeArn = (apiId: string, path: string, method = '*'): string =>
+  `arn:aws:execute-api:${REGION}:${ACCOUNT}:${apiId}/prod/${method}${path}`;
+
+/** ARN of the test key with logical id `keyId`. */
+export const keyArn = (keyId: string): string => `arn:aws:kms:${REGION}:${ACCOUNT}:key/${keyId}`;
+
+/** ARN of the log group with logical id `id`, as log-write grants name it. */
+export const logGroupArn = (id: string): string => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${id}:*`;

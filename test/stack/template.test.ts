@@ -1,0 +1,553 @@
+/** Template assertions: every broker role's exact statements, and the API, key, functions and detection. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SCOPES } from '../../lambda/core/index.js';
+import { SECRET_WRITE_ACTIONS } from '../../lib/policies.js';
+import { invokeArn, keyArn, logGroupArn, roleArn, secretArn } from './support/arns.js';
+import { fakeRoleArn, identityPolicies, resolve, type TemplateJson } from './support/policies.js';
+import { logicalId, synthBroker, testApp } from './support/synth.js';
+
+const BREAK_GLASS = roleArn('break-glass');
+const MIGRATION = roleArn('migration');
+const { stack, template } = synthBroker({
+  userRoleArns: [roleArn('platform-dev')],
+  scopeCallerRoleArns: { workloads: [roleArn('workloads-svc')] },
+  breakGlassRoleArns: [BREAK_GLASS],
+  migrationRoleArn: MIGRATION,
+});
+const json = template.toJSON() as TemplateJson;
+const broker = stack.broker;
+const keyId = logicalId(broker.key);
+const apiId = logicalId(broker.api.api);
+const guardId = logicalId(broker.guardPolicy);
+const userRoleId = logicalId(broker.userFunction.role);
+const scopeRoleId = (scope: string): string => logicalId(broker.scopeFunctions.get(scope)?.role ?? broker);
+const statementsOf = (role: { logicalId?: string; name?: string }) =>
+  identityPolicies(json, role).map((p) => ({ name: p.name, statements: p.policy.Statement }));
+
+const keyUse = (names: string[]) => ({
+  Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  Condition: {
+    StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
+    StringLike: { 'kms:EncryptionContext:SecretARN': names.map(secretArn) },
+  },
+  Effect: 'Allow',
+  Resource: keyArn(keyId),
+});
+const logWrite = (logGroupId: string) => ({
+  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  Effect: 'Allow',
+  Resource: logGroupArn(logGroupId),
+});
+const list = { Action: 'secretsmanager:ListSecrets', Effect: 'Allow', Resource: '*' };
+const CRUD = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:RestoreSecret',
+  'secretsmanager:TagResource',
+];
+
+const GUARD_STATEMENTS = [
+  {
+    Action: 'secretsmanager:*',
+    Effect: 'Deny',
+    Resource: secretArn('toolhive/__thv_*'),
+    Sid: 'DenySystemSecrets',
+  },
+  {
+    Action: 'secretsmanager:CreateSecret',
+    Condition: {
+      StringLike: {
+        'secretsmanager:Name': [
+          '__thv_',
+          '__thV_',
+          '__tHv_',
+          '__tHV_',
+          '__Thv_',
+          '__ThV_',
+          '__THv_',
+          '__THV_',
+        ].map((p) => `toolhive/${p}*`),
+      },
+    },
+    Effect: 'Deny',
+    Resource: '*',
+    Sid: 'DenyCreateReservedNames',
+  },
+  {
+    Action: 'secretsmanager:*',
+    Condition: { Null: { 'aws:ResourceTag/thv:scope': 'false' } },
+    Effect: 'Deny',
+    Resource: '*',
+    Sid: 'DenyScopeTaggedSecrets',
+  },
+  {
+    Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'],
+    Condition: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': ['thv:scope'] } },
+    Effect: 'Deny',
+    Resource: '*',
+    Sid: 'DenyScopeTagging',
+  },
+];
+
+describe('role statements', () => {
+  it('gives the user-API role its log stream, user-secret CRUD, ListSecrets, key use, and the guard', () => {
+    // Prepare
+    const logsId = logicalId(broker.userFunction.logGroup);
+
+    // Act
+    const policies = statementsOf({ logicalId: userRoleId });
+
+    // Assess
+    expect(policies).toEqual([
+      {
+        name: expect.stringMatching(/^BrokerUserApiRoleDefaultPolicy/),
+        statements: [
+          logWrite(logsId),
+          { Action: CRUD, Effect: 'Allow', Resource: secretArn('toolhive/*') },
+          list,
+          keyUse(['toolhive/*']),
+        ],
+      },
+      { name: guardId, statements: GUARD_STATEMENTS },
+    ]);
+  });
+
+  it.each(DEFAULT_SCOPES)(
+    'gives the %s scope role CRUD and PutResourcePolicy on its own prefix only',
+    (scope) => {
+      // Prepare
+      const fn = broker.scopeFunctions.get(scope);
+      if (fn === undefined) throw new Error(`no function for ${scope}`);
+
+      // Act
+      const policies = statementsOf({ logicalId: logicalId(fn.role) });
+
+      // Assess
+      expect(policies).toEqual([
+        {
+          name: expect.stringMatching(new RegExp(`^BrokerScope${scope}RoleDefaultPolicy`)),
+          statements: [
+            logWrite(logicalId(fn.logGroup)),
+            {
+              Action: [...CRUD, 'secretsmanager:PutResourcePolicy'],
+              Effect: 'Allow',
+              Resource: secretArn(`toolhive/__thv_${scope}_*`),
+            },
+            list,
+            keyUse([`toolhive/__thv_${scope}_*`]),
+          ],
+        },
+      ]);
+    },
+  );
+
+  it('gives a role passed to grantUserAccess the user routes and the guard policy, nothing else', () => {
+    // Act
+    const policies = statementsOf({ name: 'platform-dev' });
+
+    // Assess
+    expect(policies).toEqual([
+      { name: guardId, statements: GUARD_STATEMENTS },
+      {
+        name: expect.stringMatching(/^UserRoleplatformdevPolicy/),
+        statements: [
+          {
+            Action: 'execute-api:Invoke',
+            Effect: 'Allow',
+            Resource: [invokeArn(apiId, '/v1/secrets'), invokeArn(apiId, '/v1/secrets/*')],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('gives a role passed to grantScopeAccess that scope routes only', () => {
+    // Act
+    const policies = statementsOf({ name: 'workloads-svc' });
+
+    // Assess
+    expect(policies).toEqual([
+      {
+        name: expect.stringMatching(/^ScopeCallerworkloadsworkloadssvcPolicy/),
+        statements: [
+          {
+            Action: 'execute-api:Invoke',
+            Effect: 'Allow',
+            Resource: [
+              invokeArn(apiId, '/v1/scopes/workloads/secrets'),
+              invokeArn(apiId, '/v1/scopes/workloads/secrets/*'),
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('lets scope roles read only their own legacy prefixes and the flag parameter under until-migrated', () => {
+    // Prepare
+    const migrated = synthBroker({
+      legacyFallback: 'until-migrated',
+      migrationFlagParameterName: '/broker/flag',
+    });
+    const t = migrated.template.toJSON() as TemplateJson;
+    const fn = migrated.stack.broker.scopeFunctions.get('registry');
+    if (fn === undefined) throw new Error('no registry function');
+
+    // Act
+    const statements = identityPolicies(t, { logicalId: logicalId(fn.role) }).flatMap(
+      (p) => p.policy.Statement,
+    );
+
+    // Assess
+    expect(statements.slice(3)).toEqual([
+      {
+        ...keyUse(['toolhive/__thv_registry_*', 'toolhive/REGISTRY_OAUTH_*']),
+        Resource: keyArn(logicalId(migrated.stack.broker.key)),
+      },
+      {
+        Action: 'secretsmanager:GetSecretValue',
+        Effect: 'Allow',
+        Resource: secretArn('toolhive/REGISTRY_OAUTH_*'),
+      },
+      {
+        Action: 'ssm:GetParameter',
+        Effect: 'Allow',
+        Resource: 'arn:aws:ssm:eu-west-1:111122223333:parameter/broker/flag',
+      },
+    ]);
+  });
+
+  it('lets no role but the broker functions assume their roles', () => {
+    // Act
+    const roles = template.findResources('AWS::IAM::Role');
+
+    // Assess
+    const principals = Object.entries(roles)
+      .filter(([id]) => id !== logicalId(broker.api.api.node.findChild('CloudWatchRole')))
+      .map(
+        ([, r]) =>
+          (r as { Properties: { AssumeRolePolicyDocument: { Statement: unknown[] } } }).Properties
+            .AssumeRolePolicyDocument.Statement,
+      );
+    expect(principals).toHaveLength(1 + DEFAULT_SCOPES.length);
+    for (const statements of principals) {
+      expect(statements).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ]);
+    }
+  });
+});
+
+describe('grants against the adapter', () => {
+  it('grants the function roles exactly the Secrets Manager calls the adapter makes', () => {
+    // Prepare
+    const dir = fileURLToPath(new URL('../../lambda/aws/', import.meta.url));
+    const source = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+    const smImports =
+      source.match(/import \{[^}]*\} from '@aws-sdk\/client-secrets-manager'/g)?.join('\n') ?? '';
+    const called = [...smImports.matchAll(/\b(\w+)Command\b/g)].map((m) => `secretsmanager:${m[1]}`);
+    // CreateSecret with Tags is also authorized as TagResource.
+    const implied = /\bTags:/.test(source) ? ['secretsmanager:TagResource'] : [];
+
+    // Act
+    const granted = [
+      ...SECRET_WRITE_ACTIONS,
+      'secretsmanager:PutResourcePolicy',
+      'secretsmanager:ListSecrets',
+    ];
+
+    // Assess
+    expect([...new Set([...called, ...implied])].sort()).toEqual([...granted].sort());
+  });
+});
+
+describe('API', () => {
+  it('requires AWS_IAM authorization on every method', () => {
+    // Act
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+
+    // Assess
+    expect(methods.length).toBeGreaterThan(0);
+    for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+  });
+
+  it('has no method on the root resource', () => {
+    // Act
+    const onRoot = template.findResources('AWS::ApiGateway::Method', {
+      Properties: { ResourceId: { 'Fn::GetAtt': [apiId, 'RootResourceId'] } },
+    });
+
+    // Assess
+    expect(onRoot).toEqual({});
+  });
+
+  it.each(DEFAULT_SCOPES)(
+    'sends every method under /v1/scopes/%s/secrets to that scope function',
+    (scope) => {
+      // Prepare
+      const fnId = logicalId(broker.scopeFunctions.get(scope)?.function ?? broker);
+      const byPath = methodTargets();
+
+      // Act
+      const targets = Object.entries(byPath).filter(([path]) => path.startsWith(`/v1/scopes/${scope}/`));
+
+      // Assess
+      expect(targets.map(([path]) => path).sort()).toEqual(
+        [
+          `/v1/scopes/${scope}/secrets DELETE`,
+          `/v1/scopes/${scope}/secrets GET`,
+          `/v1/scopes/${scope}/secrets/{name} DELETE`,
+          `/v1/scopes/${scope}/secrets/{name} GET`,
+          `/v1/scopes/${scope}/secrets/{name} PUT`,
+        ].sort(),
+      );
+      for (const [, target] of targets) expect(target).toBe(fnId);
+    },
+  );
+
+  it('sends the user routes and the unknown-scope catch-all to the user function', () => {
+    // Prepare
+    const fnId = logicalId(broker.userFunction.function);
+
+    // Act
+    const targets = Object.entries(methodTargets()).filter(([path]) => !/^\/v1\/scopes\/[a-z]/.test(path));
+
+    // Assess
+    expect(Object.fromEntries(targets)).toEqual({
+      '/v1/secrets GET': fnId,
+      '/v1/secrets/{key} GET': fnId,
+      '/v1/secrets/{key} PUT': fnId,
+      '/v1/secrets/{key} DELETE': fnId,
+      '/v1/scopes/{scope}/{proxy+} ANY': fnId,
+    });
+  });
+
+  it('logs access, throttles, and never traces request data on the stage', () => {
+    // Assess
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      MethodSettings: [
+        Match.objectLike({
+          DataTraceEnabled: false,
+          LoggingLevel: 'ERROR',
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        }),
+      ],
+    });
+  });
+
+  it('applies the throttling props to the stage', () => {
+    // Act
+    const { template: t } = synthBroker({ throttling: { rateLimit: 7, burstLimit: 9 } });
+
+    // Assess
+    t.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 })],
+    });
+  });
+});
+
+describe('functions', () => {
+  it('gives every function its own role and its own log group on nodejs24.x', () => {
+    // Act
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+
+    // Assess
+    expect(fns).toHaveLength(1 + DEFAULT_SCOPES.length);
+    const roles = fns.map((f) => JSON.stringify(f.Properties.Role));
+    const logs = fns.map((f) => JSON.stringify(f.Properties.LoggingConfig.LogGroup));
+    expect(new Set(roles).size).toBe(fns.length);
+    expect(new Set(logs).size).toBe(fns.length);
+    for (const f of fns) expect(f.Properties.Runtime).toBe('nodejs24.x');
+  });
+
+  it('tells each scope function its scope and the principals its system secrets allow', () => {
+    // Prepare
+    const fn = broker.scopeFunctions.get('llm');
+    if (fn === undefined) throw new Error('no llm function');
+
+    // Act
+    const env = resolve(json, json.Resources[logicalId(fn.function)]?.Properties?.Environment) as {
+      Variables: Record<string, string>;
+    };
+
+    // Assess
+    expect(env.Variables).toMatchObject({
+      BROKER_ROOT: 'toolhive/',
+      BROKER_SCOPES: 'workloads,registry,auth,llm',
+      BROKER_SERVED_SCOPES: 'llm',
+      BROKER_KMS_KEY_ID: keyArn(keyId),
+      BROKER_RECOVERY_WINDOW_DAYS: '7',
+      BROKER_LEGACY_FALLBACK: 'never',
+      BROKER_SYSTEM_POLICY_PRINCIPALS: [fakeRoleArn(logicalId(fn.role)), MIGRATION, BREAK_GLASS].join(','),
+    });
+  });
+
+  it('gives the user function no served scope and no system-secret principals', () => {
+    // Act
+    const env = resolve(
+      json,
+      json.Resources[logicalId(broker.userFunction.function)]?.Properties?.Environment,
+    ) as {
+      Variables: Record<string, string>;
+    };
+
+    // Assess
+    expect(env.Variables.BROKER_SERVED_SCOPES).toBeUndefined();
+    expect(env.Variables.BROKER_SYSTEM_POLICY_PRINCIPALS).toBeUndefined();
+  });
+});
+
+describe('KMS key', () => {
+  it('creates a key with rotation on that survives stack deletion', () => {
+    // Assess
+    template.hasResource('AWS::KMS::Key', {
+      Properties: Match.objectLike({ EnableKeyRotation: true }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it.each(DEFAULT_SCOPES)(
+    'denies decrypting %s system secrets to all but that scope role, migration and break-glass',
+    (scope) => {
+      // Act
+      const policy = resolve(json, json.Resources[keyId]?.Properties?.KeyPolicy) as {
+        Statement: Record<string, unknown>[];
+      };
+
+      // Assess
+      expect(policy.Statement).toContainEqual({
+        Sid: `DenyDecrypt${scope}SystemSecrets`,
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: {
+          StringLike: { 'kms:EncryptionContext:SecretARN': secretArn(`toolhive/__thv_${scope}_*`) },
+          ArnNotEquals: { 'aws:PrincipalArn': [fakeRoleArn(scopeRoleId(scope)), MIGRATION, BREAK_GLASS] },
+        },
+      });
+    },
+  );
+
+  it('uses a passed key instead of creating one', () => {
+    // Prepare
+    const passed = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+    // Act
+    const { template: t } = synthBroker({ encryptionKeyArn: passed });
+
+    // Assess
+    t.resourceCountIs('AWS::KMS::Key', 0);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ BROKER_KMS_KEY_ID: passed }) },
+    });
+  });
+
+  it('takes a passed IKey in the construct', async () => {
+    // Prepare
+    const { SecretBroker } = await import('../../lib/secret-broker.js');
+    const { Stack } = await import('aws-cdk-lib/core');
+    const s = new Stack(testApp(), 'S');
+    const key = kms.Key.fromKeyArn(s, 'K', 'arn:aws:kms:eu-west-1:111122223333:key/k');
+
+    // Act
+    const b = new SecretBroker(s, 'B', { encryptionKey: key });
+
+    // Assess
+    expect(b.key).toBe(key);
+  });
+});
+
+describe('grants', () => {
+  it('refuses grantScopeAccess for a scope the broker does not have, naming its scopes', () => {
+    // Prepare
+    const role = new iam.Role(stack, 'Svc', { assumedBy: new iam.AccountRootPrincipal() });
+
+    // Act
+    const act = () => broker.grantScopeAccess(role, 'billing');
+
+    // Assess
+    expect(act).toThrow(
+      /scope "billing" is not one of this broker's scopes \(workloads, registry, auth, llm\)/,
+    );
+  });
+});
+
+describe('detection', () => {
+  it('sends Secrets Manager calls on system names by anyone but the scope roles, the migration role and AWS itself to the topic', () => {
+    // Prepare
+    const rule = Object.values(template.findResources('AWS::Events::Rule'))[0];
+
+    // Act
+    const pattern = resolve(json, rule?.Properties.EventPattern) as { detail: Record<string, unknown> };
+
+    // Assess
+    expect(pattern.detail.requestParameters).toEqual({
+      $or: [
+        { name: [{ prefix: { 'equals-ignore-case': 'toolhive/__thv_' } }] },
+        { secretId: [{ prefix: { 'equals-ignore-case': 'toolhive/__thv_' } }] },
+        { secretId: [{ wildcard: secretArn('toolhive/__thv_*') }] },
+      ],
+    });
+    expect(pattern.detail.$or).toEqual([
+      { userIdentity: { type: [{ 'anything-but': ['AssumedRole', 'AWSService'] }] } },
+      {
+        userIdentity: {
+          sessionContext: {
+            sessionIssuer: {
+              arn: [
+                { 'anything-but': [...DEFAULT_SCOPES.map((s) => fakeRoleArn(scopeRoleId(s))), MIGRATION] },
+              ],
+            },
+          },
+        },
+      },
+    ]);
+  });
+
+  it('outputs the API URL, the guard policy ARN and the alarm topic ARN', () => {
+    // Act
+    const outputs = Object.keys(template.toJSON().Outputs as object);
+
+    // Assess
+    expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'GuardPolicyArn', 'AlarmTopicArn']));
+  });
+});
+
+/** `"<path> <METHOD>"` → logical id of the function the method invokes. */
+function methodTargets(): Record<string, string> {
+  const resources = json.Resources;
+  const pathOf = (id: string): string => {
+    const r = resources[id]?.Properties as { ParentId: unknown; PathPart: string } | undefined;
+    if (r === undefined) return '';
+    const parent = r.ParentId as { Ref?: string };
+    return `${parent.Ref === undefined ? '' : pathOf(parent.Ref)}/${r.PathPart}`;
+  };
+  const out: Record<string, string> = {};
+  for (const m of Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method')) {
+    const p = m.Properties as {
+      HttpMethod: string;
+      ResourceId: { Ref: string };
+      Integration: { Uri: unknown };
+    };
+    const fn = JSON.stringify(p.Integration.Uri).match(/"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/)?.[1] ?? '?';
+    out[`${pathOf(p.ResourceId.Ref)} ${p.HttpMethod}`] = fn;
+  }
+  return out;
+}
