@@ -3,7 +3,7 @@
  * failure to exit code lives here and nowhere else. Messages never carry a secret value.
  */
 
-/** Exit codes of `thv-broker`; documented in docs/cli.md. */
+/** Exit codes of `thv-broker`; documented in the README (CLI, exit codes). */
 export const EXIT = {
   /** The command did what was asked. */
   ok: 0,

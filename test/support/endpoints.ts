@@ -25,17 +25,30 @@ export interface TestEndpoint {
   close(): Promise<void>;
 }
 
-const region = 'us-east-1';
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-/** A Secrets Manager client for `endpoint`, with static test credentials and no retries. */
-export function secretsManagerClient(url: string): SecretsManagerClient {
-  return new SecretsManagerClient({ endpoint: url, region, credentials, maxAttempts: 1 });
+/**
+ * Client settings for `url`: static test credentials and us-east-1 on loopback; anywhere else
+ * (a real AWS endpoint) the standard credential chain and AWS_REGION.
+ */
+function clientConfig(url: string) {
+  const loopback = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(url);
+  return loopback
+    ? {
+        endpoint: url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        maxAttempts: 1,
+      }
+    : { endpoint: url, region: process.env.AWS_REGION ?? 'us-east-1' };
 }
 
-/** An SSM client for `endpoint`. */
+/** A Secrets Manager client for `url`, with no retries on loopback. */
+export function secretsManagerClient(url: string): SecretsManagerClient {
+  return new SecretsManagerClient(clientConfig(url));
+}
+
+/** An SSM client for `url`. */
 export function ssmClient(url: string): SSMClient {
-  return new SSMClient({ endpoint: url, region, credentials, maxAttempts: 1 });
+  return new SSMClient(clientConfig(url));
 }
 
 /** Starts the embedded endpoint on a free port with a fresh temporary data dir. */

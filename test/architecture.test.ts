@@ -1,0 +1,61 @@
+/** The layering of DESIGN §7: arrows point down only. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repo = join(import.meta.dirname, '..');
+const importPattern =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+/** Every .ts file below `dir`. */
+function sources(dir: string): string[] {
+  return readdirSync(join(repo, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => relative(repo, join(e.parentPath, e.name)));
+}
+
+/** The top-level folders a file imports from, by relative specifier. */
+function importedFolders(file: string, text = readFileSync(join(repo, file), 'utf8')): string[] {
+  return [...text.matchAll(importPattern)]
+    .map((m) => m[1] ?? m[2] ?? '')
+    .filter((s) => s.startsWith('.'))
+    .map((s) => relative(repo, join(repo, file, '..', s)).split('/')[0] ?? '');
+}
+
+const forbidden: Record<string, string[]> = {
+  lambda: ['lib', 'local', 'cli', 'bin', 'test'],
+  lib: ['local', 'cli', 'bin', 'test'],
+  local: ['lib', 'cli', 'bin', 'test'],
+  cli: ['lib', 'local', 'bin', 'test'],
+};
+
+describe('layering', () => {
+  for (const [folder, banned] of Object.entries(forbidden)) {
+    it(`${folder}/ imports none of ${banned.join(', ')}`, () => {
+      const files = sources(folder);
+      expect(files.length).toBeGreaterThan(0);
+      const offending = files.flatMap((f) =>
+        importedFolders(f)
+          .filter((d) => banned.includes(d))
+          .map((d) => `${f} → ${d}/`),
+      );
+      expect(offending).toEqual([]);
+    });
+  }
+
+  it('sees an upward import when there is one', () => {
+    const source = "import { x } from '../../lib/a.js';\nconst y = await import('../../local/b.js');";
+    expect(importedFolders('lambda/http/x.ts', source)).toEqual(['lib', 'local']);
+  });
+
+  it('keeps the IAM simulator (AGPL) out of shipped code', () => {
+    const shipped = ['lambda', 'lib', 'local', 'cli', 'bin'].flatMap((d) =>
+      readdirSync(join(repo, d), { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile() && /\.(ts|js)$/.test(e.name))
+        .map((e) => join(e.parentPath, e.name)),
+    );
+    expect(shipped.filter((f) => readFileSync(f, 'utf8').includes('@cloud-copilot/iam-simulate'))).toEqual(
+      [],
+    );
+  });
+});
