@@ -128,6 +128,8 @@ function portFrom(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
+  // The SDK warns on every start that future releases will need Node 22; the pinned ones run on 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const broker = await startBroker({
     port: portFrom('BROKER_PORT', DEFAULT_PORT),
     awsPort: portFrom('BROKER_AWS_PORT', DEFAULT_AWS_PORT),
