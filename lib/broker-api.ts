@@ -34,6 +34,26 @@ export function scopeRoutePaths(scope: string): string[] {
   return [`/v1/scopes/${scope}/secrets`, `/v1/scopes/${scope}/secrets/*`];
 }
 
+/** API Gateway's own error answers, as broker error codes (DESIGN §4) plus `access_denied`. */
+export const GATEWAY_ERRORS: readonly [apigw.ResponseType, string, string][] = [
+  [
+    apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+    'access_denied',
+    'the request is not signed with AWS SigV4, or no such route exists',
+  ],
+  [apigw.ResponseType.INVALID_SIGNATURE, 'access_denied', 'the SigV4 signature does not match the request'],
+  [apigw.ResponseType.EXPIRED_TOKEN, 'access_denied', 'the AWS credentials have expired'],
+  [apigw.ResponseType.ACCESS_DENIED, 'access_denied', "the caller's IAM policies do not allow this route"],
+  [apigw.ResponseType.THROTTLED, 'throttled', 'the API is throttling requests; back off and retry'],
+  [apigw.ResponseType.QUOTA_EXCEEDED, 'throttled', 'the API quota is used up; retry later'],
+  [apigw.ResponseType.REQUEST_TOO_LARGE, 'value_too_large', 'the request body is over the API limit'],
+  [
+    apigw.ResponseType.DEFAULT_5XX,
+    'internal',
+    'internal error; the request id identifies it in the API logs',
+  ],
+];
+
 /** The REST API and its routes. */
 export class BrokerApi extends Construct {
   /** The REST API. */
@@ -106,6 +126,24 @@ export class BrokerApi extends Construct {
     // Any other scope reaches the user function, which answers 404 unknown_scope and holds no
     // system-secret permissions.
     scopes.addResource('{scope}').addProxy({ anyMethod: true, defaultIntegration: user });
+    this.addJsonGatewayResponses();
+  }
+
+  /**
+   * Answers that API Gateway gives by itself (unsigned or denied calls, its own throttling, its own
+   * faults) in the broker's error shape, so callers parse one kind of error body. Messages are
+   * fixed text: nothing from the request is echoed.
+   */
+  private addJsonGatewayResponses(): void {
+    for (const [type, code, message] of GATEWAY_ERRORS) {
+      this.api.addGatewayResponse(`Gateway${type.responseType}`, {
+        type,
+        responseHeaders: { 'Content-Type': "'application/json'" },
+        templates: {
+          'application/json': JSON.stringify({ error: code, message, requestId: '$context.requestId' }),
+        },
+      });
+    }
   }
 
   /** `execute-api:Invoke` ARNs of `paths` on the stage, any method. */
