@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import type { ApiErrorCode } from '../lambda/http/schemas.js';
 import { acknowledge } from './nag.js';
 
 /** Props of a {@link BrokerApi}. */
@@ -34,8 +35,8 @@ export function scopeRoutePaths(scope: string): string[] {
   return [`/v1/scopes/${scope}/secrets`, `/v1/scopes/${scope}/secrets/*`];
 }
 
-/** API Gateway's own error answers, as broker error codes (DESIGN §4) plus `access_denied`. */
-export const GATEWAY_ERRORS: readonly [apigw.ResponseType, string, string][] = [
+/** API Gateway's own error answers, as the API's error codes. */
+export const GATEWAY_ERRORS: readonly [apigw.ResponseType, ApiErrorCode, string][] = [
   [
     apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
     'access_denied',

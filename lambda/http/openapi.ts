@@ -183,7 +183,8 @@ function operation(route: RouteName, path: string): Record<string, unknown> {
     ...(doc.body === undefined
       ? {}
       : { requestBody: { required: true, content: { 'application/json': { schema: ref(doc.body) } } } }),
-    responses: { ...ok, ...errorResponses(doc.errors) },
+    // Any deployed route can be refused by API Gateway before a handler runs.
+    responses: { ...ok, ...errorResponses([...doc.errors, 'access_denied']) },
   };
 }
 

@@ -93,6 +93,8 @@ export const ERROR_STATUS = {
   invalid_key: 400,
   invalid_body: 400,
   reserved_key: 403,
+  // Answered by API Gateway itself when deployed (unsigned, denied, no such route); never by a handler.
+  access_denied: 403,
   not_found: 404,
   unknown_scope: 404,
   method_not_allowed: 405,

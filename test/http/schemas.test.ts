@@ -69,6 +69,7 @@ describe('ERROR_STATUS', () => {
       invalid_key: 400,
       invalid_body: 400,
       reserved_key: 403,
+      access_denied: 403,
       not_found: 404,
       unknown_scope: 404,
       method_not_allowed: 405,
