@@ -211,6 +211,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 }
 
+/** The stand-in role ARN of a scope's function on this machine. */
+export function localScopeRoleArn(scope: string): string {
+  return `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/thv-broker-local-${scope}`;
+}
+
 /** One user handler and one handler per scope, each with the environment its function would get. */
 function buildHandlers(
   env: Readonly<Record<string, string | undefined>>,
@@ -225,7 +230,12 @@ function buildHandlers(
     ],
   ]);
   for (const scope of userConfig.scopes) {
-    const config = loadConfig({ ...env, [ENV.servedScopes]: scope });
+    // As the stack does, each scope function names its own role in its system secrets' policy.
+    const config = loadConfig({
+      [ENV.systemPolicyPrincipals]: localScopeRoleArn(scope),
+      ...env,
+      [ENV.servedScopes]: scope,
+    });
     const isMigrated = migrationCheckFor(config, () => clients.ssm);
     handlers.set(
       scope,
