@@ -19,7 +19,7 @@ export const TARGETS = {
     name: 'PUT /v1/secrets/{key} p99 latency (sequential, new keys)',
     unit: 'ms',
     kind: 'max',
-    bound: 150,
+    bound: 50,
   },
   getP99: { name: 'GET /v1/secrets/{key} p99 latency (sequential)', unit: 'ms', kind: 'max', bound: 25 },
   getThroughput: { name: 'GET throughput, 16 concurrent clients', unit: 'req/s', kind: 'min', bound: 300 },
@@ -27,7 +27,7 @@ export const TARGETS = {
     name: 'GET /v1/secrets p99 latency over 1,000 user + 1,000 system keys',
     unit: 'ms',
     kind: 'max',
-    bound: 150,
+    bound: 60,
   },
   rss: { name: 'resident memory after the run', unit: 'MiB', kind: 'max', bound: 400 },
 } as const satisfies Record<string, Target>;
