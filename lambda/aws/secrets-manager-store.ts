@@ -19,8 +19,10 @@ import {
 import {
   assertValidKey,
   assertValueSize,
+  type BulkDeleteResult,
   DEFAULT_ROOT,
   type DeleteOptions,
+  deleteEach,
   type ListOptions,
   type ListPage,
   MAX_PAGE_SIZE,
@@ -148,6 +150,11 @@ export class SecretsManagerStore implements SecretStore {
     } catch (error) {
       throw mapSecretsManagerError(error, key);
     }
+  }
+
+  async deleteMany(keys: readonly string[], options: DeleteOptions = {}): Promise<BulkDeleteResult> {
+    // Secrets Manager has no batch delete.
+    return deleteEach(keys, (key) => this.delete(key, options));
   }
 
   async listPage(options: ListOptions): Promise<ListPage> {

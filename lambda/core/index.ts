@@ -1,4 +1,5 @@
 /** The pure core: key namespace, errors, storage port and providers. Imports nothing from AWS. */
+export * from './bulk.js';
 export * from './errors.js';
 export * from './listing.js';
 export * from './namespace.js';

@@ -67,6 +67,14 @@ export interface DeleteOptions {
   readonly force?: boolean;
 }
 
+/** Outcome of a bulk delete. */
+export interface BulkDeleteResult {
+  /** Keys that were deleted. */
+  readonly deleted: string[];
+  /** Keys that did not exist. */
+  readonly missing: string[];
+}
+
 /** A secret store keyed by broker keys. Implementations throw the core's named errors. */
 export interface SecretStore {
   /** Reads a secret; throws `SecretNotFoundError` when absent or scheduled for deletion. */
@@ -75,6 +83,8 @@ export interface SecretStore {
   put(key: string, value: string, options?: PutOptions): Promise<PutResult>;
   /** Deletes a secret; throws `SecretNotFoundError` when absent. */
   delete(key: string, options?: DeleteOptions): Promise<void>;
+  /** Deletes several secrets; missing ones are reported, not thrown. Other errors stop the batch. */
+  deleteMany(keys: readonly string[], options?: DeleteOptions): Promise<BulkDeleteResult>;
   /** Lists one page of secrets. */
   listPage(options: ListOptions): Promise<ListPage>;
 }

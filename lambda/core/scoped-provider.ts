@@ -131,16 +131,7 @@ export class ScopedProvider {
     const keys: string[] = [];
     for await (const key of allKeys(this.store, { prefix: this.prefix, keep: (k) => this.owns(k) }))
       keys.push(key);
-    let deleted = 0;
-    for (const key of keys) {
-      try {
-        await this.store.delete(key);
-        deleted++;
-      } catch (error) {
-        if (!(error instanceof SecretNotFoundError)) throw error;
-      }
-    }
-    return deleted;
+    return (await this.store.deleteMany(keys)).deleted.length;
   }
 
   /** True when `key` is one of this scope's store keys (exact-case prefix). */

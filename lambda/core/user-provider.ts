@@ -2,10 +2,9 @@
  * The user provider: plain keys only. Every reserved key is refused before storage is touched,
  * and listings never show one.
  */
-import { SecretNotFoundError } from './errors.js';
 import { type KeyPage, listFiltered } from './listing.js';
 import { assertUserKey, isReserved } from './namespace.js';
-import type { PutResult, SecretStore, StoredSecret } from './port.js';
+import type { BulkDeleteResult, PutResult, SecretStore, StoredSecret } from './port.js';
 import { assertValueSize } from './value.js';
 
 /** Options of a user write. */
@@ -14,14 +13,6 @@ export interface SetOptions {
   readonly description?: string;
   /** Idempotency token. */
   readonly requestToken?: string;
-}
-
-/** Outcome of a bulk delete. */
-export interface BulkDeleteResult {
-  /** Keys that were deleted. */
-  readonly deleted: string[];
-  /** Keys that did not exist. */
-  readonly missing: string[];
 }
 
 /** User-facing secret operations over a {@link SecretStore}. */
@@ -58,16 +49,6 @@ export class UserProvider {
    */
   async deleteMany(keys: readonly string[]): Promise<BulkDeleteResult> {
     for (const key of keys) assertUserKey(key);
-    const result: BulkDeleteResult = { deleted: [], missing: [] };
-    for (const key of new Set(keys)) {
-      try {
-        await this.store.delete(key);
-        result.deleted.push(key);
-      } catch (error) {
-        if (!(error instanceof SecretNotFoundError)) throw error;
-        result.missing.push(key);
-      }
-    }
-    return result;
+    return this.store.deleteMany(keys);
   }
 }

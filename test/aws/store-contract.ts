@@ -172,6 +172,14 @@ export function storeContract(
       await expect(store.delete('del-twice')).rejects.toThrow(SecretNotFoundError);
     });
 
+    it('deletes several secrets and reports the missing ones', async () => {
+      await store.put('bulk-a', 'v');
+      await store.put('bulk-b', 'v');
+      const result = await store.deleteMany(['bulk-a', 'bulk-missing', 'bulk-b', 'bulk-a']);
+      expect(result).toEqual({ deleted: ['bulk-a', 'bulk-b'], missing: ['bulk-missing'] });
+      await expect(store.get('bulk-b')).rejects.toThrow(SecretNotFoundError);
+    });
+
     itPerReference(
       'putOnScheduled',
       'restores a secret scheduled for deletion when it is set again',

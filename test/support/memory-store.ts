@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  type BulkDeleteResult,
   type DeleteOptions,
+  deleteEach,
   type ListOptions,
   type ListPage,
   type PutOptions,
@@ -53,6 +55,10 @@ export class MemoryStore implements SecretStore {
   async delete(key: string, _options: DeleteOptions = {}): Promise<void> {
     this.touched.push(key);
     if (!this.entries.delete(key)) throw new SecretNotFoundError(key);
+  }
+
+  async deleteMany(keys: readonly string[], options: DeleteOptions = {}): Promise<BulkDeleteResult> {
+    return deleteEach(keys, (key) => this.delete(key, options));
   }
 
   async listPage(options: ListOptions): Promise<ListPage> {
