@@ -21,6 +21,12 @@ import {
   type ProxyHandler,
   stdoutSink,
 } from '../lambda/http/index.js';
+import {
+  answerMalformedRequests,
+  assertLoopbackListenHost,
+  isLoopbackHostHeader,
+  requestTargetProblem,
+} from './loopback.js';
 import { LOCAL_ACCOUNT_ID, type LocalRequest, toProxyEvent } from './proxy-event.js';
 
 /** API Gateway's own payload limit; bigger requests never reach a function. */
@@ -83,8 +89,6 @@ export interface GatewayRoute {
   readonly pathParameters: Readonly<Record<string, string>> | null;
 }
 
-const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
-
 /**
  * The resource a raw path matches in the stack's API: `/v1/secrets`, `/v1/secrets/{key}`, and
  * per scope `/v1/scopes/<scope>/secrets` and `/v1/scopes/<scope>/secrets/{name}` (a literal scope
@@ -111,7 +115,7 @@ export function gatewayRoute(rawPath: string, scopes: readonly string[]): Gatewa
 /** Starts the local API on loopback. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const host = options.host ?? '127.0.0.1';
-  if (!LOOPBACK.test(host)) throw new Error(`host must be a loopback address, got '${host}'`);
+  assertLoopbackListenHost(host);
   const env = options.env ?? process.env;
   const log = options.log ?? stdoutSink;
   const callerArn = options.callerArn ?? LOCAL_CALLER_ARN;
@@ -132,8 +136,31 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   });
 
+  answerMalformedRequests(server, (message) => ({ error: 'invalid_body', message, requestId: randomUUID() }));
+
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
+    if (!isLoopbackHostHeader(req.headers.host)) {
+      const message = 'the Host header must name a loopback address (127.0.0.1, localhost or [::1])';
+      reply(
+        res,
+        { statusCode: 403, body: JSON.stringify({ error: 'access_denied', message, requestId }) },
+        requestId,
+      );
+      return;
+    }
+    const targetProblem = requestTargetProblem(req.url);
+    if (targetProblem !== undefined) {
+      reply(
+        res,
+        {
+          statusCode: 400,
+          body: JSON.stringify({ error: 'invalid_body', message: targetProblem, requestId }),
+        },
+        requestId,
+      );
+      return;
+    }
     const target = req.url ?? '/';
     const q = target.indexOf('?');
     const rawPath = q < 0 ? target : target.slice(0, q);

@@ -42,7 +42,8 @@ export function createUserApiHandler(deps: UserApiDeps): ProxyHandler {
         // scope reaches here only on a path its own function has no route for.
         const scope = segments[2] ?? '';
         notes.scope = scope;
-        if (deps.config.scopes.includes(scope)) throw new RouteError('not_found', 'no such route');
+        if (scope === '' || deps.config.scopes.includes(scope))
+          throw new RouteError('not_found', 'no such route');
         throw new UnknownScopeError(scope);
       }
       const match = routeOf(event, segments, USER_ROUTES, notes);

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerMalformedRequests, assertLoopbackListenHost } from '../loopback.js';
 import { DEFAULT_REGION } from './arn.js';
 import { FaultInjector } from './faults.js';
 import { protocolListener } from './http.js';
@@ -35,13 +36,11 @@ export interface AwsEndpoint {
   close(): Promise<void>;
 }
 
-const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
-
 /** Starts an HTTP server that speaks the Secrets Manager and SSM JSON protocols over a durable store. */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const host = options.host ?? '127.0.0.1';
   // The endpoint has no authentication: exposing it beyond this machine would expose every secret.
-  if (!LOOPBACK.test(host)) throw new Error(`host must be a loopback address, got '${host}'`);
+  assertLoopbackListenHost(host);
   const region = options.region ?? DEFAULT_REGION;
   const faults = new FaultInjector({ throttleRate: options.throttleRate, faultRate: options.faultRate });
   const store = SqliteStore.open(options.dataDir);
@@ -60,6 +59,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       log: options.log ?? (() => {}),
     }),
   );
+  answerMalformedRequests(server, (message) => ({ __type: 'SerializationException', message }));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

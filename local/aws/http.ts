@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { isLoopbackHostHeader } from '../loopback.js';
 import { AwsError, serializationError } from './errors.js';
 import { type FaultInjector, InvalidFaultRateError } from './faults.js';
 import type { Body, Operation } from './input.js';
@@ -143,6 +144,11 @@ async function handleAws(req: IncomingMessage, res: ServerResponse, deps: Protoc
 /** The HTTP request listener: AWS JSON 1.1 framing, the control routes, errors in AWS's shape. */
 export function protocolListener(deps: ProtocolDeps): RequestListener {
   return (req, res) => {
+    if (!isLoopbackHostHeader(req.headers.host)) {
+      const message = 'The Host header must name a loopback address (127.0.0.1, localhost or [::1]).';
+      sendError(res, new AwsError('AccessDeniedException', message, 403));
+      return;
+    }
     const started = Date.now();
     const path = (req.url ?? '/').split('?')[0];
     const done = (outcome: string, label: string): void =>
