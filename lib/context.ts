@@ -1,11 +1,13 @@
 /**
  * Stack props from CDK context (`cdk.json` or `-c key=value`), parsed with zod. `-c` values arrive
  * as strings, `cdk.json` values as JSON, so lists, numbers and tables accept both forms. Context
- * keys carry the same names as the stack props.
+ * keys carry the same names as the stack props; a key spelt like one of them but for case, `-` or `_`
+ * is refused rather than ignored.
  */
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib/core';
 import * as z from 'zod';
+import { DEFAULT_SCOPES } from '../lambda/core/index.js';
 import type { SecretBrokerStackProps } from './secret-broker-stack.js';
 
 /** Stack name used when the `stackName` context key is absent. */
@@ -96,25 +98,41 @@ export interface StackFromContext {
 }
 
 /**
- * Reads every context key the stack knows; throws one `Error` naming each bad key. Absent keys
- * keep the props' defaults.
+ * Reads every context key the stack knows from the app's whole context; throws one `Error` naming
+ * each bad key. Absent keys keep the props' defaults.
  */
-export function stackFromContext(read: (key: string) => unknown): StackFromContext {
+export function stackFromContext(context: Readonly<Record<string, unknown>>): StackFromContext {
   const values: Partial<Record<ContextKey, unknown>> = {};
-  const problems: string[] = [];
+  const problems: string[] = misspeltKeyProblems(Object.keys(context));
   for (const key of Object.keys(CONTEXT_SCHEMA) as ContextKey[]) {
-    const raw = read(key);
+    const raw = context[key];
     if (raw === undefined) continue;
     const parsed = CONTEXT_SCHEMA[key].safeParse(raw);
     if (parsed.success) values[key] = parsed.data;
-    else
+    else problems.push(keyProblem(key, parsed.error.issues.map((i) => i.message).join('; '), raw));
+  }
+  const v = values as { [K in ContextKey]?: z.output<(typeof CONTEXT_SCHEMA)[K]> };
+  // Skipped when "scopes" itself is bad: that key is already reported, and its list is unknown.
+  if (v.scopeCallerRoleArns !== undefined && (context.scopes === undefined || v.scopes !== undefined)) {
+    const scopes = v.scopes ?? DEFAULT_SCOPES;
+    const strangers = Object.keys(v.scopeCallerRoleArns).filter((s) => !scopes.includes(s));
+    // The stack would refuse these too, but while granting, in a message that names no context key.
+    if (strangers.length > 0)
       problems.push(
-        `context key "${key}": ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${JSON.stringify(raw)})`,
+        keyProblem(
+          'scopeCallerRoleArns',
+          strangers
+            .map(
+              (s) =>
+                `scope ${JSON.stringify(s)} is not one of this broker's scopes (${scopes.join(', ')}); add it to "scopes" or remove it`,
+            )
+            .join('; '),
+          context.scopeCallerRoleArns,
+        ),
       );
   }
   if (problems.length > 0) throw new Error(`invalid context:\n- ${problems.join('\n- ')}`);
 
-  const v = values as { [K in ContextKey]?: z.output<(typeof CONTEXT_SCHEMA)[K]> };
   const throttling = {
     ...(v.throttlingRateLimit === undefined ? {} : { rateLimit: v.throttlingRateLimit }),
     ...(v.throttlingBurstLimit === undefined ? {} : { burstLimit: v.throttlingBurstLimit }),
@@ -142,4 +160,24 @@ export function stackFromContext(read: (key: string) => unknown): StackFromConte
     ...(v.scopeCallerRoleArns === undefined ? {} : { scopeCallerRoleArns: v.scopeCallerRoleArns }),
   };
   return { stackName: v.stackName ?? DEFAULT_STACK_NAME, props };
+}
+
+const keyProblem = (key: string, message: string, raw: unknown): string =>
+  `context key "${key}": ${message} (got ${JSON.stringify(raw)})`;
+
+// Loose spelling: what a hand-typed `-c` key may differ in without meaning another setting.
+const loose = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');
+
+/**
+ * A key that differs from a setting only in case, `-` or `_` would otherwise be ignored and the
+ * default silently kept. Other keys are left alone: the CDK keeps its own settings in context.
+ */
+function misspeltKeyProblems(keys: readonly string[]): string[] {
+  const known = new Map((Object.keys(CONTEXT_SCHEMA) as ContextKey[]).map((k) => [loose(k), k]));
+  return keys.flatMap((key) => {
+    const meant = known.get(loose(key));
+    return meant === undefined || meant === key
+      ? []
+      : [`context key "${key}": not a setting; did you mean "${meant}"?`];
+  });
 }

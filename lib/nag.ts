@@ -1,6 +1,7 @@
 /**
- * Helpers to acknowledge cdk-nag findings one finding at a time, with a reason. lib/ does not
- * import cdk-nag (a dev tool); it records acknowledgements through CDK's own `Validations`.
+ * Helpers to acknowledge cdk-nag findings one finding at a time, with a reason. The constructs do
+ * not import cdk-nag (a dev tool, loaded only by the app in lib/app.ts); they record
+ * acknowledgements through CDK's own `Validations`.
  */
 import { Stack, Validations } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';

@@ -9,7 +9,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type LogSink, stdoutSink } from '../lambda/http/audit-log.js';
 import { startApiServer } from './api-server.js';
-import { type AwsEndpointOptions, startAwsEndpoint } from './aws/endpoint.js';
+import { type AwsEndpointOptions, requestLogFromEnv, startAwsEndpoint } from './aws/endpoint.js';
 
 /** Default port of the local API (`BROKER_PORT`). */
 export const DEFAULT_PORT = 8787;
@@ -57,6 +57,11 @@ export interface BrokerOptions {
    * @default no faults
    */
   readonly faults?: Pick<AwsEndpointOptions, 'throttleRate' | 'faultRate'>;
+  /**
+   * Where the AWS endpoint's per-request lines go (operation, status, duration).
+   * @default not logged
+   */
+  readonly awsLog?: (line: string) => void;
 }
 
 /** A running local broker. */
@@ -80,6 +85,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     host,
     dataDir,
     ...options.faults,
+    ...(options.awsLog === undefined ? {} : { log: options.awsLog }),
   });
   const clientConfig = {
     endpoint: endpoint.url,
@@ -134,6 +140,7 @@ async function main(): Promise<void> {
     port: portFrom('BROKER_PORT', DEFAULT_PORT),
     awsPort: portFrom('BROKER_AWS_PORT', DEFAULT_AWS_PORT),
     dataDir: process.env.BROKER_DATA_DIR || DEFAULT_DATA_DIR,
+    awsLog: requestLogFromEnv(),
   });
   console.log(`thv-secret-broker listening on ${broker.url} (OpenAPI: ${broker.url}/v1/openapi.json)`);
   console.log(`local AWS endpoint (Secrets Manager, SSM) on ${broker.awsUrl}`);

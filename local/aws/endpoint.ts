@@ -36,6 +36,13 @@ export interface AwsEndpoint {
   close(): Promise<void>;
 }
 
+/** The per-request log `BROKER_AWS_LOG=1` turns on (one line on stdout per request), else none. */
+export function requestLogFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ((line: string) => void) | undefined {
+  return env.BROKER_AWS_LOG === '1' ? (line) => console.log(line) : undefined;
+}
+
 /** Starts an HTTP server that speaks the Secrets Manager and SSM JSON protocols over a durable store. */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const host = options.host ?? '127.0.0.1';

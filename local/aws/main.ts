@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startAwsEndpoint } from './endpoint.js';
+import { requestLogFromEnv, startAwsEndpoint } from './endpoint.js';
 
 // Runs the local AWS endpoint on its own (`npx tsx local/aws/main.ts`).
 const rawPort = process.env.BROKER_AWS_PORT ?? '4566';
@@ -9,11 +9,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 const dataDir = resolve(process.env.BROKER_DATA_DIR ?? '.broker-data/');
-const endpoint = await startAwsEndpoint({
-  port,
-  dataDir,
-  log: process.env.BROKER_AWS_LOG === '1' ? (line) => console.log(line) : undefined,
-});
+const endpoint = await startAwsEndpoint({ port, dataDir, log: requestLogFromEnv() });
 console.log(`local AWS endpoint (Secrets Manager, SSM) listening on ${endpoint.url} (data: ${dataDir})`);
 
 const stop = (): void => {

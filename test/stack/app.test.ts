@@ -1,13 +1,16 @@
 /**
- * The CDK app as the CLI runs it (`bin/app.ts` with context in CDK_CONTEXT_JSON): a bad setting
- * stops the synth naming the key; a good one synthesizes with cdk-nag and no AWS credentials, and
- * the template passes cfn-lint where it is installed.
+ * The CDK app: `createApp` runs the cdk-nag checks at synth, and `bin/app.ts` as the CLI runs it
+ * (context in CDK_CONTEXT_JSON) stops the synth naming the key of a bad setting; a good one
+ * synthesizes with no AWS credentials, and the template passes cfn-lint where it is installed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../lib/app.js';
+import { roleArn } from './support/arns.js';
 import { scratchDir } from './support/synth.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,6 +33,77 @@ function runApp(context: Record<string, unknown>): { status: number | null; stde
   return { status: result.status, stderr: result.stderr, outdir };
 }
 
+/** The violations the synth's validation report lists (CDK writes it next to the templates). */
+function reportedViolations(outdir: string): { ruleName: string; severity: string; paths: string[] }[] {
+  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: {
+      violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[];
+    }[];
+  };
+  return report.pluginReports.flatMap((p) =>
+    p.violations.map((v) => ({
+      ruleName: v.ruleName,
+      severity: v.severity,
+      paths: v.violatingConstructs.map((c) => c.constructPath),
+    })),
+  );
+}
+
+describe('createApp', () => {
+  it('fails the synth on a wildcard grant nobody acknowledged, reporting AwsSolutions-IAM5 as an error', () => {
+    // Prepare
+    const outdir = scratchDir('app-nag-');
+    const { app, stack } = createApp({ context: { 'aws:cdk:bundling-stacks': [] }, outdir });
+    new iam.Role(stack, 'Careless', { assumedBy: new iam.AccountRootPrincipal() }).addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }),
+    );
+
+    // Act
+    const act = () => app.synth();
+
+    // Assess: run in memory (not by the CDK CLI), the synth throws the report itself.
+    expect(act).toThrow(/ERROR [\s\S]*Careless\/DefaultPolicy[\s\S]*AwsSolutions-IAM5\[Resource::\*\]/);
+    expect(reportedViolations(outdir)).toContainEqual({
+      ruleName: 'AwsSolutions-IAM5[Resource::*]',
+      severity: 'error',
+      paths: [`${stack.stackName}/Careless/DefaultPolicy/Resource`],
+    });
+  });
+
+  it('synthesizes the stack with no unacknowledged cdk-nag finding', () => {
+    // Prepare
+    const outdir = scratchDir('app-clean-');
+    const { app, stack } = createApp({
+      context: {
+        'aws:cdk:bundling-stacks': [],
+        userRoleArns: roleArn('platform-dev'),
+        scopeCallerRoleArns: `{"registry":["${roleArn('registry-svc')}"]}`,
+        legacyFallback: 'until-migrated',
+      },
+      outdir,
+    });
+
+    // Act
+    const assembly = app.synth();
+
+    // Assess
+    expect(reportedViolations(outdir)).toEqual([]);
+    expect(assembly.getStackByName(stack.stackName).template).toHaveProperty('Resources');
+  });
+
+  it('names the context key of scope callers for a scope the broker does not have', () => {
+    // Act
+    const act = () =>
+      createApp({
+        context: { scopeCallerRoleArns: `{"nope":["${roleArn('x')}"]}` },
+        outdir: scratchDir('app-'),
+      });
+
+    // Assess
+    expect(act).toThrow(/^invalid context:\n- context key "scopeCallerRoleArns": scope "nope"/);
+  });
+});
+
 describe('bin/app.ts', () => {
   it('stops the synth with a message naming the context key of a bad value', () => {
     // Act
@@ -39,6 +113,15 @@ describe('bin/app.ts', () => {
     expect(status).toBe(1);
     expect(stderr).toMatch(/recoveryWindowDays: must be a whole number of days from 7 to 30, got 3/);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops the synth naming the setting a key spelt in another case means', () => {
+    // Act
+    const { status, stderr } = runApp({ legacyfallback: 'until-migrated' });
+
+    // Assess
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/context key "legacyfallback": not a setting; did you mean "legacyFallback"\?/);
   });
 
   describe('with good settings', () => {

@@ -152,19 +152,15 @@ describe('SecretBroker props', () => {
 });
 
 describe('context', () => {
-  const read = (values: Record<string, unknown>) => (key: string) => values[key];
-
   it('reads -c strings: a comma list, numbers and a JSON table', () => {
     // Act
-    const { props } = stackFromContext(
-      read({
-        scopes: 'workloads, registry',
-        recoveryWindowDays: '14',
-        throttlingRateLimit: '5',
-        legacyPrefixes: '[{"prefix":"REGISTRY_OAUTH_","scope":"registry"}]',
-        scopeCallerRoleArns: '{"registry":["arn:aws:iam::111122223333:role/svc"]}',
-      }),
-    );
+    const { props } = stackFromContext({
+      scopes: 'workloads, registry',
+      recoveryWindowDays: '14',
+      throttlingRateLimit: '5',
+      legacyPrefixes: '[{"prefix":"REGISTRY_OAUTH_","scope":"registry"}]',
+      scopeCallerRoleArns: '{"registry":["arn:aws:iam::111122223333:role/svc"]}',
+    });
 
     // Assess
     expect(props).toEqual({
@@ -178,9 +174,11 @@ describe('context', () => {
 
   it('reads cdk.json values given as JSON', () => {
     // Act
-    const { stackName, props } = stackFromContext(
-      read({ stackName: 'Broker-Prod', scopes: ['auth'], recoveryWindowDays: 30 }),
-    );
+    const { stackName, props } = stackFromContext({
+      stackName: 'Broker-Prod',
+      scopes: ['auth'],
+      recoveryWindowDays: 30,
+    });
 
     // Assess
     expect({ stackName, props }).toEqual({
@@ -191,7 +189,7 @@ describe('context', () => {
 
   it('keeps every default when no key is set', () => {
     // Act
-    const result = stackFromContext(read({}));
+    const result = stackFromContext({});
 
     // Assess
     expect(result).toEqual({ stackName: 'ThvSecretBroker', props: {} });
@@ -199,7 +197,7 @@ describe('context', () => {
 
   it('names the key of a value that is not a number', () => {
     // Act
-    const act = () => stackFromContext(read({ recoveryWindowDays: 'two weeks' }));
+    const act = () => stackFromContext({ recoveryWindowDays: 'two weeks' });
 
     // Assess
     expect(act).toThrow(/context key "recoveryWindowDays": expected a number/);
@@ -207,7 +205,7 @@ describe('context', () => {
 
   it('names the key of a legacy table that is not JSON', () => {
     // Act
-    const act = () => stackFromContext(read({ legacyPrefixes: 'BEARER_TOKEN_=workloads' }));
+    const act = () => stackFromContext({ legacyPrefixes: 'BEARER_TOKEN_=workloads' });
 
     // Assess
     expect(act).toThrow(
@@ -217,7 +215,7 @@ describe('context', () => {
 
   it('names the key of a log retention CloudWatch does not offer', () => {
     // Act
-    const act = () => stackFromContext(read({ logRetentionDays: '8' }));
+    const act = () => stackFromContext({ logRetentionDays: '8' });
 
     // Assess
     expect(act).toThrow(/context key "logRetentionDays": expected a CloudWatch Logs retention/);
@@ -225,9 +223,64 @@ describe('context', () => {
 
   it('names the key of an unknown legacy fallback mode', () => {
     // Act
-    const act = () => stackFromContext(read({ legacyFallback: 'sometimes' }));
+    const act = () => stackFromContext({ legacyFallback: 'sometimes' });
 
     // Assess
     expect(act).toThrow(/context key "legacyFallback": expected "never" or "until-migrated"/);
+  });
+});
+
+describe('context key spelling', () => {
+  it('rejects a key spelt in another case, naming the setting it means', () => {
+    // Act
+    const act = () => stackFromContext({ legacyfallback: 'until-migrated' });
+
+    // Assess
+    expect(act).toThrow(/context key "legacyfallback": not a setting; did you mean "legacyFallback"\?/);
+  });
+
+  it('rejects a key spelt with a dash or underscore, naming the setting it means', () => {
+    // Act
+    const act = () => stackFromContext({ 'recovery-window-days': '14' });
+
+    // Assess
+    expect(act).toThrow(
+      /context key "recovery-window-days": not a setting; did you mean "recoveryWindowDays"\?/,
+    );
+  });
+
+  it("leaves the CDK's own context keys alone", () => {
+    // Act
+    const result = stackFromContext({
+      'aws:cdk:bundling-stacks': [],
+      '@aws-cdk/core:stackRelativeExports': true,
+      'cli-telemetry': false,
+    });
+
+    // Assess
+    expect(result).toEqual({ stackName: 'ThvSecretBroker', props: {} });
+  });
+});
+
+describe('context scope callers', () => {
+  it('names the key of scope callers for a scope the default broker does not have', () => {
+    // Act
+    const act = () => stackFromContext({ scopeCallerRoleArns: `{"nope":["${roleArn('x')}"]}` });
+
+    // Assess
+    expect(act).toThrow(
+      /context key "scopeCallerRoleArns": scope "nope" is not one of this broker's scopes \(workloads, registry, auth, llm\)/,
+    );
+  });
+
+  it('names the key of scope callers for a scope left out of the scopes setting', () => {
+    // Act
+    const act = () =>
+      stackFromContext({ scopes: 'registry', scopeCallerRoleArns: { workloads: [roleArn('svc')] } });
+
+    // Assess
+    expect(act).toThrow(
+      /context key "scopeCallerRoleArns": scope "workloads" is not one of this broker's scopes \(registry\)/,
+    );
   });
 });
