@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCOPES } from '../../lambda/core/index.js';
 import { SECRET_WRITE_ACTIONS } from '../../lib/policies.js';
 import { invokeArn, keyArn, logGroupArn, roleArn, secretArn } from './support/arns.js';
+import { FUNCTION_SECRET_ACTIONS } from './support/matrix.js';
 import { fakeRoleArn, identityPolicies, resolve, type TemplateJson } from './support/policies.js';
 import { logicalId, synthBroker, testApp } from './support/synth.js';
 
@@ -45,15 +46,7 @@ const logWrite = (logGroupId: string) => ({
   Resource: logGroupArn(logGroupId),
 });
 const list = { Action: 'secretsmanager:ListSecrets', Effect: 'Allow', Resource: '*' };
-const CRUD = [
-  'secretsmanager:CreateSecret',
-  'secretsmanager:GetSecretValue',
-  'secretsmanager:PutSecretValue',
-  'secretsmanager:UpdateSecret',
-  'secretsmanager:DeleteSecret',
-  'secretsmanager:RestoreSecret',
-  'secretsmanager:TagResource',
-];
+const CRUD = FUNCTION_SECRET_ACTIONS;
 
 const GUARD_STATEMENTS = [
   {

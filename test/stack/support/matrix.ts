@@ -180,7 +180,8 @@ export function matrixRequests(scopes: readonly string[], apiId: string): Matrix
 /** The ARN of the principal of an in-template role. */
 export const templateRoleArn = fakeRoleArn;
 
-const USER_API_ACTIONS = new Set([
+/** The Secrets Manager actions the design gives a function on its own secrets (written from DESIGN §3, not the code). */
+export const FUNCTION_SECRET_ACTIONS: readonly string[] = [
   'secretsmanager:CreateSecret',
   'secretsmanager:GetSecretValue',
   'secretsmanager:PutSecretValue',
@@ -188,7 +189,8 @@ const USER_API_ACTIONS = new Set([
   'secretsmanager:DeleteSecret',
   'secretsmanager:RestoreSecret',
   'secretsmanager:TagResource',
-]);
+];
+const USER_API_ACTIONS = new Set(FUNCTION_SECRET_ACTIONS);
 const SCOPE_ACTIONS = new Set([...USER_API_ACTIONS, 'secretsmanager:PutResourcePolicy']);
 const startsWithReserved = (name: string, anyCase: boolean): boolean =>
   anyCase ? name.toLowerCase().startsWith(`${ROOT}__thv_`) : name.startsWith(`${ROOT}__thv_`);
