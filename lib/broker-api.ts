@@ -92,17 +92,15 @@ export class BrokerApi extends Construct {
     const v1 = this.api.root.addResource('v1');
     const user = integration(props.userFunction);
     const userSecrets = v1.addResource('secrets');
-    userSecrets.addMethod('GET', user);
-    const userSecret = userSecrets.addResource('{key}');
-    for (const method of ['GET', 'PUT', 'DELETE']) userSecret.addMethod(method, user);
+    addMethods(userSecrets, ['GET'], user);
+    addMethods(userSecrets.addResource('{key}'), ['GET', 'PUT', 'DELETE'], user);
 
     const scopes = v1.addResource('scopes');
     for (const [name, fn] of props.scopeFunctions) {
       const target = integration(fn);
       const secrets = scopes.addResource(name).addResource('secrets');
-      for (const method of ['GET', 'DELETE']) secrets.addMethod(method, target);
-      const secret = secrets.addResource('{name}');
-      for (const method of ['GET', 'PUT', 'DELETE']) secret.addMethod(method, target);
+      addMethods(secrets, ['GET', 'DELETE'], target);
+      addMethods(secrets.addResource('{name}'), ['GET', 'PUT', 'DELETE'], target);
     }
     acknowledge(
       this.api,
@@ -151,6 +149,14 @@ export class BrokerApi extends Construct {
   invokeArns(paths: readonly string[]): string[] {
     return paths.map((path) => this.api.arnForExecuteApi('*', path, STAGE_NAME));
   }
+}
+
+/**
+ * The route's methods, plus ANY to the same function so that another method gets the handler's
+ * JSON 405 with an `Allow` header (as under `npm start`) instead of API Gateway's 403.
+ */
+function addMethods(resource: apigw.IResource, methods: readonly string[], target: apigw.Integration): void {
+  for (const method of [...methods, 'ANY']) resource.addMethod(method, target);
 }
 
 // One permission per function instead of one per method keeps the function's resource policy small.

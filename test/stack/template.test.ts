@@ -299,8 +299,10 @@ describe('API', () => {
       // Assess
       expect(targets.map(([path]) => path).sort()).toEqual(
         [
+          `/v1/scopes/${scope}/secrets ANY`,
           `/v1/scopes/${scope}/secrets DELETE`,
           `/v1/scopes/${scope}/secrets GET`,
+          `/v1/scopes/${scope}/secrets/{name} ANY`,
           `/v1/scopes/${scope}/secrets/{name} DELETE`,
           `/v1/scopes/${scope}/secrets/{name} GET`,
           `/v1/scopes/${scope}/secrets/{name} PUT`,
@@ -320,7 +322,9 @@ describe('API', () => {
     // Assess
     expect(Object.fromEntries(targets)).toEqual({
       '/v1/secrets GET': fnId,
+      '/v1/secrets ANY': fnId,
       '/v1/secrets/{key} GET': fnId,
+      '/v1/secrets/{key} ANY': fnId,
       '/v1/secrets/{key} PUT': fnId,
       '/v1/secrets/{key} DELETE': fnId,
       '/v1/scopes/{scope}/{proxy+} ANY': fnId,
