@@ -3,11 +3,11 @@
  * unsigned and to a deployed API with SigV4; it turns every failure into a {@link CliError}.
  */
 import type * as z from 'zod';
+import { CleanupResponse, ListResponse, PutSecretResponse, SecretResponse } from '../lambda/http/schemas.js';
 import type { Endpoint } from './endpoint.js';
 import { ApiError, TransportError, UnaddressableError } from './errors.js';
 import { apiErrorOf, parseJson, reasonOf } from './responses.js';
 import type { OutgoingRequest, RequestSigner } from './signer.js';
-import { cleanupBody, type ListPage, listBody, putBody, type Secret, secretBody } from './wire.js';
 
 /** Whose secrets a call is about: the user's, or one scope's system secrets. */
 export type Target = { readonly kind: 'user' } | { readonly kind: 'scope'; readonly scope: string };
@@ -56,7 +56,7 @@ export function pathSegment(what: string, text: string): string {
 }
 
 /** The base path of a target's secrets, e.g. `/v1/secrets` or `/v1/scopes/workloads/secrets`. */
-export function targetPath(target: Target): string {
+function targetPath(target: Target): string {
   return target.kind === 'user' ? '/v1/secrets' : `/v1/scopes/${pathSegment('scope', target.scope)}/secrets`;
 }
 
@@ -69,24 +69,23 @@ export class BrokerClient {
   }
 
   /** Reads one page of keys. */
-  async listPage(target: Target, page: { limit?: number; next?: string } = {}): Promise<ListPage> {
+  async listPage(target: Target, page: { limit?: number; next?: string } = {}): Promise<ListResponse> {
     const query = { limit: page.limit === undefined ? undefined : String(page.limit), next: page.next };
-    const { body } = await this.call({ method: 'GET', path: targetPath(target), query }, listBody);
+    const { body } = await this.call({ method: 'GET', path: targetPath(target), query }, ListResponse);
     return body;
   }
 
   /** Reads a secret; throws {@link ApiError} `not_found` when it does not exist. */
-  async get(target: Target, key: string): Promise<Secret> {
-    const { body } = await this.call({ method: 'GET', path: this.keyPath(target, key) }, secretBody);
+  async get(target: Target, key: string): Promise<SecretResponse> {
+    const { body } = await this.call({ method: 'GET', path: this.keyPath(target, key) }, SecretResponse);
     return body;
   }
 
   /** Creates or updates a secret. */
   async put(target: Target, key: string, value: string, description?: string): Promise<PutResult> {
-    const payload = description === undefined ? { value } : { value, description };
     const { status, body } = await this.call(
-      { method: 'PUT', path: this.keyPath(target, key), body: payload },
-      putBody,
+      { method: 'PUT', path: this.keyPath(target, key), body: { value, description } },
+      PutSecretResponse,
     );
     return { ...body, created: status === 201 };
   }
@@ -100,7 +99,7 @@ export class BrokerClient {
   async cleanup(scope: string): Promise<number> {
     const { body } = await this.call(
       { method: 'DELETE', path: targetPath({ kind: 'scope', scope }) },
-      cleanupBody,
+      CleanupResponse,
     );
     return body.deleted;
   }
@@ -124,7 +123,7 @@ export class BrokerClient {
       response = await fetch(request.url, {
         method: request.method,
         headers,
-        ...(request.body === undefined ? {} : { body: request.body }),
+        body: request.body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       text = await response.text();

@@ -23,6 +23,11 @@ export const EXIT = {
 export abstract class CliError extends Error {
   /** Exit code of the process when this error ends it. */
   abstract readonly exitCode: number;
+  /**
+   * The `error` of a `--json` error line, a contract with scripts (README, CLI); undefined only for
+   * an {@link ApiError} whose answer carried no broker code.
+   */
+  abstract readonly code: string | undefined;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -33,11 +38,13 @@ export abstract class CliError extends Error {
 /** The command line or its input cannot be used as given. */
 export class UsageError extends CliError {
   readonly exitCode = EXIT.usage;
+  readonly code = 'usage';
 }
 
 /** The user interrupted a prompt. */
 export class InterruptedError extends CliError {
   readonly exitCode = EXIT.interrupted;
+  readonly code = 'interrupted';
   constructor() {
     super('interrupted');
   }
@@ -68,6 +75,7 @@ export class UnaddressableError extends CliError {
 /** The request did not complete: network, timeout, credentials, or a response the CLI cannot read. */
 export class TransportError extends CliError {
   readonly exitCode = EXIT.failed;
+  readonly code = 'transport';
 }
 
 // 409 and 429 are the caller's cue to retry, like 5xx, so they share the "failed" code; every other

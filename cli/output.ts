@@ -63,7 +63,7 @@ function reportOf(error: unknown): Report {
   if (error instanceof CliError) {
     return {
       text: error.message,
-      json: { error: kebab(error.name), message: error.message },
+      json: { error: error.code, message: error.message },
       exitCode: error.exitCode,
     };
   }
@@ -74,12 +74,4 @@ function reportOf(error: unknown): Report {
     json: { error: 'unexpected', message },
     exitCode: EXIT.failed,
   };
-}
-
-// UsageError → usage, TransportError → transport: stable codes for scripts reading --json errors.
-function kebab(name: string): string {
-  return name
-    .replace(/Error$/, '')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
 }

@@ -19,7 +19,7 @@ Exit codes:
   130 interrupted at a prompt`;
 
 /** Builds the program for `argv`; `io` is where it reads and writes. */
-export function buildProgram(io: CliIo, argv: readonly string[]) {
+function buildProgram(io: CliIo, argv: readonly string[]) {
   const program = new Command('thv-broker')
     .description('Read and write secrets in a thv-secret-broker, local (npm start) or deployed (SigV4).')
     .option(

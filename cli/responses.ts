@@ -1,6 +1,10 @@
 /** Reading what came back: error answers into {@link ApiError}, failures into a short reason. */
+import * as z from 'zod';
 import { ApiError } from './errors.js';
-import { errorBody } from './wire.js';
+
+// Looser than the broker's ErrorResponse on purpose: an error code this CLI does not know yet, or a
+// body without a request id, still shows the broker's code and message.
+const errorBody = z.object({ error: z.string(), message: z.string(), requestId: z.string().optional() });
 
 /** Parses JSON text, or gives undefined when it is not JSON. */
 export function parseJson(text: string): unknown {

@@ -8,7 +8,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4, type SignatureV4Init } from '@smithy/signature-v4';
 
 /** Service name API Gateway expects in the credential scope. */
-export const SIGNING_SERVICE = 'execute-api';
+const SIGNING_SERVICE = 'execute-api';
 
 /** A request about to be sent, in the shape both fetch and the signer understand. */
 export interface OutgoingRequest {

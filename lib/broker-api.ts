@@ -1,12 +1,14 @@
 /**
  * The broker's REST API (DESIGN §4): IAM authorization on every method, access logs, throttling,
- * user routes to the user function and each scope's literal routes to that scope's function.
+ * user routes to the user function and each scope's literal routes to that scope's function. The
+ * routes are the handlers' own route table (`lambda/http/routes.ts`).
  */
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { type RouteTemplate, SCOPE_ROUTES, USER_ROUTES } from '../lambda/http/routes.js';
 import type { ApiErrorCode } from '../lambda/http/schemas.js';
 import { acknowledge } from './nag.js';
 
@@ -25,18 +27,33 @@ export interface BrokerApiProps {
 }
 
 /** Name of the only stage. */
-export const STAGE_NAME = 'prod';
+const STAGE_NAME = 'prod';
+
+/** Parent path of the scope routes; a `{scope}` below it that no scope claims is the unknown-scope catch-all. */
+const SCOPES_PATH = '/v1/scopes';
+
+/** The scope routes' path parameter, which the stack replaces by each scope's literal name. */
+const SCOPE_PARAM = '{scope}';
+
+/** A route template's path, with the scope filled in when one is given. */
+const pathOf = (route: RouteTemplate, scope: string | undefined): string =>
+  scope === undefined ? route.path : route.path.replace(SCOPE_PARAM, scope);
+
+/** Invoke-grant paths of `routes`: every other path parameter matches any key (`*`). */
+function invokePaths(routes: readonly RouteTemplate[], scope?: string): string[] {
+  return routes.map((route) => pathOf(route, scope).replace(/\{[^}]+\}/g, '*'));
+}
 
 /** Method paths of the user routes, for `execute-api:Invoke` grants. */
-export const USER_ROUTE_PATHS: readonly string[] = ['/v1/secrets', '/v1/secrets/*'];
+export const USER_ROUTE_PATHS: readonly string[] = invokePaths(USER_ROUTES);
 
 /** Method paths of one scope's routes, for `execute-api:Invoke` grants. */
 export function scopeRoutePaths(scope: string): string[] {
-  return [`/v1/scopes/${scope}/secrets`, `/v1/scopes/${scope}/secrets/*`];
+  return invokePaths(SCOPE_ROUTES, scope);
 }
 
 /** API Gateway's own error answers, as the API's error codes. */
-export const GATEWAY_ERRORS: readonly [apigw.ResponseType, ApiErrorCode, string][] = [
+const GATEWAY_ERRORS: readonly [apigw.ResponseType, ApiErrorCode, string][] = [
   [
     apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
     'access_denied',
@@ -89,19 +106,10 @@ export class BrokerApi extends Construct {
       },
     });
 
-    const v1 = this.api.root.addResource('v1');
     const user = integration(props.userFunction);
-    const userSecrets = v1.addResource('secrets');
-    addMethods(userSecrets, ['GET'], user);
-    addMethods(userSecrets.addResource('{key}'), ['GET', 'PUT', 'DELETE'], user);
-
-    const scopes = v1.addResource('scopes');
-    for (const [name, fn] of props.scopeFunctions) {
-      const target = integration(fn);
-      const secrets = scopes.addResource(name).addResource('secrets');
-      addMethods(secrets, ['GET', 'DELETE'], target);
-      addMethods(secrets.addResource('{name}'), ['GET', 'PUT', 'DELETE'], target);
-    }
+    addRoutes(this.api.root, USER_ROUTES, user);
+    for (const [name, fn] of props.scopeFunctions)
+      addRoutes(this.api.root, SCOPE_ROUTES, integration(fn), name);
     acknowledge(
       this.api,
       'AwsSolutions-COG4',
@@ -124,7 +132,9 @@ export class BrokerApi extends Construct {
     );
     // Any other scope reaches the user function, which answers 404 unknown_scope and holds no
     // system-secret permissions.
-    scopes.addResource('{scope}').addProxy({ anyMethod: true, defaultIntegration: user });
+    this.api.root
+      .resourceForPath(`${SCOPES_PATH}/${SCOPE_PARAM}`)
+      .addProxy({ anyMethod: true, defaultIntegration: user });
     this.addJsonGatewayResponses();
   }
 
@@ -152,11 +162,19 @@ export class BrokerApi extends Construct {
 }
 
 /**
- * The route's methods, plus ANY to the same function so that another method gets the handler's
+ * Each route's methods, plus ANY to the same function so that another method gets the handler's
  * JSON 405 with an `Allow` header (as under `npm start`) instead of API Gateway's 403.
  */
-function addMethods(resource: apigw.IResource, methods: readonly string[], target: apigw.Integration): void {
-  for (const method of [...methods, 'ANY']) resource.addMethod(method, target);
+function addRoutes(
+  root: apigw.IResource,
+  routes: readonly RouteTemplate[],
+  target: apigw.Integration,
+  scope?: string,
+): void {
+  for (const route of routes) {
+    const resource = root.resourceForPath(pathOf(route, scope));
+    for (const method of [...Object.keys(route.methods), 'ANY']) resource.addMethod(method, target);
+  }
 }
 
 // One permission per function instead of one per method keeps the function's resource policy small.

@@ -24,7 +24,7 @@ export const HANDLER_ENTRIES = {
  * external. The banner gives bundled CommonJS dependencies a `require` for Node built-ins, which
  * an ESM bundle otherwise lacks (TOOLING.md).
  */
-export const BUNDLING: nodejs.BundlingOptions = {
+const BUNDLING: nodejs.BundlingOptions = {
   target: 'node20',
   format: nodejs.OutputFormat.ESM,
   mainFields: ['module', 'main'],

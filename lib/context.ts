@@ -7,11 +7,11 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib/core';
 import * as z from 'zod';
-import { DEFAULT_SCOPES } from '../lambda/core/index.js';
+import { DEFAULT_SCOPES, LEGACY_FALLBACK_MODES } from '../lambda/core/index.js';
 import type { SecretBrokerStackProps } from './secret-broker-stack.js';
 
 /** Stack name used when the `stackName` context key is absent. */
-export const DEFAULT_STACK_NAME = 'ThvSecretBroker';
+const DEFAULT_STACK_NAME = 'ThvSecretBroker';
 
 const fromJsonText = (value: unknown): unknown => {
   if (typeof value !== 'string') return value;
@@ -33,13 +33,16 @@ const stringList = z.preprocess(
   z.array(z.string(), { error: 'expected a list of strings (JSON array, or comma-separated with -c)' }),
 );
 
+const fromNumberText = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+
 const wholeNumber = z.preprocess(
-  (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+  fromNumberText,
   z.number({ error: 'expected a number' }).int({ error: 'expected a whole number' }),
 );
 
 const positiveNumber = z.preprocess(
-  (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+  fromNumberText,
   z.number({ error: 'expected a number' }).positive({ error: 'expected a positive number' }),
 );
 
@@ -53,13 +56,15 @@ const retentionDays = wholeNumber.refine(
 );
 
 /** The schema of each context key the stack reads. */
-export const CONTEXT_SCHEMA = {
+const CONTEXT_SCHEMA = {
   stackName: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: 'expected a CloudFormation stack name' }),
   root: z.string({ error: 'expected a string ending in "/"' }),
   scopes: stringList,
-  legacyFallback: z.enum(['never', 'until-migrated'], { error: 'expected "never" or "until-migrated"' }),
+  legacyFallback: z.enum(LEGACY_FALLBACK_MODES, {
+    error: `expected ${LEGACY_FALLBACK_MODES.map((m) => JSON.stringify(m)).join(' or ')}`,
+  }),
   legacyPrefixes: z.preprocess(
     fromJsonText,
     z.array(z.object({ prefix: z.string(), scope: z.string() }).strict(), {
@@ -87,7 +92,7 @@ export const CONTEXT_SCHEMA = {
 } as const;
 
 /** A context key the stack reads. */
-export type ContextKey = keyof typeof CONTEXT_SCHEMA;
+type ContextKey = keyof typeof CONTEXT_SCHEMA;
 
 /** Stack id and props read from context. */
 export interface StackFromContext {

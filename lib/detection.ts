@@ -6,9 +6,9 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Validations } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { RESERVED_PREFIX } from '../lambda/core/index.js';
+import { acknowledge } from './nag.js';
 import { secretArn } from './policies.js';
 
 /** Props of a {@link TamperDetection}. */
@@ -32,11 +32,11 @@ export class TamperDetection extends Construct {
       displayName: 'thv secret broker: system secret touched outside the broker',
       enforceSSL: true,
     });
-    Validations.of(this.topic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'The topic carries CloudTrail event metadata only (Secrets Manager never logs secret values), and EventBridge cannot publish to a topic under the AWS managed SNS key.',
-    });
+    acknowledge(
+      this.topic,
+      'AwsSolutions-SNS2',
+      'The topic carries CloudTrail event metadata only (Secrets Manager never logs secret values), and EventBridge cannot publish to a topic under the AWS managed SNS key.',
+    );
 
     const systemName = `${props.root}${RESERVED_PREFIX}`;
     this.rule = new events.Rule(this, 'Rule', {

@@ -34,7 +34,7 @@ export function secretArn(scope: IConstruct, namePattern: string): string {
 }
 
 /** Every letter-case spelling of `text` (IAM's StringLike is case-sensitive and has no ignore-case form). */
-export function caseVariants(text: string): string[] {
+function caseVariants(text: string): string[] {
   let variants = [''];
   for (const char of text) {
     const forms = [...new Set([char.toLowerCase(), char.toUpperCase()])];
@@ -44,7 +44,7 @@ export function caseVariants(text: string): string[] {
 }
 
 /** Name patterns of every spelling of `<root>__thv_*`, for the CreateSecret name deny. */
-export function reservedNamePatterns(root: string): string[] {
+function reservedNamePatterns(root: string): string[] {
   return caseVariants(RESERVED_PREFIX).map((prefix) => `${root}${prefix}*`);
 }
 

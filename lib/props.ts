@@ -129,13 +129,20 @@ export interface ResolvedBrokerProps {
 }
 
 /** Default stage throttling. */
-export const DEFAULT_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
+const DEFAULT_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
 
 /**
  * An IAM role ARN (with optional path), the only principal form the resource policy names. IAM
  * allows `,` in role names; it is refused here because the functions get the ARNs as a comma list.
  */
-export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=.@/-]+$/;
+const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=.@/-]+$/;
+
+/** The problem with `arn` given for `setting` when it is not an IAM role ARN, else undefined. */
+export function roleArnProblem(setting: string, arn: string): string | undefined {
+  return ROLE_ARN_PATTERN.test(arn)
+    ? undefined
+    : `${setting}: ${JSON.stringify(arn)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`;
+}
 
 /** An SSM parameter name: absolute, SSM's alphabet, at most 1011 characters after the slash. */
 const PARAMETER_NAME_PATTERN = /^\/[A-Za-z0-9_.\-/]{1,1011}$/;
@@ -175,13 +182,9 @@ export function resolveBrokerProps(props: SecretBrokerProps): ResolvedBrokerProp
   }
 
   const breakGlassRoleArns = props.breakGlassRoleArns ?? [];
-  for (const arn of breakGlassRoleArns) {
-    if (literal(arn) && !ROLE_ARN_PATTERN.test(arn)) {
-      problems.push(
-        `breakGlassRoleArns: ${JSON.stringify(arn)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
-      );
-    }
-  }
+  problems.push(
+    ...breakGlassRoleArns.filter(literal).flatMap((arn) => roleArnProblem('breakGlassRoleArns', arn) ?? []),
+  );
 
   const flag = props.migrationFlagParameterName;
   if (flag !== undefined && literal(flag) && !PARAMETER_NAME_PATTERN.test(flag)) {

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
-import { ROLE_ARN_PATTERN, type SecretBrokerProps } from './props.js';
+import { roleArnProblem, type SecretBrokerProps } from './props.js';
 import { SecretBroker } from './secret-broker.js';
 
 /** Props of the {@link SecretBrokerStack}: the broker's props, with ARNs where the broker takes constructs. */
@@ -50,12 +50,7 @@ export class SecretBrokerStack extends Stack {
       ...(props.migrationRoleArn === undefined
         ? []
         : [['migrationRoleArn', props.migrationRoleArn] as const]),
-    ]
-      .filter(([, arn]) => !ROLE_ARN_PATTERN.test(arn))
-      .map(
-        ([key, arn]) =>
-          `${key}: ${JSON.stringify(arn)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
-      );
+    ].flatMap(([key, arn]) => roleArnProblem(key, arn) ?? []);
     if (roleArnProblems.length > 0)
       throw new Error(`invalid SecretBrokerStack props:\n- ${roleArnProblems.join('\n- ')}`);
 

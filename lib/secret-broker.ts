@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { ArnFormat, Stack } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/config.js';
-import { RESERVED_PREFIX, scopePrefix } from '../lambda/core/index.js';
+import { RESERVED_PREFIX } from '../lambda/core/index.js';
 import { BrokerApi, scopeRoutePaths, USER_ROUTE_PATHS } from './broker-api.js';
 import { BrokerFunction } from './broker-function.js';
 import { TamperDetection } from './detection.js';
@@ -101,6 +101,11 @@ export class SecretBroker extends Construct {
     acknowledgeWildcardResources(userRole, ['*'], LIST_REASON);
 
     const fallback = config.legacyFallback === 'until-migrated';
+    // Besides each scope's own role, its system secrets and their data keys stay open to these.
+    const trustedRoleArns = [
+      ...(props.migrationRole === undefined ? [] : [props.migrationRole.roleArn]),
+      ...config.breakGlassRoleArns,
+    ];
     const scopeFunctions = new Map<string, BrokerFunction>();
     for (const name of scopes) {
       const fn = new BrokerFunction(this, `Scope-${name}`, {
@@ -114,10 +119,8 @@ export class SecretBroker extends Construct {
         description: `thv secret broker: system secrets of scope ${name}`,
       });
       // BrokerFunction creates the role, so the policy principals (own role first) are set afterwards.
-      fn.function.addEnvironment(
-        ENV.systemPolicyPrincipals,
-        this.systemPolicyPrincipals(fn.role, props.migrationRole).join(','),
-      );
+      const systemPolicyPrincipals = [fn.role.roleArn, ...trustedRoleArns];
+      fn.function.addEnvironment(ENV.systemPolicyPrincipals, systemPolicyPrincipals.join(','));
       const patterns = scopeNamePatterns(root, name, fallback ? config.legacyPrefixes : undefined);
       grantSecretWrites(fn.role, this, [patterns.own], SCOPE_EXTRA_ACTIONS);
       grantListSecrets(fn.role);
@@ -137,8 +140,8 @@ export class SecretBroker extends Construct {
           keyDecryptDenyStatement(
             `DenyDecrypt${name}SystemSecrets`,
             this,
-            `${root}${scopePrefix(name)}*`,
-            this.systemPolicyPrincipals(fn.role, props.migrationRole),
+            patterns.own,
+            systemPolicyPrincipals,
           ),
         );
       }
@@ -184,15 +187,6 @@ export class SecretBroker extends Construct {
     const resourceArns = this.api.invokeArns(scopeRoutePaths(scope));
     if (Construct.isConstruct(grantee)) acknowledgeWildcardResources(grantee, resourceArns, INVOKE_REASON);
     return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns });
-  }
-
-  /** Role ARNs a scope's system secrets and their data keys stay open to. */
-  private systemPolicyPrincipals(scopeRole: iam.IRole, migrationRole: iam.IRole | undefined): string[] {
-    return [
-      scopeRole.roleArn,
-      ...(migrationRole === undefined ? [] : [migrationRole.roleArn]),
-      ...this.config.breakGlassRoleArns,
-    ];
   }
 
   private grantFlagRead(grantee: iam.IGrantable): iam.Grant {

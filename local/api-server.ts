@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyResult } from 'aws-lambda';
@@ -20,20 +19,25 @@ import {
   openApiText,
   type ProxyHandler,
   stdoutSink,
+  writeAudit,
 } from '../lambda/http/index.js';
+import { LOCAL_ACCOUNT } from './aws/arn.js';
 import {
   answerMalformedRequests,
   assertLoopbackListenHost,
   isLoopbackHostHeader,
+  type Listening,
+  listen,
+  readBody,
   requestTargetProblem,
 } from './loopback.js';
-import { LOCAL_ACCOUNT_ID, type LocalRequest, toProxyEvent } from './proxy-event.js';
+import { type LocalRequest, toProxyEvent } from './proxy-event.js';
 
 /** API Gateway's own payload limit; bigger requests never reach a function. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /** Caller the local gateway attributes every request to. */
-export const LOCAL_CALLER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local-developer`;
+export const LOCAL_CALLER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:user/local-developer`;
 
 /** Where the OpenAPI document is served. */
 export const OPENAPI_PATH = '/v1/openapi.json';
@@ -69,15 +73,8 @@ export interface ApiServerOptions {
   readonly callerArn?: string;
 }
 
-/** A running local API. */
-export interface ApiServer {
-  /** Base URL, e.g. `http://127.0.0.1:8787`. */
-  readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
-  /** Stops listening and drops open connections. */
-  close(): Promise<void>;
-}
+/** A running local API: its URL and port, and `close` to stop it. */
+export type ApiServer = Listening;
 
 /** Where the local gateway sends a request: which function, and the resource that matched. */
 export interface GatewayRoute {
@@ -139,26 +136,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   answerMalformedRequests(server, (message) => ({ error: 'invalid_body', message, requestId: randomUUID() }));
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
     const requestId = randomUUID();
     if (!isLoopbackHostHeader(req.headers.host)) {
       const message = 'the Host header must name a loopback address (127.0.0.1, localhost or [::1])';
-      reply(
-        res,
-        { statusCode: 403, body: JSON.stringify({ error: 'access_denied', message, requestId }) },
-        requestId,
-      );
+      replyError(res, 403, 'access_denied', message, requestId);
       return;
     }
     const targetProblem = requestTargetProblem(req.url);
     if (targetProblem !== undefined) {
-      reply(
-        res,
-        {
-          statusCode: 400,
-          body: JSON.stringify({ error: 'invalid_body', message: targetProblem, requestId }),
-        },
-        requestId,
-      );
+      replyError(res, 400, 'invalid_body', targetProblem, requestId);
       return;
     }
     const target = req.url ?? '/';
@@ -167,43 +154,30 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const rawQuery = q < 0 ? '' : target.slice(q + 1);
     const method = req.method ?? 'GET';
     if (method === 'GET' && rawPath === OPENAPI_PATH) {
-      reply(
-        res,
-        { statusCode: 200, headers: { 'content-type': 'application/json' }, body: openapi },
-        requestId,
-      );
+      reply(res, { statusCode: 200, body: openapi }, requestId);
       return;
     }
-    const body = await readBody(req);
+    const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
+    const body = await readBody(req, MAX_REQUEST_BYTES);
     if (body === undefined) {
-      const message = `the request is larger than ${MAX_REQUEST_BYTES} bytes`;
-      log(
-        JSON.stringify({
-          level: 'INFO',
-          message: 'request',
-          service: 'local-gateway',
-          requestId,
-          method,
-          status: 413,
-          outcome: 'value_too_large',
-        }),
-      );
-      reply(
-        res,
-        { statusCode: 413, body: JSON.stringify({ error: 'value_too_large', message, requestId }) },
+      // No function sees this request, so the gateway writes its audit line, in the functions' format.
+      writeAudit(log, {
+        service: 'local-gateway',
         requestId,
-      );
+        caller: callerArn,
+        sourceIp,
+        method,
+        route: null,
+        status: 413,
+        outcome: 'value_too_large',
+        latencyMs: Date.now() - started,
+      });
+      const message = `the request is larger than ${MAX_REQUEST_BYTES} bytes`;
+      replyError(res, 413, 'value_too_large', message, requestId);
       return;
     }
     const route = gatewayRoute(rawPath, scopes);
-    const request: LocalRequest = {
-      method,
-      rawPath,
-      rawQuery,
-      rawHeaders: req.rawHeaders,
-      body,
-      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-    };
+    const request: LocalRequest = { method, rawPath, rawQuery, rawHeaders: req.rawHeaders, body, sourceIp };
     const event = toProxyEvent(request, {
       resource: route.resource,
       pathParameters: route.pathParameters,
@@ -216,31 +190,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     reply(res, await handler(event, { awsRequestId: randomUUID() }), requestId);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
-  };
+  return listen(server, host, options.port ?? 0);
 }
 
 /** The stand-in role ARN of a scope's function on this machine. */
 export function localScopeRoleArn(scope: string): string {
-  return `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/thv-broker-local-${scope}`;
+  return `arn:aws:iam::${LOCAL_ACCOUNT}:role/thv-broker-local-${scope}`;
 }
 
 /** One user handler and one handler per scope, each with the environment its function would get. */
@@ -277,19 +232,15 @@ function buildHandlers(
   return handlers;
 }
 
-/** Reads the whole body, or undefined once it passes {@link MAX_REQUEST_BYTES}. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) {
-      req.resume();
-      return undefined;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/** Answers with the API's error body, as the handlers shape it. */
+function replyError(
+  res: ServerResponse,
+  statusCode: number,
+  error: string,
+  message: string,
+  requestId: string,
+): void {
+  reply(res, { statusCode, body: JSON.stringify({ error, message, requestId }) }, requestId);
 }
 
 function reply(res: ServerResponse, result: APIGatewayProxyResult, requestId: string): void {

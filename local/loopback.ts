@@ -1,12 +1,14 @@
 /**
- * Loopback-only rules shared by the two local servers, which have no authentication: they bind to
- * loopback, and they answer only requests whose Host names loopback, so a web page that rebinds its
- * own DNS name to 127.0.0.1 (DNS rebinding) cannot read secrets through the victim's browser.
+ * What the two local servers (the API and the AWS endpoint) share. Above all the loopback-only
+ * rules, as they have no authentication: they bind to loopback, and they answer only requests whose
+ * Host names loopback, so a web page that rebinds its own DNS name to 127.0.0.1 (DNS rebinding)
+ * cannot read secrets through the victim's browser.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** A loopback address or name to listen on. */
-export const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
+const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
 
 /** Throws unless `host` is a loopback address: the servers must never be reachable from elsewhere. */
 export function assertLoopbackListenHost(host: string): void {
@@ -44,5 +46,68 @@ export function answerMalformedRequests(
     socket.end(
       `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`,
     );
+  });
+}
+
+/** A server listening on loopback. */
+export interface Listening {
+  /** Base URL, e.g. `http://127.0.0.1:8787` (an IPv6 host in brackets). */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Stops listening, drops open connections, then runs `onClosed`; later calls share the first. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `server` listening on `host` (checked by the caller with {@link assertLoopbackListenHost})
+ * and `port` (0 picks a free one). `onClosed` runs once the server has stopped.
+ */
+export async function listen(
+  server: Server,
+  host: string,
+  port: number,
+  onClosed: () => void = () => {},
+): Promise<Listening> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actual = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
+    port: actual,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => {
+          onClosed();
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/**
+ * Reads the whole request body, or undefined when it passes `maxBytes`. A body that is too large is
+ * still read to its end (and dropped), so the client gets the answer instead of a reset connection.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.on('end', () => resolve(size > maxBytes ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
   });
 }

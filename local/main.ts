@@ -8,17 +8,12 @@ import { pathToFileURL } from 'node:url';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type LogSink, stdoutSink } from '../lambda/http/audit-log.js';
-import { startApiServer } from './api-server.js';
+import { type ApiServer, OPENAPI_PATH, startApiServer } from './api-server.js';
 import { type AwsEndpointOptions, requestLogFromEnv, startAwsEndpoint } from './aws/endpoint.js';
+import { DEFAULT_AWS_PORT, DEFAULT_DATA_DIR, dataDirFromEnv, portFromEnv } from './env.js';
 
 /** Default port of the local API (`BROKER_PORT`). */
 export const DEFAULT_PORT = 8787;
-/** Default port of the local AWS endpoint (`BROKER_AWS_PORT`). */
-export const DEFAULT_AWS_PORT = 4566;
-/** Default data directory (`BROKER_DATA_DIR`). */
-export const DEFAULT_DATA_DIR = '.broker-data/';
-/** Region the local clients use. */
-export const LOCAL_REGION = 'us-east-1';
 
 /** Options of {@link startBroker}. */
 export interface BrokerOptions {
@@ -89,12 +84,12 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   });
   const clientConfig = {
     endpoint: endpoint.url,
-    region: LOCAL_REGION,
+    region: endpoint.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
   const secretsManager = new SecretsManagerClient(clientConfig);
   const ssm = new SSMClient(clientConfig);
-  let api: Awaited<ReturnType<typeof startApiServer>>;
+  let api: ApiServer;
   try {
     api = await startApiServer({
       port: options.port ?? DEFAULT_PORT,
@@ -124,25 +119,16 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   };
 }
 
-function portFrom(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`${name} must be a port number (0–65535), got ${JSON.stringify(text)}`);
-  return port;
-}
-
 async function main(): Promise<void> {
   // The SDK warns on every start that future releases will need Node 22; the pinned ones run on 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const broker = await startBroker({
-    port: portFrom('BROKER_PORT', DEFAULT_PORT),
-    awsPort: portFrom('BROKER_AWS_PORT', DEFAULT_AWS_PORT),
-    dataDir: process.env.BROKER_DATA_DIR || DEFAULT_DATA_DIR,
+    port: portFromEnv('BROKER_PORT', DEFAULT_PORT),
+    awsPort: portFromEnv('BROKER_AWS_PORT', DEFAULT_AWS_PORT),
+    dataDir: dataDirFromEnv(),
     awsLog: requestLogFromEnv(),
   });
-  console.log(`thv-secret-broker listening on ${broker.url} (OpenAPI: ${broker.url}/v1/openapi.json)`);
+  console.log(`thv-secret-broker listening on ${broker.url} (OpenAPI: ${broker.url}${OPENAPI_PATH})`);
   console.log(`local AWS endpoint (Secrets Manager, SSM) on ${broker.awsUrl}`);
   console.log(`data in ${broker.dataDir}`);
   const stop = (signal: string): void => {

@@ -7,6 +7,7 @@
  * Gateway does for binary media types.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { LOCAL_ACCOUNT } from './aws/arn.js';
 
 /** The parts of an HTTP request an event is made from. */
 export interface LocalRequest {
@@ -40,9 +41,6 @@ export interface EventContext {
   readonly domainName: string;
 }
 
-/** Account id of the local broker. */
-export const LOCAL_ACCOUNT_ID = '000000000000';
-
 /** Builds the proxy event API Gateway would send for this request. */
 export function toProxyEvent(request: LocalRequest, context: EventContext): APIGatewayProxyEvent {
   const headers = pairs(request.rawHeaders);
@@ -50,6 +48,7 @@ export function toProxyEvent(request: LocalRequest, context: EventContext): APIG
   const bodyText = utf8OrUndefined(request.body);
   const now = new Date();
   const userAgent = lastValue(headers, 'user-agent');
+  const user = context.callerArn.split('/').pop() ?? null;
   return {
     resource: context.resource,
     path: request.rawPath,
@@ -63,7 +62,7 @@ export function toProxyEvent(request: LocalRequest, context: EventContext): APIG
     body: request.body.length === 0 ? null : (bodyText ?? request.body.toString('base64')),
     isBase64Encoded: request.body.length > 0 && bodyText === undefined,
     requestContext: {
-      accountId: LOCAL_ACCOUNT_ID,
+      accountId: LOCAL_ACCOUNT,
       apiId: 'local',
       authorizer: undefined,
       domainName: context.domainName,
@@ -72,10 +71,10 @@ export function toProxyEvent(request: LocalRequest, context: EventContext): APIG
       httpMethod: request.method,
       identity: {
         accessKey: null,
-        accountId: LOCAL_ACCOUNT_ID,
+        accountId: LOCAL_ACCOUNT,
         apiKey: null,
         apiKeyId: null,
-        caller: context.callerArn.split('/').pop() ?? null,
+        caller: user,
         clientCert: null,
         cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null,
@@ -83,7 +82,7 @@ export function toProxyEvent(request: LocalRequest, context: EventContext): APIG
         cognitoIdentityPoolId: null,
         principalOrgId: null,
         sourceIp: request.sourceIp,
-        user: context.callerArn.split('/').pop() ?? null,
+        user,
         userAgent: userAgent ?? null,
         userArn: context.callerArn,
       },
@@ -108,7 +107,7 @@ function pairs(raw: readonly string[]): Pairs {
 }
 
 /** Splits a query string into decoded pairs; `+` is kept (API Gateway does not turn it into a space). */
-export function splitQuery(rawQuery: string): Pairs {
+function splitQuery(rawQuery: string): Pairs {
   if (rawQuery.length === 0) return [];
   return rawQuery
     .split('&')
@@ -147,10 +146,12 @@ function multi(list: Pairs): Record<string, string[]> | null {
   return out;
 }
 
+// A byte-order mark is kept, as API Gateway keeps it. Stateless between calls (no `stream` option).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function utf8OrUndefined(body: Buffer): string | undefined {
   try {
-    // A byte-order mark is kept, as API Gateway keeps it.
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+    return utf8.decode(body);
   } catch {
     return undefined;
   }

@@ -4,8 +4,9 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const repo = join(import.meta.dirname, '..');
+// `import … from`, `export … from`, a bare `import '…'` (side effects only) and `import('…')`.
 const importPattern =
-  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** Every .ts file below `dir`. */
 function sources(dir: string): string[] {
@@ -14,12 +15,17 @@ function sources(dir: string): string[] {
     .map((e) => relative(repo, join(e.parentPath, e.name)));
 }
 
-/** The top-level folders a file imports from, by relative specifier. */
-function importedFolders(file: string, text = readFileSync(join(repo, file), 'utf8')): string[] {
+/** The repository paths a file imports, by relative specifier. */
+function importedPaths(file: string, text = readFileSync(join(repo, file), 'utf8')): string[] {
   return [...text.matchAll(importPattern)]
-    .map((m) => m[1] ?? m[2] ?? '')
+    .map((m) => m[1] ?? m[2] ?? m[3] ?? '')
     .filter((s) => s.startsWith('.'))
-    .map((s) => relative(repo, join(repo, file, '..', s)).split('/')[0] ?? '');
+    .map((s) => relative(repo, join(repo, file, '..', s)));
+}
+
+/** The top-level folders a file imports from. */
+function importedFolders(file: string, text?: string): string[] {
+  return importedPaths(file, text).map((p) => p.split('/')[0] ?? '');
 }
 
 const forbidden: Record<string, string[]> = {
@@ -43,9 +49,22 @@ describe('layering', () => {
     });
   }
 
+  // The CLI ships without the Lambda adapters: the key rules and the response schemas only, whose
+  // imports are zod at most, so no AWS SDK client comes along.
+  it('cli/ imports from lambda/ only the pure core and the HTTP schemas', () => {
+    const allowed = (p: string) => p.startsWith('lambda/core/') || p === 'lambda/http/schemas.js';
+    const offending = [...sources('cli'), 'lambda/http/schemas.ts'].flatMap((f) =>
+      importedPaths(f)
+        .filter((p) => p.startsWith('lambda/') && !allowed(p))
+        .map((p) => `${f} → ${p}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('sees an upward import when there is one', () => {
-    const source = "import { x } from '../../lib/a.js';\nconst y = await import('../../local/b.js');";
-    expect(importedFolders('lambda/http/x.ts', source)).toEqual(['lib', 'local']);
+    const source =
+      "import { x } from '../../lib/a.js';\nimport '../../cli/c.js';\nconst y = await import('../../local/b.js');";
+    expect(importedFolders('lambda/http/x.ts', source)).toEqual(['lib', 'cli', 'local']);
   });
 
   it('keeps the IAM simulator (AGPL) out of shipped code', () => {

@@ -35,7 +35,7 @@ export function createContext(options: GlobalOptions, io: CliIo): Context {
     ? undefined
     : sigV4Signer({ region: resolveRegion(endpoint, options.region, io.env) });
   return {
-    client: new BrokerClient({ endpoint, ...(signer ? { signer } : {}) }),
+    client: new BrokerClient({ endpoint, signer }),
     out: new Output(io, options.json === true),
     io,
   };

@@ -1,8 +1,8 @@
 /** Text for people: listings as aligned columns. */
-import type { KeySummary } from '../wire.js';
+import type { ListResponse } from '../../lambda/http/schemas.js';
 
 /** One line per key: key, last update, description (if any), in aligned columns. */
-export function formatKeys(keys: readonly KeySummary[]): string[] {
+export function formatKeys(keys: ListResponse['keys']): string[] {
   const width = Math.max(0, ...keys.map((k) => k.key.length));
   return keys.map((k) =>
     `${k.key.padEnd(width)}  ${k.updatedAt}${k.description ? `  ${k.description}` : ''}`.trimEnd(),

@@ -2,15 +2,16 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 
 /**
- * Gives every command below `root` the root's output streams (with its error redaction) and makes
- * it throw instead of calling `process.exit`, so the CLI alone decides the exit code. Only these
- * two: `copyInheritedSettings` would also overwrite per-command choices such as excess arguments.
+ * Gives `command` (unless it is `from` itself) and every command below it the output streams of
+ * `from` (with its error redaction), and makes them throw instead of calling `process.exit`, so the
+ * CLI alone decides the exit code. Only these settings: `copyInheritedSettings` would also
+ * overwrite per-command choices such as excess arguments.
  */
-export function shareSettings(root: CommandUnknownOpts): void {
-  for (const child of root.commands) {
-    child.configureOutput(root.configureOutput());
-    child.exitOverride();
-    child.showSuggestionAfterError();
-    shareSettings(child);
+export function shareSettings(from: CommandUnknownOpts, command: CommandUnknownOpts = from): void {
+  if (command !== from) {
+    command.configureOutput(from.configureOutput());
+    command.exitOverride();
+    command.showSuggestionAfterError();
   }
+  for (const child of command.commands) shareSettings(from, child);
 }

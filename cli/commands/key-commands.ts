@@ -27,7 +27,7 @@ function nounsOf(target: Target): Nouns {
 }
 
 /** Parses `--limit`: a whole number of at least 1. */
-export function parseLimit(text: string): number {
+function parseLimit(text: string): number {
   const limit = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(limit) || limit < 1) {
     throw new InvalidArgumentError('expected a whole number of at least 1');
@@ -92,10 +92,7 @@ function setCommand(target: Target, context: ContextFactory, nouns: Nouns) {
           );
         }
         const { client, out, io } = context();
-        const value = await readValue(io, {
-          label: nouns.show(key),
-          ...(options.keepNewline ? { keepNewline: true } : {}),
-        });
+        const value = await readValue(io, { label: nouns.show(key), keepNewline: options.keepNewline });
         const result = await client.put(target, key, value, options.description);
         out.result(result, [
           `${result.created ? 'created' : 'updated'} ${nouns.show(key)} (version ${result.version})`,

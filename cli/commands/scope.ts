@@ -6,6 +6,7 @@
  * built for that scope, which has the same key commands as `secret` plus `cleanup`.
  */
 import { Command } from '@commander-js/extra-typings';
+import { DEFAULT_SCOPES } from '../../lambda/core/namespace.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { readLine } from '../prompt.js';
@@ -28,7 +29,7 @@ Examples:
 /** Builds the `scope` command; `argv` is the whole command line, to find a `--` in it. */
 export function scopeCommand(context: ContextFactory, argv: readonly string[]) {
   const scope = new Command('scope')
-    .description('system secrets of one scope (workloads, registry, auth, llm by default)')
+    .description(`system secrets of one scope (${DEFAULT_SCOPES.join(', ')} by default)`)
     .usage('<scope> <command> [options]')
     .argument('<scope>')
     .argument('[command...]')
@@ -41,8 +42,7 @@ export function scopeCommand(context: ContextFactory, argv: readonly string[]) {
       return;
     }
     const program = scopeProgram(scopeName, context);
-    program.configureOutput(scope.configureOutput()).exitOverride().showSuggestionAfterError();
-    shareSettings(program);
+    shareSettings(scope, program);
     await program.parseAsync(restoreDoubleDash(command.args.slice(1), argv), { from: 'user' });
   });
   return scope;

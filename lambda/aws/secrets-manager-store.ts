@@ -16,6 +16,7 @@ import {
   type Tag,
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { DEFAULT_RECOVERY_WINDOW_DAYS } from '../config.js';
 import {
   assertValidKey,
   assertValueSize,
@@ -81,7 +82,7 @@ export class SecretsManagerStore implements SecretStore {
     const problems = rootProblems(this.root);
     if (problems.length > 0) throw new Error(problems.join('; '));
     this.kmsKeyId = options.kmsKeyId;
-    this.recoveryWindowDays = options.recoveryWindowDays ?? 7;
+    this.recoveryWindowDays = options.recoveryWindowDays ?? DEFAULT_RECOVERY_WINDOW_DAYS;
     const principals = options.systemPolicyPrincipals ?? [];
     this.policy = principals.length > 0 ? JSON.stringify(systemSecretResourcePolicy(principals)) : undefined;
   }

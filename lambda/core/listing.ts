@@ -18,18 +18,22 @@ export interface KeyPage {
   readonly next?: string;
 }
 
+/** Which page of a provider's listing a caller wants. */
+export interface PageRequest {
+  /** Wanted page size (1–100); the page may be shorter. */
+  readonly limit?: number;
+  /** Token from the previous page. */
+  readonly next?: string;
+}
+
 /** What to list and how to show it. */
-export interface FilteredListOptions {
+export interface FilteredListOptions extends PageRequest {
   /** Store-side prefix filter (advisory: the store may match case-insensitively). */
   readonly prefix?: string;
   /** Keeps a store key, or drops it; applied to every row, whatever the store filtered. */
   readonly keep: (key: string) => boolean;
   /** Turns a kept store key into the key the caller sees. */
   readonly rename?: (key: string) => string;
-  /** Wanted page size (1–100); the page may be shorter. */
-  readonly limit?: number;
-  /** Token from the previous page. */
-  readonly next?: string;
 }
 
 /**

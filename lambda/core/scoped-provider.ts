@@ -4,7 +4,7 @@
  * legacy table maps to S, and only until the migration is done.
  */
 import { SecretNotFoundError } from './errors.js';
-import { allKeys, type KeyPage, listFiltered } from './listing.js';
+import { allKeys, type KeyPage, listFiltered, type PageRequest } from './listing.js';
 import {
   assertKnownScope,
   DEFAULT_LEGACY_PREFIXES,
@@ -85,15 +85,14 @@ export class ScopedProvider {
       const secret = await this.store.get(key);
       return { ...secret, key: name };
     } catch (error) {
-      if (!(error instanceof SecretNotFoundError)) throw error;
-      if (!(await this.mayFallBack(name))) throw new SecretNotFoundError(name, { cause: error });
+      if (!(error instanceof SecretNotFoundError && (await this.mayFallBack(name))))
+        throw asScopedNotFound(error, name);
     }
     try {
       const legacy = await this.store.get(name);
       return { ...legacy, key: name, legacy: true };
     } catch (error) {
-      if (error instanceof SecretNotFoundError) throw new SecretNotFoundError(name, { cause: error });
-      throw error;
+      throw asScopedNotFound(error, name);
     }
   }
 
@@ -110,13 +109,12 @@ export class ScopedProvider {
     try {
       await this.store.delete(key);
     } catch (error) {
-      if (error instanceof SecretNotFoundError) throw new SecretNotFoundError(name, { cause: error });
-      throw error;
+      throw asScopedNotFound(error, name);
     }
   }
 
   /** Lists this scope's names (prefix stripped), one page at a time. */
-  async list(options: { limit?: number; next?: string } = {}): Promise<KeyPage> {
+  async list(options: PageRequest = {}): Promise<KeyPage> {
     return listFiltered(this.store, {
       ...options,
       prefix: this.prefix,
@@ -144,4 +142,9 @@ export class ScopedProvider {
     if (legacyScopeOf(name, this.legacyPrefixes) !== this.scope) return false;
     return !(await this.isMigrated());
   }
+}
+
+/** A store's not-found error (about a store key) renamed to the scoped name the caller used; others as they are. */
+function asScopedNotFound(error: unknown, name: string): unknown {
+  return error instanceof SecretNotFoundError ? new SecretNotFoundError(name, { cause: error }) : error;
 }

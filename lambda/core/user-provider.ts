@@ -2,7 +2,7 @@
  * The user provider: plain keys only. Every reserved key is refused before storage is touched,
  * and listings never show one.
  */
-import { type KeyPage, listFiltered } from './listing.js';
+import { type KeyPage, listFiltered, type PageRequest } from './listing.js';
 import { assertUserKey, isReserved } from './namespace.js';
 import type { BulkDeleteResult, PutResult, SecretStore, StoredSecret } from './port.js';
 import { assertValueSize } from './value.js';
@@ -39,7 +39,7 @@ export class UserProvider {
   }
 
   /** Lists user keys, one page at a time; reserved keys never appear. */
-  async list(options: { limit?: number; next?: string } = {}): Promise<KeyPage> {
+  async list(options: PageRequest = {}): Promise<KeyPage> {
     return listFiltered(this.store, { ...options, keep: (key) => !isReserved(key) });
   }
 

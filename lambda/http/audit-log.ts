@@ -41,7 +41,7 @@ export interface AuditRecord {
   readonly error?: { readonly name: string; readonly message: string; readonly stack?: string };
 }
 
-/** Longest key or route text written to the log. */
+/** Longest key or scope text written to the log (both come from the request path). */
 const MAX_FIELD = 256;
 
 const clip = (text: string): string => (text.length > MAX_FIELD ? `${text.slice(0, MAX_FIELD)}…` : text);

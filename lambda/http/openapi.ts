@@ -3,13 +3,20 @@
  * handlers parse with. `scripts/openapi.ts` writes it to `openapi.json`; a test keeps that in step.
  */
 import * as z from 'zod';
-import { MAX_KEY_LENGTH, MAX_VALUE_BYTES } from '../core/index.js';
+import {
+  DEFAULT_SCOPES,
+  MAX_KEY_LENGTH,
+  MAX_VALUE_BYTES,
+  RESERVED_PREFIX,
+  scopePrefix,
+} from '../core/index.js';
 import { ALL_ROUTES, type Method, type RouteName } from './routes.js';
 import {
   type ApiErrorCode,
   CleanupResponse,
   ERROR_STATUS,
   ErrorResponse,
+  IDEMPOTENCY_KEY_PATTERN,
   KeySummary,
   ListQuery,
   ListResponse,
@@ -101,16 +108,15 @@ const OPERATIONS: Readonly<Record<RouteName, OperationDoc>> = {
 
 const PARAMETERS: Readonly<Record<string, { description: string; schema: Record<string, unknown> }>> = {
   key: {
-    description: `User key, percent-encoded once: 1–${MAX_KEY_LENGTH} characters of A-Z a-z 0-9 _ + = . @ -, not starting with "__thv_" in any case.`,
+    description: `User key, percent-encoded once: 1–${MAX_KEY_LENGTH} characters of A-Z a-z 0-9 _ + = . @ -, not starting with "${RESERVED_PREFIX}" in any case.`,
     schema: { type: 'string' },
   },
   scope: {
-    description: 'A scope of the deployment, e.g. workloads, registry, auth, llm.',
+    description: `A scope of the deployment, e.g. ${DEFAULT_SCOPES.join(', ')}.`,
     schema: { type: 'string' },
   },
   name: {
-    description:
-      'Name within the scope (stored as __thv_<scope>_<name>), percent-encoded once; same characters as a key.',
+    description: `Name within the scope (stored as ${scopePrefix('<scope>')}<name>), percent-encoded once; same characters as a key.`,
     schema: { type: 'string' },
   },
 };
@@ -165,7 +171,7 @@ function operation(route: RouteName, path: string): Record<string, unknown> {
             required: false,
             description:
               'Optional client request token (32–64 of A-Z a-z 0-9 -): a retry with the same token and value is not a new version.',
-            schema: { type: 'string', pattern: '^[A-Za-z0-9-]{32,64}$' },
+            schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
           },
         ];
   const ok = Object.fromEntries(

@@ -1,12 +1,22 @@
 /**
- * Pieces both functions share between "route matched" and "core called": the key parameter, the
- * listing page token, and the response shapes. No rule of the core is restated here.
+ * Pieces both functions share between "route matched" and "core called": route and key
+ * parameter, and the list / get / put / delete operations over either provider. No rule of the
+ * core is restated here.
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { InvalidBodyError, InvalidKeyError, type KeyPage, type StoredSecret } from '../core/index.js';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import {
+  InvalidBodyError,
+  InvalidKeyError,
+  type KeyPage,
+  type PageRequest,
+  type PutResult,
+  type SetOptions,
+  type StoredSecret,
+} from '../core/index.js';
 import type { RequestNotes } from './api-handler.js';
 import { RouteError } from './errors.js';
 import { header, parseJsonBody, parseQuery } from './request.js';
+import { json, noContent } from './response.js';
 import {
   decodeSegment,
   matchRoute,
@@ -26,6 +36,18 @@ import {
 /** A route match with an operation. */
 export type MatchedRoute = RouteMatch & { readonly route: RouteName };
 
+/** What the key-addressed routes need of a provider; `UserProvider` and `ScopedProvider` both fit. */
+export interface KeyedProvider {
+  /** Reads a secret. */
+  get(key: string): Promise<StoredSecret>;
+  /** Creates or updates a secret. */
+  set(key: string, value: string, options?: SetOptions): Promise<PutResult>;
+  /** Deletes a secret. */
+  delete(key: string): Promise<void>;
+  /** Lists keys, one page at a time. */
+  list(options?: PageRequest): Promise<KeyPage>;
+}
+
 /** Raw segments of the request, or a 404 when the event names a parameter it does not carry. */
 export function segmentsOf(event: APIGatewayProxyEvent): string[] {
   const segments = rawSegments(event);
@@ -34,16 +56,24 @@ export function segmentsOf(event: APIGatewayProxyEvent): string[] {
   return segments;
 }
 
-/** The matched route, or 404 `not_found` / 405 `method_not_allowed`; records the template. */
-export function routeOf(
+/** The template the segments match, whatever the method, or 404 `not_found`. */
+export function shapeOf(
   event: APIGatewayProxyEvent,
   segments: readonly string[],
   templates: readonly RouteTemplate[],
-  notes: RequestNotes,
-): MatchedRoute {
+): RouteMatch {
   const match = matchRoute(segments, event.httpMethod, templates);
   if (match === undefined)
     throw new RouteError('not_found', `no route for ${event.httpMethod} /${segments.join('/')}`);
+  return match;
+}
+
+/** The operation of a matched template, or 405 `method_not_allowed`; records template and operation. */
+export function operationOf(
+  event: APIGatewayProxyEvent,
+  match: RouteMatch,
+  notes: RequestNotes,
+): MatchedRoute {
   notes.route = match.template.path;
   if (match.route === undefined) {
     throw new RouteError(
@@ -65,11 +95,50 @@ export function keyParam(match: RouteMatch, name: string, notes: RequestNotes): 
   return key;
 }
 
+/** `GET` of a collection: one page of keys. */
+export async function serveList(
+  provider: KeyedProvider,
+  event: APIGatewayProxyEvent,
+): Promise<APIGatewayProxyResult> {
+  return json(200, listResponse(await provider.list(listRequest(event))));
+}
+
+/** `GET` of one secret, with only the documented fields. */
+export async function serveGet(provider: KeyedProvider, key: string): Promise<APIGatewayProxyResult> {
+  const secret = await provider.get(key);
+  const body: SecretResponse = {
+    key,
+    value: secret.value,
+    version: secret.version,
+    updatedAt: secret.updatedAt,
+  };
+  return json(200, body);
+}
+
+/**
+ * `PUT` of one secret: 201 when created, 200 when updated. `checkKey` judges the key before the
+ * body is read, so a refused key is refused whatever was sent.
+ */
+export async function servePut(
+  provider: KeyedProvider,
+  key: string,
+  event: APIGatewayProxyEvent,
+  checkKey: (key: string) => unknown,
+): Promise<APIGatewayProxyResult> {
+  checkKey(key);
+  const { value, options } = writeRequest(event);
+  const result = await provider.set(key, value, options);
+  return json(result.created ? 201 : 200, { key, version: result.version });
+}
+
+/** `DELETE` of one secret: 204. */
+export async function serveDelete(provider: KeyedProvider, key: string): Promise<APIGatewayProxyResult> {
+  await provider.delete(key);
+  return noContent();
+}
+
 /** Parses a write: the body, and the optional `Idempotency-Key` header as the request token. */
-export function writeRequest(event: APIGatewayProxyEvent): {
-  value: string;
-  options: { description?: string; requestToken?: string };
-} {
+function writeRequest(event: APIGatewayProxyEvent): { value: string; options: SetOptions } {
   const body = parseJsonBody(event, PutSecretBody);
   const token = header(event, 'idempotency-key');
   const parsedToken = token === undefined ? undefined : IdempotencyKey.safeParse(token);
@@ -85,7 +154,7 @@ export function writeRequest(event: APIGatewayProxyEvent): {
 }
 
 /** Parses a listing's query into provider options; the page token is unwrapped. */
-export function listRequest(event: APIGatewayProxyEvent): { limit?: number; next?: string } {
+function listRequest(event: APIGatewayProxyEvent): PageRequest {
   const query = parseQuery(event, ListQuery);
   return {
     ...(query.limit === undefined ? {} : { limit: query.limit }),
@@ -97,7 +166,7 @@ export function listRequest(event: APIGatewayProxyEvent): { limit?: number; next
  * A listing page as the API shows it. The store's page token is wrapped in base64url so that it
  * survives a query string unchanged whatever the client's or the gateway's URL encoding does.
  */
-export function listResponse(page: KeyPage): ListResponse {
+function listResponse(page: KeyPage): ListResponse {
   const keys = page.keys.map((k) => ({
     key: k.key,
     ...(k.description === undefined ? {} : { description: k.description }),
@@ -106,9 +175,4 @@ export function listResponse(page: KeyPage): ListResponse {
   return page.next === undefined
     ? { keys }
     : { keys, next: Buffer.from(page.next, 'utf8').toString('base64url') };
-}
-
-/** A secret as the API shows it (only the documented fields). */
-export function secretResponse(key: string, secret: StoredSecret): SecretResponse {
-  return { key, value: secret.value, version: secret.version, updatedAt: secret.updatedAt };
 }

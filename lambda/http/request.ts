@@ -15,12 +15,7 @@ export const MAX_BODY_BYTES = 512 * 1024;
 
 type EventInputs = Pick<
   APIGatewayProxyEvent,
-  | 'headers'
-  | 'multiValueHeaders'
-  | 'queryStringParameters'
-  | 'multiValueQueryStringParameters'
-  | 'body'
-  | 'isBase64Encoded'
+  'headers' | 'queryStringParameters' | 'multiValueQueryStringParameters' | 'body' | 'isBase64Encoded'
 >;
 
 /** A header's value, looked up case-insensitively; undefined when absent. */

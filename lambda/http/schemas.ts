@@ -3,9 +3,10 @@
  * the OpenAPI document is generated from them, so the two cannot drift apart.
  */
 import * as z from 'zod';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/index.js';
 
 /** Largest `limit` a listing accepts (one Secrets Manager page). */
-export const MAX_LIST_LIMIT = 100;
+export const MAX_LIST_LIMIT = MAX_PAGE_SIZE;
 
 /** Longest description Secrets Manager stores. */
 export const MAX_DESCRIPTION_LENGTH = 2048;
@@ -36,12 +37,12 @@ export const ListQuery = z
   .object({
     limit: z
       .string()
-      .regex(/^[0-9]{1,3}$/, 'must be a whole number from 1 to 100')
+      .regex(/^[0-9]{1,3}$/, `must be a whole number from 1 to ${MAX_LIST_LIMIT}`)
       .transform(Number)
       .pipe(z.number().int().min(1).max(MAX_LIST_LIMIT))
       .optional()
       .meta({
-        description: 'Page size, 1–100 (default 50). A page may hold fewer keys while `next` is set.',
+        description: `Page size, 1–${MAX_LIST_LIMIT} (default ${DEFAULT_PAGE_SIZE}). A page may hold fewer keys while \`next\` is set.`,
       }),
     next: z
       .string()
@@ -53,10 +54,13 @@ export const ListQuery = z
   })
   .strict();
 
-/** An `Idempotency-Key` header: the Secrets Manager client request token alphabet and length. */
+/** The Secrets Manager client request token alphabet and length. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9-]{32,64}$/;
+
+/** An `Idempotency-Key` header: a Secrets Manager client request token. */
 export const IdempotencyKey = z
   .string()
-  .regex(/^[A-Za-z0-9-]{32,64}$/, 'Idempotency-Key must be 32–64 characters of A-Z a-z 0-9 and -');
+  .regex(IDEMPOTENCY_KEY_PATTERN, 'Idempotency-Key must be 32–64 characters of A-Z a-z 0-9 and -');
 
 /** `GET /v1/secrets/{key}`: one secret with its value. */
 export const SecretResponse = z.object({

@@ -3,18 +3,18 @@ import type { BrokerConfig } from '../config.js';
 import { ScopedProvider, type SecretStore, UnknownScopeError } from '../core/index.js';
 import { createApiHandler, type ProxyHandler } from './api-handler.js';
 import type { LogSink } from './audit-log.js';
-import { RouteError } from './errors.js';
 import {
   keyParam,
-  listRequest,
-  listResponse,
-  routeOf,
-  secretResponse,
+  operationOf,
   segmentsOf,
-  writeRequest,
+  serveDelete,
+  serveGet,
+  serveList,
+  servePut,
+  shapeOf,
 } from './operations.js';
-import { json, noContent } from './response.js';
-import { decodeSegment, matchRoute, SCOPE_ROUTES } from './routes.js';
+import { json } from './response.js';
+import { decodeSegment, SCOPE_ROUTES } from './routes.js';
 
 /** What the scope-API handler is built from. */
 export interface ScopeApiDeps {
@@ -55,35 +55,25 @@ export function createScopeApiHandler(deps: ScopeApiDeps): ProxyHandler {
     dispatch: async (event, notes) => {
       const segments = segmentsOf(event);
       // The scope is judged before the method, so an unserved scope looks the same whatever is asked.
-      const shape = matchRoute(segments, event.httpMethod, SCOPE_ROUTES);
-      if (shape === undefined)
-        throw new RouteError('not_found', `no route for ${event.httpMethod} /${segments.join('/')}`);
+      const shape = shapeOf(event, segments, SCOPE_ROUTES);
       const rawScope = shape.rawParams.scope ?? '';
       const scope = decodeSegment(rawScope) ?? rawScope;
       notes.scope = scope;
       const provider = providers.get(scope);
       if (provider === undefined) throw new UnknownScopeError(scope);
-      const match = routeOf(event, segments, SCOPE_ROUTES, notes);
+      const match = operationOf(event, shape, notes);
       switch (match.route) {
         case 'listScope':
-          return json(200, listResponse(await provider.list(listRequest(event))));
+          return serveList(provider, event);
         case 'cleanupScope':
           return json(200, { deleted: await provider.cleanup() });
-        case 'getScoped': {
-          const name = keyParam(match, 'name', notes);
-          return json(200, secretResponse(name, await provider.get(name)));
-        }
-        case 'putScoped': {
-          const name = keyParam(match, 'name', notes);
+        case 'getScoped':
+          return serveGet(provider, keyParam(match, 'name', notes));
+        case 'putScoped':
           // The name is judged before the body, as on the user routes.
-          provider.keyOf(name);
-          const { value, options } = writeRequest(event);
-          const result = await provider.set(name, value, options);
-          return json(result.created ? 201 : 200, { key: name, version: result.version });
-        }
+          return servePut(provider, keyParam(match, 'name', notes), event, (name) => provider.keyOf(name));
         case 'deleteScoped':
-          await provider.delete(keyParam(match, 'name', notes));
-          return noContent();
+          return serveDelete(provider, keyParam(match, 'name', notes));
         default:
           throw new Error(`route ${match.route} is not served by the scope API`);
       }

@@ -6,14 +6,14 @@ import type { LogSink } from './audit-log.js';
 import { RouteError } from './errors.js';
 import {
   keyParam,
-  listRequest,
-  listResponse,
-  routeOf,
-  secretResponse,
+  operationOf,
   segmentsOf,
-  writeRequest,
+  serveDelete,
+  serveGet,
+  serveList,
+  servePut,
+  shapeOf,
 } from './operations.js';
-import { json, noContent } from './response.js';
 import { isScopePath, USER_ROUTES } from './routes.js';
 
 /** What the user-API handler is built from. */
@@ -46,25 +46,17 @@ export function createUserApiHandler(deps: UserApiDeps): ProxyHandler {
           throw new RouteError('not_found', 'no such route');
         throw new UnknownScopeError(scope);
       }
-      const match = routeOf(event, segments, USER_ROUTES, notes);
+      const match = operationOf(event, shapeOf(event, segments, USER_ROUTES), notes);
       switch (match.route) {
         case 'listSecrets':
-          return json(200, listResponse(await provider.list(listRequest(event))));
-        case 'getSecret': {
-          const key = keyParam(match, 'key', notes);
-          return json(200, secretResponse(key, await provider.get(key)));
-        }
-        case 'putSecret': {
-          const key = keyParam(match, 'key', notes);
+          return serveList(provider, event);
+        case 'getSecret':
+          return serveGet(provider, keyParam(match, 'key', notes));
+        case 'putSecret':
           // The key is judged before the body, so a reserved key is refused whatever was sent.
-          assertUserKey(key);
-          const { value, options } = writeRequest(event);
-          const result = await provider.set(key, value, options);
-          return json(result.created ? 201 : 200, { key, version: result.version });
-        }
+          return servePut(provider, keyParam(match, 'key', notes), event, assertUserKey);
         case 'deleteSecret':
-          await provider.delete(keyParam(match, 'key', notes));
-          return noContent();
+          return serveDelete(provider, keyParam(match, 'key', notes));
         default:
           throw new Error(`route ${match.route} is not served by the user API`);
       }

@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { answerMalformedRequests, assertLoopbackListenHost } from '../loopback.js';
+import { answerMalformedRequests, assertLoopbackListenHost, type Listening, listen } from '../loopback.js';
 import { DEFAULT_REGION } from './arn.js';
 import { FaultInjector } from './faults.js';
 import { protocolListener } from './http.js';
@@ -26,14 +25,10 @@ export interface AwsEndpointOptions {
   readonly log?: (line: string) => void;
 }
 
-/** A running endpoint. */
-export interface AwsEndpoint {
-  /** Base URL to give the SDK as `endpoint`. */
-  readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
-  /** Stops listening, drops open connections and closes the database. */
-  close(): Promise<void>;
+/** A running endpoint: `url` is what to give the SDK as `endpoint`; `close` also closes the database. */
+export interface AwsEndpoint extends Listening {
+  /** Region in its ARNs: the region to give the SDK clients. */
+  readonly region: string;
 }
 
 /** The per-request log `BROKER_AWS_LOG=1` turns on (one line on stdout per request), else none. */
@@ -68,32 +63,10 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   );
   answerMalformedRequests(server, (message) => ({ __type: 'SerializationException', message }));
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const listening = await listen(server, host, options.port ?? 0, () => store.close());
+    return { ...listening, region };
   } catch (error) {
     store.close();
     throw error;
   }
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  let closing: Promise<void> | undefined;
-  return {
-    url,
-    port,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => {
-          store.close();
-          resolve();
-        });
-        server.closeAllConnections();
-      });
-      return closing;
-    },
-  };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { isLoopbackHostHeader } from '../loopback.js';
+import { isLoopbackHostHeader, readBody } from '../loopback.js';
 import { AwsError, serializationError } from './errors.js';
 import { type FaultInjector, InvalidFaultRateError } from './faults.js';
 import type { Body, Operation } from './input.js';
@@ -29,24 +29,11 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 class BodyTooLargeError extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () =>
-      tooLarge ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks).toString('utf8')),
-    );
-    req.on('error', reject);
-  });
-}
-
-function parseBody(text: string): Body {
+/** Reads the request body as the JSON object every operation (and the control route) takes. */
+async function readJsonBody(req: IncomingMessage): Promise<Body> {
+  const bytes = await readBody(req, MAX_BODY_BYTES);
+  if (bytes === undefined) throw new BodyTooLargeError();
+  const text = bytes.toString('utf8');
   if (text.trim() === '') return {};
   let parsed: unknown;
   try {
@@ -105,7 +92,7 @@ async function handleControl(
   if (req.method === 'GET') return send(res, 200, faults.current());
   if (req.method !== 'POST') return send(res, 405, { message: 'use GET or POST' });
   try {
-    const body = parseBody(await readBody(req));
+    const body = await readJsonBody(req);
     send(res, 200, faults.update({ throttleRate: body.throttleRate, faultRate: body.faultRate }));
   } catch (error) {
     if (error instanceof InvalidFaultRateError) return send(res, 400, { message: error.message });
@@ -119,7 +106,7 @@ async function handleAws(req: IncomingMessage, res: ServerResponse, deps: Protoc
   try {
     if (req.method !== 'POST') throw unknownOperation();
     const op = resolveOperation(deps.services, Array.isArray(target) ? target[0] : target);
-    const body = parseBody(await readBody(req));
+    const body = await readJsonBody(req);
     const injected = deps.faults.draw();
     if (injected) throw injected;
     const result = deps.commit(() => op(body));

@@ -19,7 +19,7 @@ import {
   readStringList,
 } from './input.js';
 import { listSecretsPage } from './listing.js';
-import type { SecretRow, SqliteStore, Tag } from './store.js';
+import type { SecretRow, SqliteStore, Tag, VersionRow } from './store.js';
 
 /** Secrets Manager's size limit for a secret value, in bytes. */
 export const MAX_SECRET_BYTES = 65_536;
@@ -126,14 +126,17 @@ export function secretsManagerOperations(store: SqliteStore, region: string): Re
         `You can't use ClientRequestToken ${versionId} because that value is already in use for a version of secret ${secret.arn}.`,
       );
     }
-    const isFirst = store.versionIdForStage(secret.id, CURRENT) === undefined;
+    let current = store.versionIdForStage(secret.id, CURRENT);
+    // The first version of a secret is current whatever stages were asked for.
     const stages =
-      isFirst && !requestedStages.includes(CURRENT) ? [...requestedStages, CURRENT] : requestedStages;
+      current === undefined && !requestedStages.includes(CURRENT)
+        ? [...requestedStages, CURRENT]
+        : requestedStages;
     store.insertVersion({ secretId: secret.id, versionId, ...value, now });
     for (const stage of stages) {
       if (stage === CURRENT) {
-        const previous = store.versionIdForStage(secret.id, CURRENT);
-        if (previous !== undefined && previous !== versionId) store.setStage(secret.id, PREVIOUS, previous);
+        if (current !== undefined && current !== versionId) store.setStage(secret.id, PREVIOUS, current);
+        current = versionId;
       }
       store.setStage(secret.id, stage, versionId);
     }
@@ -162,25 +165,29 @@ export function secretsManagerOperations(store: SqliteStore, region: string): Re
     versionStage?: string,
   ): Record<string, unknown> => {
     if (secret.deletedDate !== null) throw invalidRequest(MARKED_FOR_DELETION);
-    let id = versionId;
-    if (id !== undefined) {
-      if (!store.version(secret.id, id)) {
-        throw resourceNotFound(`Secrets Manager can't find the specified secret value for VersionId: ${id}`);
+    let version: VersionRow | undefined;
+    if (versionId !== undefined) {
+      version = store.version(secret.id, versionId);
+      if (!version) {
+        throw resourceNotFound(
+          `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`,
+        );
       }
-      if (versionStage !== undefined && store.versionIdForStage(secret.id, versionStage) !== id) {
+      if (versionStage !== undefined && store.versionIdForStage(secret.id, versionStage) !== versionId) {
         throw invalidRequest('You provided a VersionStage that is not associated to the provided VersionId.');
       }
     } else {
       const stage = versionStage ?? CURRENT;
-      id = store.versionIdForStage(secret.id, stage);
+      const id = store.versionIdForStage(secret.id, stage);
       if (id === undefined) {
         throw resourceNotFound(
           `Secrets Manager can't find the specified secret value for staging label: ${stage}`,
         );
       }
+      // A stage always names a stored version (foreign key), so this read finds it.
+      version = store.version(secret.id, id);
+      if (!version) throw new Error('staged version missing');
     }
-    const version = store.version(secret.id, id);
-    if (!version) throw new Error('staged version missing');
     return {
       ARN: secret.arn,
       Name: secret.name,

@@ -30,7 +30,7 @@ function validateName(name: string): void {
 // Without a real KMS, a SecureString read without decryption returns an opaque stand-in for the
 // ciphertext: stable per value, and not reversible to it.
 const opaqueCiphertext = (value: string): string =>
-  Buffer.from(createHash('sha256').update(`local-kms:${value}`).digest()).toString('base64');
+  createHash('sha256').update(`local-kms:${value}`).digest('base64');
 
 /** The SSM Parameter Store operations over a store, keyed by operation name. */
 export function ssmOperations(store: SqliteStore, region: string): Record<string, Operation> {

@@ -148,6 +148,16 @@ const toParameter = (r: ParameterRecord): ParameterRow => ({
   lastModifiedDate: r.last_modified_date,
 });
 
+// Column of each patchable field, in the order an UPDATE sets them.
+const PATCH_COLUMNS: readonly (readonly [keyof SecretPatch, string])[] = [
+  ['description', 'description'],
+  ['kmsKeyId', 'kms_key_id'],
+  ['tags', 'tags'],
+  ['policy', 'policy'],
+  ['lastChangedDate', 'last_changed_date'],
+  ['deletedDate', 'deleted_date'],
+];
+
 /** The file name of the database inside the data dir. */
 export const DATABASE_FILE = 'local-aws.sqlite';
 
@@ -159,6 +169,8 @@ export const DATABASE_FILE = 'local-aws.sqlite';
 export class SqliteStore {
   private readonly db: Database.Database;
   private readonly stmt;
+  // One prepared UPDATE per set of patched columns, prepared on first use.
+  private readonly updates = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -265,31 +277,38 @@ export class SqliteStore {
     tags: readonly Tag[];
     now: number;
   }): SecretRow {
-    this.stmt.insertSecret.run({ ...s, tags: JSON.stringify(s.tags) });
-    const row = this.secretByName(s.name);
-    if (!row) throw new Error('secret vanished inside its own transaction');
-    return row;
+    const { lastInsertRowid } = this.stmt.insertSecret.run({ ...s, tags: JSON.stringify(s.tags) });
+    return {
+      id: Number(lastInsertRowid),
+      name: s.name,
+      arn: s.arn,
+      description: s.description,
+      kmsKeyId: s.kmsKeyId,
+      tags: s.tags,
+      policy: null,
+      createdDate: s.now,
+      lastChangedDate: s.now,
+      deletedDate: null,
+    };
   }
 
   /** Applies a patch to a secret's metadata. */
   updateSecret(id: number, patch: SecretPatch): void {
-    const columns: Record<keyof SecretPatch, string> = {
-      description: 'description',
-      kmsKeyId: 'kms_key_id',
-      tags: 'tags',
-      policy: 'policy',
-      lastChangedDate: 'last_changed_date',
-      deletedDate: 'deleted_date',
-    };
     const sets: string[] = [];
     const values: unknown[] = [];
-    for (const [key, column] of Object.entries(columns) as [keyof SecretPatch, string][]) {
+    for (const [key, column] of PATCH_COLUMNS) {
       if (!(key in patch)) continue;
       sets.push(`${column} = ?`);
       values.push(key === 'tags' ? JSON.stringify(patch.tags) : patch[key]);
     }
     if (sets.length === 0) return;
-    this.db.prepare(`UPDATE secrets SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    const sql = `UPDATE secrets SET ${sets.join(', ')} WHERE id = ?`;
+    let update = this.updates.get(sql);
+    if (update === undefined) {
+      update = this.db.prepare(sql);
+      this.updates.set(sql, update);
+    }
+    update.run(...values, id);
   }
 
   /** Removes a secret with all its versions at once. */

@@ -7,19 +7,15 @@ import { BrokerClient, pathSegment } from '../../cli/api-client.js';
 import { createContext } from '../../cli/commands/context.js';
 import { parseEndpoint } from '../../cli/endpoint.js';
 import { ApiError, EXIT, TransportError, UnaddressableError } from '../../cli/errors.js';
-import type { CliIo } from '../../cli/io.js';
+import { type ApiErrorCode, ERROR_STATUS } from '../../lambda/http/schemas.js';
+import { fakeIo, type SeenRequest, stubFetch } from './support.js';
 
-type Seen = { url: string; init: RequestInit };
-let seen: Seen[];
+let seen: SeenRequest[];
 let answer: () => Response;
 
 beforeEach(() => {
-  seen = [];
   answer = () => Response.json({ keys: [] });
-  vi.stubGlobal('fetch', async (url: URL, init: RequestInit) => {
-    seen.push({ url: String(url), init });
-    return answer();
-  });
+  seen = stubFetch(() => answer());
 });
 
 afterEach(() => {
@@ -27,23 +23,14 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const io = (env: Record<string, string> = {}): CliIo => ({
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env,
-});
-
-const headersOf = (s: Seen | undefined) => new Headers(s?.init.headers);
-
 describe('signing', () => {
   it('sends requests to a loopback endpoint unsigned', async () => {
     // Prepare
-    const { client } = createContext({ endpoint: 'http://127.0.0.1:8787' }, io());
+    const { client } = createContext({ endpoint: 'http://127.0.0.1:8787' }, fakeIo().io);
     // Act
     await client.listPage({ kind: 'user' });
     // Assess
-    expect(headersOf(seen[0]).has('authorization')).toBe(false);
+    expect(seen[0]?.headers.has('authorization')).toBe(false);
   });
 
   it("signs requests to a deployed API with the standard credential chain and the URL's region", async () => {
@@ -53,13 +40,13 @@ describe('signing', () => {
     vi.stubEnv('AWS_PROFILE', '');
     const { client } = createContext(
       { endpoint: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod' },
-      io(),
+      fakeIo().io,
     );
     // Act
     await client.listPage({ kind: 'user' });
     // Assess
-    expect(seen[0]?.url).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com/prod/v1/secrets');
-    expect(headersOf(seen[0]).get('authorization')).toMatch(
+    expect(seen[0]?.url.href).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com/prod/v1/secrets');
+    expect(seen[0]?.headers.get('authorization')).toMatch(
       /Credential=AKIDFROMENV\/\d{8}\/eu-west-1\/execute-api\/aws4_request/,
     );
   });
@@ -74,7 +61,7 @@ describe('requests', () => {
     // Act
     await client.get({ kind: 'scope', scope: 'workloads' }, 'a@b');
     // Assess
-    expect(seen[0]?.url).toBe('http://127.0.0.1:8787/v1/scopes/workloads/secrets/a%40b');
+    expect(seen[0]?.url.href).toBe('http://127.0.0.1:8787/v1/scopes/workloads/secrets/a%40b');
   });
 
   it('sends a PUT body with the value and description as JSON', async () => {
@@ -83,7 +70,7 @@ describe('requests', () => {
     // Act
     const result = await client.put({ kind: 'user' }, 'K', 'the value', 'desc');
     // Assess
-    expect(JSON.parse(String(seen[0]?.init.body))).toEqual({ value: 'the value', description: 'desc' });
+    expect(JSON.parse(String(seen[0]?.body))).toEqual({ value: 'the value', description: 'desc' });
     expect(result).toEqual({ key: 'K', version: 'v1', created: true });
   });
 
@@ -169,20 +156,32 @@ describe('answers', () => {
 });
 
 describe('exit codes of API errors', () => {
+  // Typed over every code the API can send, so a new code does not compile until it has an exit code.
+  const exitOfCode: Record<ApiErrorCode, number> = {
+    invalid_key: EXIT.refused,
+    invalid_body: EXIT.refused,
+    reserved_key: EXIT.refused,
+    access_denied: EXIT.refused,
+    not_found: EXIT.notFound,
+    unknown_scope: EXIT.refused,
+    method_not_allowed: EXIT.refused,
+    conflict: EXIT.failed,
+    value_too_large: EXIT.refused,
+    throttled: EXIT.failed,
+    internal: EXIT.failed,
+  };
+
+  it.each(Object.entries(ERROR_STATUS) as [ApiErrorCode, number][])(
+    '%s (HTTP %i) exits as documented',
+    (code, status) => {
+      expect(new ApiError(status, code, 'm', undefined).exitCode).toBe(exitOfCode[code]);
+    },
+  );
+
   it.each([
-    [404, 'not_found', EXIT.notFound],
-    [404, 'unknown_scope', EXIT.refused],
-    [403, 'reserved_key', EXIT.refused],
-    [400, 'invalid_key', EXIT.refused],
-    [400, 'invalid_body', EXIT.refused],
-    [413, 'value_too_large', EXIT.refused],
-    [405, 'method_not_allowed', EXIT.refused],
-    [403, undefined, EXIT.refused],
-    [409, 'conflict', EXIT.failed],
-    [429, 'throttled', EXIT.failed],
-    [500, 'internal', EXIT.failed],
-    [502, undefined, EXIT.failed],
-  ])('HTTP %i %s exits %i', (status, code, exitCode) => {
-    expect(new ApiError(status, code, 'm', undefined).exitCode).toBe(exitCode);
+    [403, EXIT.refused],
+    [502, EXIT.failed],
+  ])('HTTP %i without a broker code exits %i', (status, exitCode) => {
+    expect(new ApiError(status, undefined, 'm', undefined).exitCode).toBe(exitCode);
   });
 });

@@ -6,24 +6,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { restoreDoubleDash } from '../../cli/commands/scope.js';
 import { EXIT } from '../../cli/errors.js';
 import { redactOptionValues, run } from '../../cli/program.js';
-import { FakeTty, fakeIo } from './support.js';
+import { FakeTty, fakeIo, type SeenRequest, stubFetch } from './support.js';
 
-type Seen = { method: string; url: URL; body?: string };
-let seen: Seen[];
-let respond: (request: Seen) => Response;
+let seen: SeenRequest[];
+let respond: (request: SeenRequest) => Response;
 
 beforeEach(() => {
-  seen = [];
   respond = () => Response.json({ key: 'K', version: 'v1' }, { status: 201 });
-  vi.stubGlobal('fetch', async (url: URL, init: RequestInit) => {
-    const request: Seen = {
-      method: String(init.method),
-      url: new URL(url),
-      ...(init.body ? { body: String(init.body) } : {}),
-    };
-    seen.push(request);
-    return respond(request);
-  });
+  seen = stubFetch((request) => respond(request));
 });
 
 afterEach(() => {
@@ -119,7 +109,7 @@ describe('secret list', () => {
   const page = (keys: string[], next?: string) =>
     Response.json({
       keys: keys.map((key) => ({ key, updatedAt: '2026-11-30T00:00:00Z' })),
-      ...(next ? { next } : {}),
+      next,
     });
 
   it('follows next through empty pages until the last page', async () => {
@@ -286,6 +276,41 @@ describe('global options', () => {
     // Assess
     expect(code).toBe(EXIT.usage);
     expect(stderr.text).toContain('use https://');
+    expect(seen).toEqual([]);
+  });
+});
+
+describe('--json errors', () => {
+  const lastLine = (text: string) => JSON.parse(text.trim().split('\n').at(-1) ?? '') as unknown;
+
+  it.each([
+    ['usage', ['--json', 'secret', 'set', 'K', 'argv-value'], EXIT.usage],
+    ['invalid_key', ['--json', 'secret', 'get', '..'], EXIT.refused],
+    ['transport', ['--json', 'secret', 'list'], EXIT.failed],
+  ])('names the error %s on stderr for scripts', async (error, argv, exitCode) => {
+    // Prepare
+    respond = () => {
+      throw new TypeError('fetch failed');
+    };
+    const { io, stderr } = fakeIo({ input: 'v' });
+    // Act
+    const code = await run(argv, io);
+    // Assess
+    expect(code).toBe(exitCode);
+    expect(lastLine(stderr.text)).toEqual({ error, message: expect.any(String) });
+  });
+
+  it('names an interrupted prompt interrupted', async () => {
+    // Prepare
+    const tty = new FakeTty();
+    const { io, stderr } = fakeIo({ tty });
+    // Act
+    const done = run(['--json', 'secret', 'set', 'K'], io);
+    await vi.waitFor(() => expect(stderr.text).toContain('Value for K'));
+    tty.write('\u0003');
+    // Assess
+    expect(await done).toBe(EXIT.interrupted);
+    expect(lastLine(stderr.text)).toEqual({ error: 'interrupted', message: 'interrupted' });
     expect(seen).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-/** Fake streams for running the CLI in-process. */
+/** Fake streams and a recording fetch for running the CLI in-process. */
 import { PassThrough } from 'node:stream';
+import { vi } from 'vitest';
 import type { CliIo, InputStream } from '../../cli/io.js';
 
 /** A stdin that claims to be a terminal and records raw-mode switches. */
@@ -33,4 +34,35 @@ export function fakeIo(
   const stderr = new Capture();
   const io: CliIo = { stdin, stdout, stderr, env: options.env ?? {} };
   return { io, stdout, stderr };
+}
+
+/** A request the stubbed fetch received. */
+export interface SeenRequest {
+  /** HTTP method. */
+  readonly method: string;
+  /** Full URL, query included. */
+  readonly url: URL;
+  /** Headers sent. */
+  readonly headers: Headers;
+  /** Body text, when there was one. */
+  readonly body?: string;
+}
+
+/**
+ * Replaces the global fetch until `vi.unstubAllGlobals()`: each request is answered by `respond`
+ * and recorded in the returned list.
+ */
+export function stubFetch(respond: (request: SeenRequest) => Response): SeenRequest[] {
+  const seen: SeenRequest[] = [];
+  vi.stubGlobal('fetch', async (url: URL | string, init: RequestInit = {}) => {
+    const request: SeenRequest = {
+      method: String(init.method),
+      url: new URL(url),
+      headers: new Headers(init.headers),
+      body: init.body ? String(init.body) : undefined,
+    };
+    seen.push(request);
+    return respond(request);
+  });
+  return seen;
 }

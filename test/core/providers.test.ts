@@ -12,7 +12,7 @@ import { MemoryStore } from '../support/memory-store.js';
 
 const scopes = ['workloads', 'registry', 'auth', 'llm'];
 
-function seeded(): MemoryStore {
+async function seeded(): Promise<MemoryStore> {
   const store = new MemoryStore();
   for (const key of [
     'GITHUB_TOKEN',
@@ -22,7 +22,7 @@ function seeded(): MemoryStore {
     '__thv_registry_a',
     'BEARER_TOKEN_gh',
   ]) {
-    void store.put(key, `value-of-${key}`);
+    await store.put(key, `value-of-${key}`);
   }
   store.touched.length = 0;
   return store;
@@ -49,11 +49,11 @@ describe('UserProvider', () => {
   });
 
   it('refuses a reserved key on get', async () => {
-    await expect(new UserProvider(seeded()).get('__thv_workloads_a')).rejects.toThrow(ReservedKeyError);
+    await expect(new UserProvider(await seeded()).get('__thv_workloads_a')).rejects.toThrow(ReservedKeyError);
   });
 
   it('refuses a reserved key on delete', async () => {
-    const store = seeded();
+    const store = await seeded();
     await expect(new UserProvider(store).delete('__thv_workloads_a')).rejects.toThrow(ReservedKeyError);
     expect(store.entries.has('__thv_workloads_a')).toBe(true);
   });
@@ -65,7 +65,7 @@ describe('UserProvider', () => {
   });
 
   it('lists only user keys', async () => {
-    const page = await new UserProvider(seeded()).list();
+    const page = await new UserProvider(await seeded()).list();
     expect(page.keys.map((k) => k.key)).toEqual(['BEARER_TOKEN_gh', 'GITHUB_TOKEN', 'my-api-key']);
   });
 
@@ -88,7 +88,7 @@ describe('UserProvider', () => {
   });
 
   it('refuses a whole bulk delete when one key is reserved', async () => {
-    const store = seeded();
+    const store = await seeded();
     await expect(new UserProvider(store).deleteMany(['GITHUB_TOKEN', '__Thv_workloads_a'])).rejects.toThrow(
       ReservedKeyError,
     );
@@ -96,7 +96,7 @@ describe('UserProvider', () => {
   });
 
   it('bulk-deletes user keys and reports the missing ones', async () => {
-    const result = await new UserProvider(seeded()).deleteMany(['GITHUB_TOKEN', 'nope']);
+    const result = await new UserProvider(await seeded()).deleteMany(['GITHUB_TOKEN', 'nope']);
     expect(result).toEqual({ deleted: ['GITHUB_TOKEN'], missing: ['nope'] });
   });
 });
@@ -121,17 +121,17 @@ describe('ScopedProvider', () => {
   });
 
   it('gets a name back without the prefix', async () => {
-    const scoped = new ScopedProvider(seeded(), { scope: 'workloads', scopes });
+    const scoped = new ScopedProvider(await seeded(), { scope: 'workloads', scopes });
     expect(await scoped.get('a')).toMatchObject({ key: 'a', value: 'value-of-__thv_workloads_a' });
   });
 
   it('lists only its own scope, prefix stripped', async () => {
-    const page = await new ScopedProvider(seeded(), { scope: 'workloads', scopes }).list();
+    const page = await new ScopedProvider(await seeded(), { scope: 'workloads', scopes }).list();
     expect(page.keys.map((k) => k.key)).toEqual(['a', 'b']);
   });
 
   it('cleans up exactly its own scope', async () => {
-    const store = seeded();
+    const store = await seeded();
     const deleted = await new ScopedProvider(store, { scope: 'workloads', scopes }).cleanup();
     expect(deleted).toBe(2);
     expect([...store.entries.keys()].sort()).toEqual([
@@ -154,12 +154,12 @@ describe('ScopedProvider', () => {
   });
 
   it('does not fall back to the legacy key by default', async () => {
-    const scoped = new ScopedProvider(seeded(), { scope: 'workloads', scopes });
+    const scoped = new ScopedProvider(await seeded(), { scope: 'workloads', scopes });
     await expect(scoped.get('BEARER_TOKEN_gh')).rejects.toThrow(SecretNotFoundError);
   });
 
   it('falls back to a legacy key of its own scope until migrated', async () => {
-    const scoped = new ScopedProvider(seeded(), {
+    const scoped = new ScopedProvider(await seeded(), {
       scope: 'workloads',
       scopes,
       legacyFallback: 'until-migrated',
@@ -169,7 +169,7 @@ describe('ScopedProvider', () => {
   });
 
   it('stops falling back once migrated', async () => {
-    const store = seeded();
+    const store = await seeded();
     const scoped = new ScopedProvider(store, {
       scope: 'workloads',
       scopes,
@@ -181,7 +181,7 @@ describe('ScopedProvider', () => {
   });
 
   it('never falls back to a legacy key of another scope', async () => {
-    const store = seeded();
+    const store = await seeded();
     await store.put('REGISTRY_OAUTH_x', 'v');
     store.touched.length = 0;
     const scoped = new ScopedProvider(store, {
@@ -195,7 +195,7 @@ describe('ScopedProvider', () => {
   });
 
   it('deletes only the scoped key, never the legacy key', async () => {
-    const store = seeded();
+    const store = await seeded();
     const scoped = new ScopedProvider(store, {
       scope: 'workloads',
       scopes,

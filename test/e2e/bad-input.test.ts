@@ -4,7 +4,8 @@
  * battery must change nothing the API can show.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, put, SCOPES, scopePath, snapshot, userPath } from './support/api.js';
+import { DEFAULT_SCOPES } from '../../lambda/core/namespace.js';
+import { expectError, put, scopePath, snapshot, userPath } from './support/api.js';
 import { BATTERY_VALUE, badInputs } from './support/bad-inputs.js';
 import { startTestBroker, type TestBroker } from './support/broker.js';
 import { send } from './support/http.js';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   broker = await startTestBroker();
   // Something in every listing, so "changed nothing" compares real content.
   await put(broker.url, userPath('SEEDED_USER'), 'seed', 'seeded');
-  for (const scope of SCOPES) await put(broker.url, scopePath(scope, 'SEEDED'), `seed-${scope}`);
+  for (const scope of DEFAULT_SCOPES) await put(broker.url, scopePath(scope, 'SEEDED'), `seed-${scope}`);
   current = await snapshot(broker.url);
 });
 
@@ -36,10 +37,7 @@ describe('bad-input battery', () => {
   for (const row of battery) {
     it(`${row.name} → ${row.code}`, async () => {
       // Act
-      const response = await send(broker.url, row.method, row.path, {
-        ...(row.body === undefined ? {} : { body: row.body }),
-        ...(row.headers === undefined ? {} : { headers: row.headers }),
-      });
+      const response = await send(broker.url, row.method, row.path, row);
       // Assess
       const before = current;
       current = await snapshot(broker.url);
@@ -54,7 +52,7 @@ describe('bad-input battery', () => {
     // Act
     const reads = await Promise.all([
       send(broker.url, 'GET', scopePath('workloads', 'BEARER_TOKEN_github')),
-      ...SCOPES.map((scope) => send(broker.url, 'GET', scopePath(scope, 'x'))),
+      ...DEFAULT_SCOPES.map((scope) => send(broker.url, 'GET', scopePath(scope, 'x'))),
     ]);
     // Assess
     for (const response of reads) expectError(response, 'not_found');

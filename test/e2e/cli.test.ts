@@ -10,20 +10,29 @@ import { type CliRun, type RunCliOptions, runCli } from './support/cli.js';
 import { send } from './support/http.js';
 
 let broker: TestBroker;
-// Every value any test wrote, and every run's stderr: checked together at the end.
+// Every value any test wrote, and every output no value may reach (each run's stderr, each set's
+// stdout): checked together at the end.
 const valuesWritten: string[] = [];
-const stderrs: string[] = [];
+const valueFree: string[] = [];
 
-async function cli(args: readonly string[], options: RunCliOptions = {}): Promise<CliRun> {
-  const run = await runCli(['--endpoint', broker.url, ...args], options);
-  stderrs.push(run.stderr);
+/** Runs the CLI and keeps its stderr for the final check. */
+async function recorded(args: readonly string[], options: RunCliOptions = {}): Promise<CliRun> {
+  const run = await runCli(args, options);
+  valueFree.push(run.stderr);
   return run;
 }
 
-/** Pipes `value` into `set` and remembers it for the stderr check. */
+/** Runs the CLI against the test broker. */
+function cli(args: readonly string[], options: RunCliOptions = {}): Promise<CliRun> {
+  return recorded(['--endpoint', broker.url, ...args], options);
+}
+
+/** Pipes `value` into `set` and keeps it, and the run's stdout, for the final check. */
 async function cliSet(args: readonly string[], value: string): Promise<CliRun> {
   valuesWritten.push(value);
-  return cli(args, { input: value });
+  const run = await cli(args, { input: value });
+  valueFree.push(run.stdout);
+  return run;
 }
 
 function freePort(): Promise<number> {
@@ -161,7 +170,7 @@ describe('thv-broker secret', () => {
     await put(broker.url, userPath('CLI_ENV'), 'env-value');
     valuesWritten.push('env-value');
     // Act
-    const run = await runCli(['secret', 'get', 'CLI_ENV'], { env: { THV_BROKER_ENDPOINT: broker.url } });
+    const run = await recorded(['secret', 'get', 'CLI_ENV'], { env: { THV_BROKER_ENDPOINT: broker.url } });
     // Assess
     expect(run.stdout).toBe('env-value');
   });
@@ -253,7 +262,7 @@ describe('exit codes and refusals', () => {
     // Prepare: a loopback port that was free a moment ago
     const port = await freePort();
     // Act
-    const run = await runCli(['--endpoint', `http://127.0.0.1:${port}`, 'secret', 'list']);
+    const run = await recorded(['--endpoint', `http://127.0.0.1:${port}`, 'secret', 'list']);
     // Assess
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('cannot reach');
@@ -315,9 +324,9 @@ describe('exit codes and refusals', () => {
     expect(run.stderr).toMatch(/pipe it on stdin/);
   });
 
-  it('never wrote a value to stderr in any run', () => {
+  it('never wrote a value to stderr, or to stdout on set, in any run', () => {
     // Assess (runs last: every run of this file has been collected)
-    const leaks = valuesWritten.filter((value) => stderrs.some((stderr) => stderr.includes(value)));
+    const leaks = valuesWritten.filter((value) => valueFree.some((output) => output.includes(value)));
     expect(valuesWritten.length).toBeGreaterThan(10);
     expect(leaks).toEqual([]);
   });

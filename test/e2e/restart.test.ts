@@ -3,7 +3,8 @@
  * write: values, versions, deletes and listings, for user keys and scoped names alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, put, SCOPES, scopePath, snapshot, userPath } from './support/api.js';
+import { DEFAULT_SCOPES } from '../../lambda/core/namespace.js';
+import { expectError, put, scopePath, snapshot, userPath } from './support/api.js';
 import { startTestBroker, type TestBroker } from './support/broker.js';
 import { send, sendJson } from './support/http.js';
 
@@ -28,7 +29,7 @@ describe('restart', () => {
         version: await put(broker.url, path, `user-${i}`, `desc ${i}`),
       });
     }
-    for (const scope of SCOPES) {
+    for (const scope of DEFAULT_SCOPES) {
       const path = scopePath(scope, 'KEEP');
       written.set(path, { value: `${scope}-v`, version: await put(broker.url, path, `${scope}-v`) });
     }

@@ -3,7 +3,8 @@
  * error code reached the way a caller would reach it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, listAll, put, SCOPES, scopePath, userPath } from './support/api.js';
+import { DEFAULT_SCOPES } from '../../lambda/core/namespace.js';
+import { expectError, listAll, put, scopePath, userPath } from './support/api.js';
 import { startTestBroker, type TestBroker } from './support/broker.js';
 import { send, sendJson } from './support/http.js';
 
@@ -159,7 +160,9 @@ describe('scope routes', () => {
     await put(broker.url, scopePath('auth', 'SCOPE_OWN'), 'auth-only');
     // Act
     const others = await Promise.all(
-      SCOPES.filter((s) => s !== 'auth').map((s) => send(broker.url, 'GET', scopePath(s, 'SCOPE_OWN'))),
+      DEFAULT_SCOPES.filter((s) => s !== 'auth').map((s) =>
+        send(broker.url, 'GET', scopePath(s, 'SCOPE_OWN')),
+      ),
     );
     // Assess
     for (const response of others) expectError(response, 'not_found');

@@ -105,8 +105,7 @@ describe('decoding a key from the path', () => {
 
   it('decodes a scoped name once, so %252F stays an invalid name', async () => {
     // Prepare
-    const { store, lines } = fixture();
-    const config = { ...fixture().config, servedScopes: ['workloads'] };
+    const { store, config, lines } = fixture({ BROKER_SERVED_SCOPES: 'workloads' });
     const handler = createScopeApiHandler({ config, store, log: (l) => lines.push(l) });
     // Act
     const result = await handler(scopedEvent('GET', 'workloads', 'x%252Fy'));

@@ -27,13 +27,13 @@ describe('PutSecretBody', () => {
     // Assess
     expect(result.success).toBe(true);
   });
-});
 
-it('accepts a value with characters outside the BMP', () => {
-  // Act
-  const result = PutSecretBody.safeParse({ value: 'key 🔑 ü' });
-  // Assess
-  expect(result.success).toBe(true);
+  it('accepts a value with characters outside the BMP', () => {
+    // Act
+    const result = PutSecretBody.safeParse({ value: 'key 🔑 ü' });
+    // Assess
+    expect(result.success).toBe(true);
+  });
 });
 
 describe('ListQuery', () => {

@@ -3,14 +3,16 @@
  * throttled and a failing secret store, and the CLI, with the AWS endpoint's request log on. No
  * value written may appear in the server's stdout or stderr, or in the CLI's stderr.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAULTS_PATH } from '../../local/aws/http.js';
+import { runCli } from '../e2e/support/cli.js';
+import { startProcess } from '../local-aws/main-process.js';
 
-const repo = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'broker-all-output-'));
 const written: string[] = [];
 const statuses: Record<string, number> = {};
@@ -37,68 +39,27 @@ const within = <T>(ms: number, what: string, work: Promise<T>): Promise<T> =>
     ),
   ]);
 
-/** Runs the CLI with `input` on stdin; resolves with its exit code and output. */
-function cli(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['bin/thv-broker.js', ...args], {
-    cwd: repo,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += String(d);
-  });
-  child.stderr.on('data', (d) => {
-    stderr += String(d);
-  });
-  child.stdin.end(input);
-  return within(
-    15_000,
-    `thv-broker ${args.join(' ')}`,
-    new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr }))),
-  );
-}
+/** Runs the CLI with `input` on stdin, failing the run when it hangs. */
+const cli = (args: string[], input = '') =>
+  within(15_000, `thv-broker ${args.join(' ')}`, runCli(args, { input, env: { NO_COLOR: '1' } }));
 
 beforeAll(async () => {
   // Prepare: port 0 for both servers; main.ts prints the ports it got.
-  server = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: repo,
-    env: {
-      ...process.env,
-      BROKER_PORT: '0',
-      BROKER_AWS_PORT: '0',
-      BROKER_DATA_DIR: dataDir,
-      BROKER_AWS_LOG: '1',
+  const started = await startProcess(
+    process.execPath,
+    ['--import', 'tsx', 'local/main.ts'],
+    (stdout) => {
+      const api = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+      const aws = /AWS endpoint[^\n]* on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+      return api !== undefined && aws !== undefined ? { api, aws } : undefined;
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const child = server;
-  child.stdout?.on('data', (d) => {
-    serverOut += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    serverErr += String(d);
-  });
-  const closed = new Promise<void>((resolve) =>
-    child.once('close', (code) => {
-      serverExit = code;
-      resolve();
-    }),
+    {
+      env: { BROKER_PORT: '0', BROKER_AWS_PORT: '0', BROKER_DATA_DIR: dataDir, BROKER_AWS_LOG: '1' },
+      timeoutMs: 15_000,
+    },
   );
-  const [url, awsUrl] = await within(
-    15_000,
-    'local/main.ts banner',
-    new Promise<[string, string]>((resolve, reject) => {
-      const check = () => {
-        const api = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(serverOut)?.[1];
-        const aws = /AWS endpoint[^\n]* on (http:\/\/127\.0\.0\.1:\d+)/.exec(serverOut)?.[1];
-        if (api !== undefined && aws !== undefined) resolve([api, aws]);
-      };
-      child.stdout?.on('data', check);
-      child.once('exit', () => reject(new Error(`local/main.ts exited early:\n${serverOut}${serverErr}`)));
-    }),
-  );
+  server = started.child;
+  const { api: url, aws: awsUrl } = started.ready;
   const call = async (label: string, method: string, path: string, body?: unknown): Promise<void> => {
     const res = await fetch(`${url}${path}`, {
       method,
@@ -113,7 +74,7 @@ beforeAll(async () => {
     statuses[label] = res.status;
   };
   const faults = async (rates: { throttleRate: number; faultRate: number }): Promise<void> => {
-    const res = await fetch(`${awsUrl}/_local/faults`, { method: 'POST', body: JSON.stringify(rates) });
+    const res = await fetch(`${awsUrl}${FAULTS_PATH}`, { method: 'POST', body: JSON.stringify(rates) });
     if (res.status !== 200)
       throw new Error(`faults ${JSON.stringify(rates)}: ${res.status} ${await res.text()}`);
   };
@@ -152,8 +113,11 @@ beforeAll(async () => {
   cliGetOut = get.stdout;
   await call('user delete', 'DELETE', '/v1/secrets/ALL_OUT');
 
-  child.kill('SIGTERM');
-  await within(10_000, 'local/main.ts after SIGTERM', closed);
+  server.kill('SIGTERM');
+  serverExit = await within(10_000, 'local/main.ts after SIGTERM', started.exited);
+  await started.closed;
+  serverOut = started.stdout();
+  serverErr = started.stderr();
 }, 30_000);
 
 afterAll(() => {

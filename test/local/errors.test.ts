@@ -1,5 +1,6 @@
 /** Every error code over real HTTP, and the one-time decoding of keys as the local gateway passes them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_REQUEST_BYTES } from '../../local/api-server.js';
 import { startTestBroker, type TestBroker } from './broker.js';
 
 let broker: TestBroker;
@@ -89,6 +90,21 @@ describe('error codes', () => {
     const res = await broker.call('PUT', '/v1/secrets/BIG', { json: { value: 'x'.repeat(600_000) } });
     // Assess
     expect([res.status, res.json.error]).toEqual([413, 'value_too_large']);
+  });
+
+  it("value_too_large (413) for a request over API Gateway's 10 MB payload limit, with an audit line", async () => {
+    // Act
+    const res = await broker.call('PUT', '/v1/secrets/HUGE', {
+      body: 'x'.repeat(MAX_REQUEST_BYTES + 1),
+      headers: { 'content-type': 'application/json' },
+    });
+    // Assess
+    const line = broker.lines.find((l) => l.includes(String(res.json.requestId)));
+    expect([res.status, res.json.error, line && JSON.parse(line)]).toEqual([
+      413,
+      'value_too_large',
+      expect.objectContaining({ service: 'local-gateway', status: 413, outcome: 'value_too_large' }),
+    ]);
   });
 
   it('every error body carries the request id of the x-amzn-requestid header', async () => {

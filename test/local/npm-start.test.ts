@@ -1,13 +1,15 @@
-/** `npm start` as a user runs it: prints where it listens, serves, keeps data, and stops on SIGTERM. */
-import { type ChildProcess, spawn } from 'node:child_process';
+/**
+ * `npm start` as a user runs it: prints where it listens, serves, and stops on SIGTERM. (That a
+ * restart keeps the data is test/e2e/restart.test.ts.)
+ */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestBroker } from './broker.js';
+import { startProcess } from '../local-aws/main-process.js';
 
-const repo = new URL('../..', import.meta.url).pathname;
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
@@ -30,44 +32,33 @@ async function npmStart(): Promise<{
   child: ChildProcess;
   url: string;
   output: () => string;
+  exited: Promise<number | null>;
   dataDir: string;
 }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'broker-npm-'));
   dirs.push(dataDir);
-  const child = spawn('npm', ['start', '--silent'], {
-    cwd: repo,
-    detached: true,
-    env: { ...process.env, BROKER_PORT: '0', BROKER_AWS_PORT: '0', BROKER_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    out += String(d);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner in 30 s:\n${out}`)), 30_000);
-    const check = () => {
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (found?.[1] && /data in .+\n/.test(out)) {
-        clearTimeout(timer);
-        resolve(found[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', () => reject(new Error(`npm start exited early:\n${out}`)));
-  });
-  return { child, url, output: () => out, dataDir };
+  const started = await startProcess(
+    'npm',
+    ['start', '--silent'],
+    (stdout) => {
+      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+      return found !== undefined && /data in .+\n/.test(stdout) ? found : undefined;
+    },
+    {
+      env: { BROKER_PORT: '0', BROKER_AWS_PORT: '0', BROKER_DATA_DIR: dataDir },
+      detached: true,
+      timeoutMs: 30_000,
+    },
+  );
+  children.push(started.child);
+  return {
+    child: started.child,
+    url: started.ready,
+    output: () => started.stdout() + started.stderr(),
+    exited: started.exited,
+    dataDir,
+  };
 }
-
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
 
 const portOpen = (url: string) =>
   new Promise<boolean>((resolve) => {
@@ -107,7 +98,7 @@ describe('npm start', () => {
     const broker = await npmStart();
     // Act
     process.kill(-(broker.child.pid as number), 'SIGTERM');
-    await exited(broker.child);
+    await broker.exited;
     await new Promise((r) => setTimeout(r, 500));
     // Assess
     expect([
@@ -122,25 +113,9 @@ describe('npm start', () => {
     const broker = await npmStart();
     // Act
     broker.child.kill('SIGTERM');
-    await exited(broker.child);
+    await broker.exited;
     await new Promise((r) => setTimeout(r, 3_000));
     // Assess (needs `"start": "exec tsx local/main.ts"`: `sh -c` does not pass the signal on)
     expect(await portOpen(broker.url)).toBe(false);
-  });
-});
-
-describe('restart', () => {
-  it('keeps an acknowledged write across a restart on the same data directory', async () => {
-    // Prepare
-    const dataDir = mkdtempSync(join(tmpdir(), 'broker-restart-'));
-    dirs.push(dataDir);
-    const first = await startTestBroker({ dataDir });
-    await first.call('PUT', '/v1/secrets/DURABLE', { json: { value: 'kept' } });
-    await first.close();
-    // Act
-    const second = await startTestBroker({ dataDir });
-    const res = await second.call('GET', '/v1/secrets/DURABLE').finally(() => second.close());
-    // Assess
-    expect(res.json.value).toBe('kept');
   });
 });

@@ -1,25 +1,37 @@
-/** Template assertions: every broker role's exact statements, and the API, key, functions and detection. */
+/**
+ * Template assertions: every broker role's exact statements, and the API (with API Gateway's own
+ * error answers in the broker's error shape), key, functions, detection and outputs.
+ */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { Stack } from 'aws-cdk-lib/core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCOPES } from '../../lambda/core/index.js';
-import { SECRET_WRITE_ACTIONS } from '../../lib/policies.js';
+import { SecretBroker } from '../../lib/secret-broker.js';
 import { invokeArn, keyArn, logGroupArn, roleArn, secretArn } from './support/arns.js';
 import { FUNCTION_SECRET_ACTIONS } from './support/matrix.js';
-import { fakeRoleArn, identityPolicies, resolve, type TemplateJson } from './support/policies.js';
-import { logicalId, synthBroker, testApp } from './support/synth.js';
+import { identityPolicies, type RoleRef, resolve, type TemplateJson } from './support/policies.js';
+import { logicalId, REGION, synthBroker, testApp } from './support/synth.js';
 
 const BREAK_GLASS = roleArn('break-glass');
 const MIGRATION = roleArn('migration');
+const PASSED_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const { stack, template } = synthBroker({
   userRoleArns: [roleArn('platform-dev')],
   scopeCallerRoleArns: { workloads: [roleArn('workloads-svc')] },
   breakGlassRoleArns: [BREAK_GLASS],
   migrationRoleArn: MIGRATION,
+});
+// Every other optional setting changed, in a second stack synthesized once for the tests that need it.
+const custom = synthBroker({
+  legacyFallback: 'until-migrated',
+  migrationFlagParameterName: '/broker/flag',
+  throttling: { rateLimit: 7, burstLimit: 9 },
+  encryptionKeyArn: PASSED_KEY,
 });
 const json = template.toJSON() as TemplateJson;
 const broker = stack.broker;
@@ -28,13 +40,13 @@ const apiId = logicalId(broker.api.api);
 const guardId = logicalId(broker.guardPolicy);
 const userRoleId = logicalId(broker.userFunction.role);
 const scopeRoleId = (scope: string): string => logicalId(broker.scopeFunctions.get(scope)?.role ?? broker);
-const statementsOf = (role: { logicalId?: string; name?: string }) =>
+const statementsOf = (role: RoleRef) =>
   identityPolicies(json, role).map((p) => ({ name: p.name, statements: p.policy.Statement }));
 
 const keyUse = (names: string[]) => ({
   Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
   Condition: {
-    StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
+    StringEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` },
     StringLike: { 'kms:EncryptionContext:SecretARN': names.map(secretArn) },
   },
   Effect: 'Allow',
@@ -187,12 +199,8 @@ describe('role statements', () => {
 
   it('lets scope roles read only their own legacy prefixes and the flag parameter under until-migrated', () => {
     // Prepare
-    const migrated = synthBroker({
-      legacyFallback: 'until-migrated',
-      migrationFlagParameterName: '/broker/flag',
-    });
-    const t = migrated.template.toJSON() as TemplateJson;
-    const fn = migrated.stack.broker.scopeFunctions.get('registry');
+    const t = custom.template.toJSON() as TemplateJson;
+    const fn = custom.stack.broker.scopeFunctions.get('registry');
     if (fn === undefined) throw new Error('no registry function');
 
     // Act
@@ -202,10 +210,7 @@ describe('role statements', () => {
 
     // Assess
     expect(statements.slice(3)).toEqual([
-      {
-        ...keyUse(['toolhive/__thv_registry_*', 'toolhive/REGISTRY_OAUTH_*']),
-        Resource: keyArn(logicalId(migrated.stack.broker.key)),
-      },
+      { ...keyUse(['toolhive/__thv_registry_*', 'toolhive/REGISTRY_OAUTH_*']), Resource: PASSED_KEY },
       {
         Action: 'secretsmanager:GetSecretValue',
         Effect: 'Allow',
@@ -255,14 +260,15 @@ describe('grants against the adapter', () => {
     const implied = /\bTags:/.test(source) ? ['secretsmanager:TagResource'] : [];
 
     // Act
-    const granted = [
-      ...SECRET_WRITE_ACTIONS,
-      'secretsmanager:PutResourcePolicy',
-      'secretsmanager:ListSecrets',
-    ];
+    const granted = [broker.userFunction, ...broker.scopeFunctions.values()]
+      .flatMap((fn) => identityPolicies(json, { logicalId: logicalId(fn.role) }))
+      .flatMap((p) => p.policy.Statement)
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => [s.Action].flat())
+      .filter((a): a is string => typeof a === 'string' && a.startsWith('secretsmanager:'));
 
     // Assess
-    expect([...new Set([...called, ...implied])].sort()).toEqual([...granted].sort());
+    expect([...new Set(granted)].sort()).toEqual([...new Set([...called, ...implied])].sort());
   });
 });
 
@@ -271,8 +277,8 @@ describe('API', () => {
     // Act
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
 
-    // Assess
-    expect(methods.length).toBeGreaterThan(0);
+    // Assess: the user routes' 6 methods and the catch-all, and 7 methods per scope.
+    expect(methods).toHaveLength(7 + 7 * DEFAULT_SCOPES.length);
     for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
   });
 
@@ -348,11 +354,8 @@ describe('API', () => {
   });
 
   it('applies the throttling props to the stage', () => {
-    // Act
-    const { template: t } = synthBroker({ throttling: { rateLimit: 7, burstLimit: 9 } });
-
     // Assess
-    t.hasResourceProperties('AWS::ApiGateway::Stage', {
+    custom.template.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 })],
     });
   });
@@ -390,7 +393,7 @@ describe('functions', () => {
       BROKER_KMS_KEY_ID: keyArn(keyId),
       BROKER_RECOVERY_WINDOW_DAYS: '7',
       BROKER_LEGACY_FALLBACK: 'never',
-      BROKER_SYSTEM_POLICY_PRINCIPALS: [fakeRoleArn(logicalId(fn.role)), MIGRATION, BREAK_GLASS].join(','),
+      BROKER_SYSTEM_POLICY_PRINCIPALS: [roleArn(logicalId(fn.role)), MIGRATION, BREAK_GLASS].join(','),
     });
   });
 
@@ -436,30 +439,22 @@ describe('KMS key', () => {
         Resource: '*',
         Condition: {
           StringLike: { 'kms:EncryptionContext:SecretARN': secretArn(`toolhive/__thv_${scope}_*`) },
-          ArnNotEquals: { 'aws:PrincipalArn': [fakeRoleArn(scopeRoleId(scope)), MIGRATION, BREAK_GLASS] },
+          ArnNotEquals: { 'aws:PrincipalArn': [roleArn(scopeRoleId(scope)), MIGRATION, BREAK_GLASS] },
         },
       });
     },
   );
 
   it('uses a passed key instead of creating one', () => {
-    // Prepare
-    const passed = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-
-    // Act
-    const { template: t } = synthBroker({ encryptionKeyArn: passed });
-
     // Assess
-    t.resourceCountIs('AWS::KMS::Key', 0);
-    t.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ BROKER_KMS_KEY_ID: passed }) },
+    custom.template.resourceCountIs('AWS::KMS::Key', 0);
+    custom.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ BROKER_KMS_KEY_ID: PASSED_KEY }) },
     });
   });
 
-  it('takes a passed IKey in the construct', async () => {
+  it('takes a passed IKey in the construct', () => {
     // Prepare
-    const { SecretBroker } = await import('../../lib/secret-broker.js');
-    const { Stack } = await import('aws-cdk-lib/core');
     const s = new Stack(testApp(), 'S');
     const key = kms.Key.fromKeyArn(s, 'K', 'arn:aws:kms:eu-west-1:111122223333:key/k');
 
@@ -508,22 +503,69 @@ describe('detection', () => {
         userIdentity: {
           sessionContext: {
             sessionIssuer: {
-              arn: [
-                { 'anything-but': [...DEFAULT_SCOPES.map((s) => fakeRoleArn(scopeRoleId(s))), MIGRATION] },
-              ],
+              arn: [{ 'anything-but': [...DEFAULT_SCOPES.map((s) => roleArn(scopeRoleId(s))), MIGRATION] }],
             },
           },
         },
       },
     ]);
   });
+});
 
-  it('outputs the API URL, the guard policy ARN and the alarm topic ARN', () => {
+describe('outputs', () => {
+  it('outputs the API URL, the guard policy ARN, the alarm topic ARN and the key ARN', () => {
     // Act
-    const outputs = Object.keys(template.toJSON().Outputs as object);
+    const outputs = resolve(json, template.toJSON().Outputs) as Record<string, { Value: unknown }>;
 
     // Assess
-    expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'GuardPolicyArn', 'AlarmTopicArn']));
+    expect(outputs).toMatchObject({
+      ApiUrl: { Value: expect.stringMatching(new RegExp(`^https://${apiId}\\.execute-api\\.`)) },
+      GuardPolicyArn: { Value: `arn:aws:iam::111122223333:policy/${guardId}` },
+      AlarmTopicArn: { Value: logicalId(broker.detection.topic) },
+      KeyArn: { Value: keyArn(keyId) },
+    });
+  });
+});
+
+describe('gateway responses', () => {
+  const responses = Object.values(json.Resources)
+    .filter((r) => r.Type === 'AWS::ApiGateway::GatewayResponse')
+    .map(
+      (r) =>
+        r.Properties as {
+          ResponseType: string;
+          StatusCode?: string;
+          ResponseTemplates: Record<string, string>;
+        },
+    );
+
+  /** The body API Gateway would send, with its one variable filled in. */
+  const bodyOf = (type: string): { error: string; message: string; requestId: string } => {
+    const body = responses.find((r) => r.ResponseType === type)?.ResponseTemplates['application/json'];
+    if (body === undefined) throw new Error(`no JSON gateway response for ${type}`);
+    return JSON.parse(body.replace('$context.requestId', 'req-1'));
+  };
+
+  it.each([
+    ['MISSING_AUTHENTICATION_TOKEN', 'access_denied'],
+    ['INVALID_SIGNATURE', 'access_denied'],
+    ['EXPIRED_TOKEN', 'access_denied'],
+    ['ACCESS_DENIED', 'access_denied'],
+    ['THROTTLED', 'throttled'],
+    ['QUOTA_EXCEEDED', 'throttled'],
+    ['REQUEST_TOO_LARGE', 'value_too_large'],
+    ['DEFAULT_5XX', 'internal'],
+  ])('answers %s with error %s and the request id', (type, code) => {
+    expect(bodyOf(type)).toMatchObject({ error: code, requestId: 'req-1' });
+  });
+
+  it('keeps API Gateway status codes', () => {
+    expect(responses.filter((r) => r.StatusCode !== undefined)).toEqual([]);
+  });
+
+  it('echoes nothing from the request', () => {
+    const templates = responses.flatMap((r) => Object.values(r.ResponseTemplates));
+    expect(templates.filter((t) => /\$input|\$context\.error|\$util/.test(t))).toEqual([]);
   });
 });
 

@@ -1,9 +1,7 @@
 /** Typed shortcuts over the broker's HTTP API for setting up and checking end-to-end tests. */
 import { expect } from 'vitest';
+import { DEFAULT_SCOPES } from '../../../lambda/core/namespace.js';
 import { type RawResponse, send, sendJson } from './http.js';
-
-/** The deployment's default scopes, which the local broker serves. */
-export const SCOPES = ['workloads', 'registry', 'auth', 'llm'] as const;
 
 /** Status of each documented error code (DESIGN §4, plus 405 for a wrong method). */
 export const STATUS_OF_CODE = {
@@ -44,12 +42,7 @@ export async function put(
   value: string,
   description?: string,
 ): Promise<string> {
-  const response = await sendJson(
-    baseUrl,
-    'PUT',
-    path,
-    description === undefined ? { value } : { value, description },
-  );
+  const response = await sendJson(baseUrl, 'PUT', path, { value, description });
   expect([200, 201], `PUT ${path} answered ${response.status} ${response.text}`).toContain(response.status);
   return (response.json as { version: string }).version;
 }
@@ -73,9 +66,9 @@ export async function listAll(
   return keys;
 }
 
-/** Every key of the user listing and of each scope: what "nothing changed" is compared on. */
+/** Every key of the user listing and of each default scope (the local broker's): what "nothing changed" is compared on. */
 export async function snapshot(baseUrl: string): Promise<Record<string, unknown>> {
   const all: Record<string, unknown> = { user: await listAll(baseUrl, '/v1/secrets') };
-  for (const scope of SCOPES) all[scope] = await listAll(baseUrl, `/v1/scopes/${scope}/secrets`);
+  for (const scope of DEFAULT_SCOPES) all[scope] = await listAll(baseUrl, `/v1/scopes/${scope}/secrets`);
   return all;
 }

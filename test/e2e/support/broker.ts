@@ -13,8 +13,6 @@ export interface TestBroker {
   readonly url: string;
   /** Base URL of the local AWS endpoint. */
   readonly awsUrl: string;
-  /** The data directory. */
-  readonly dataDir: string;
   /** Every audit line the broker wrote, across restarts. */
   readonly logLines: readonly string[];
   /** Stops the broker and starts a new one on the same data directory. */
@@ -37,7 +35,6 @@ export async function startTestBroker(): Promise<TestBroker> {
     get awsUrl() {
       return broker.awsUrl;
     },
-    dataDir,
     logLines,
     async restart() {
       await broker.close();

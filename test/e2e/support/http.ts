@@ -61,7 +61,7 @@ export function sendJson(
   body: unknown,
   headers?: Record<string, string>,
 ) {
-  return send(baseUrl, method, path, { body: JSON.stringify(body), ...(headers ? { headers } : {}) });
+  return send(baseUrl, method, path, { body: JSON.stringify(body), headers });
 }
 
 function parseJson(text: string): unknown {

@@ -1,11 +1,11 @@
-/** ARNs as the test resolver prints them (see policies.ts), for pinned expectations. */
+/** ARNs in the fixed test account and region: what the resolver of policies.ts prints, and pinned expectations. */
 import { ACCOUNT, REGION } from './synth.js';
 
 /** ARN of the secrets named by `name` (IAM wildcards allowed). */
 export const secretArn = (name: string): string =>
   `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
 
-/** ARN of the test account's role `name`. */
+/** ARN of the test account's role `name` (a role of the template resolves to its logical id as name). */
 export const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
 /** `execute-api:Invoke` ARN of `path` on the prod stage of the API with logical id `apiId`, any method. */

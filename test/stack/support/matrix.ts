@@ -3,10 +3,8 @@
  * principals × API routes, each cell with the decision the design expects. The expectations are
  * written from the design's rules here, never derived from the policies under test.
  */
-
-import { secretArn } from './arns.js';
-import { fakeRoleArn, type RoleRef } from './policies.js';
-import { ACCOUNT, REGION } from './synth.js';
+import { invokeArn, secretArn } from './arns.js';
+import type { RoleRef } from './policies.js';
 
 /** What IAM decides. */
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
@@ -71,7 +69,7 @@ const SCOPE_TAG = 'thv:scope';
 const SUFFIX = '-AbCdEf';
 
 /** The secrets of the matrix for `scopes`: a user secret, each scope's secret, look-alikes, another root. */
-export function matrixSecrets(scopes: readonly string[]): MatrixSecret[] {
+function matrixSecrets(scopes: readonly string[]): MatrixSecret[] {
   return [
     { label: 'user secret', name: `${ROOT}GITHUB_TOKEN`, tags: { 'thv:owner': 'user' } },
     { label: 'legacy workloads key', name: `${ROOT}BEARER_TOKEN_github`, tags: { 'thv:owner': 'user' } },
@@ -117,7 +115,7 @@ const SECRET_ACTIONS: readonly { label: string; action: string; create?: boolean
 ];
 
 /** The API routes of the matrix: user routes, each scope's routes, an unknown scope, a prefix trap. */
-export function matrixRoutes(scopes: readonly string[]): { method: string; path: string }[] {
+function matrixRoutes(scopes: readonly string[]): { method: string; path: string }[] {
   return [
     { method: 'GET', path: '/v1/secrets' },
     ...['GET', 'PUT', 'DELETE'].map((method) => ({ method, path: '/v1/secrets/GITHUB_TOKEN' })),
@@ -168,7 +166,7 @@ export function matrixRequests(scopes: readonly string[], apiId: string): Matrix
   for (const route of matrixRoutes(scopes)) {
     requests.push({
       action: 'execute-api:Invoke',
-      resource: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${apiId}/prod/${route.method}${route.path}`,
+      resource: invokeArn(apiId, route.path, route.method),
       label: `${route.method} ${route.path}`,
       context: {},
       route,
@@ -176,9 +174,6 @@ export function matrixRequests(scopes: readonly string[], apiId: string): Matrix
   }
   return requests;
 }
-
-/** The ARN of the principal of an in-template role. */
-export const templateRoleArn = fakeRoleArn;
 
 /** The Secrets Manager actions the design gives a function on its own secrets (written from DESIGN §3, not the code). */
 export const FUNCTION_SECRET_ACTIONS: readonly string[] = [

@@ -2,6 +2,7 @@
  * Reads IAM policies out of a synthesized template and resolves their intrinsics to fixed, fake
  * physical values, so tests can pin statements and feed them to the IAM simulator.
  */
+import { keyArn, logGroupArn, roleArn } from './arns.js';
 import { ACCOUNT, REGION } from './synth.js';
 
 /** A CloudFormation template as JSON. */
@@ -19,9 +20,6 @@ export interface NamedPolicy {
   /** The resolved document. */
   readonly policy: { Version: string; Statement: Statement[] };
 }
-
-/** The fake ARN the resolver gives a role of the template. */
-export const fakeRoleArn = (logicalId: string): string => `arn:aws:iam::${ACCOUNT}:role/${logicalId}`;
 
 /** Resolves Ref, Fn::GetAtt and Fn::Join to fixed fake values. */
 export function resolve(template: TemplateJson, value: unknown): unknown {
@@ -51,7 +49,6 @@ function resolveRef(template: TemplateJson, id: string): string {
   const type = template.Resources[id]?.Type;
   if (type === undefined) throw new Error(`Ref to unknown resource ${id}`);
   if (type === 'AWS::IAM::ManagedPolicy') return `arn:aws:iam::${ACCOUNT}:policy/${id}`;
-  if (type === 'AWS::IAM::Role') return id;
   return id;
 }
 
@@ -60,11 +57,11 @@ function resolveGetAtt(template: TemplateJson, id: string, attr: string): string
   if (attr !== 'Arn') return `${id}.${attr}`;
   switch (type) {
     case 'AWS::IAM::Role':
-      return fakeRoleArn(id);
+      return roleArn(id);
     case 'AWS::KMS::Key':
-      return `arn:aws:kms:${REGION}:${ACCOUNT}:key/${id}`;
+      return keyArn(id);
     case 'AWS::Logs::LogGroup':
-      return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${id}:*`;
+      return logGroupArn(id);
     default:
       return `arn:aws:fake:${REGION}:${ACCOUNT}:${id}`;
   }
@@ -111,14 +108,4 @@ export function identityPolicies(template: TemplateJson, role: RoleRef): NamedPo
       out.push(doc(id, r.Properties?.PolicyDocument));
   }
   return out;
-}
-
-/** Logical id of the only resource of `type` whose id starts with `prefix`. */
-export function logicalIdOf(template: TemplateJson, type: string, prefix: string): string {
-  const ids = Object.entries(template.Resources)
-    .filter(([id, r]) => r.Type === type && id.startsWith(prefix))
-    .map(([id]) => id);
-  if (ids.length !== 1)
-    throw new Error(`expected one ${type} starting with ${prefix}, found ${ids.join(', ') || 'none'}`);
-  return ids[0] as string;
 }

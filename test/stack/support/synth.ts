@@ -9,7 +9,7 @@ import { afterAll } from 'vitest';
 import { SecretBrokerStack, type SecretBrokerStackProps } from '../../../lib/secret-broker-stack.js';
 
 /** Root of the test output folders. */
-export const TEST_OUT = fileURLToPath(new URL('../../.out/', import.meta.url));
+const TEST_OUT = fileURLToPath(new URL('../../.out/', import.meta.url));
 
 /** Account of the synthesized test stacks (fixed so ARNs in assertions are literal). */
 export const ACCOUNT = '111122223333';
