@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import {
+  DEFAULT_LEGACY_FALLBACK,
   DEFAULT_LEGACY_PREFIXES,
   DEFAULT_ROOT,
   DEFAULT_SCOPES,
@@ -53,13 +54,31 @@ export interface BrokerConfig {
   readonly systemPolicyPrincipals: readonly string[];
 }
 
-const list = (text: string | undefined): string[] =>
+/** Splits a comma-separated list, trimming items and dropping empty ones. */
+export const splitList = (text: string | undefined): string[] =>
   (text ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
-const legacyTableSchema = z.array(z.object({ prefix: z.string(), scope: z.string() }).strict());
+/** The legacy prefix table as JSON: an array of `{"prefix","scope"}` objects. */
+export const legacyTableSchema = z.array(z.object({ prefix: z.string(), scope: z.string() }).strict(), {
+  error: 'expected a JSON array of {"prefix","scope"} objects',
+});
+
+/** The problem with a recovery window (days), or undefined when it is a whole number from 7 to 30. */
+export function recoveryWindowProblem(days: number): string | undefined {
+  return Number.isInteger(days) && days >= 7 && days <= 30
+    ? undefined
+    : 'must be a whole number of days from 7 to 30';
+}
+
+/** The problem with a legacy fallback mode, or undefined when it is one of the modes. */
+export function legacyFallbackProblem(mode: string): string | undefined {
+  return (LEGACY_FALLBACK_MODES as readonly string[]).includes(mode)
+    ? undefined
+    : `must be one of ${LEGACY_FALLBACK_MODES.join(', ')}`;
+}
 
 /** Reads and validates the configuration; throws an `Error` naming the variable at fault. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): BrokerConfig {
@@ -67,10 +86,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const root = env[ENV.root] ?? DEFAULT_ROOT;
   problems.push(...rootProblems(root).map((p) => `${ENV.root}: ${p}`));
 
-  const scopes = env[ENV.scopes] === undefined ? [...DEFAULT_SCOPES] : list(env[ENV.scopes]);
+  const scopes = env[ENV.scopes] === undefined ? [...DEFAULT_SCOPES] : splitList(env[ENV.scopes]);
   problems.push(...scopeListProblems(scopes).map((p) => `${ENV.scopes}: ${p}`));
 
-  const servedScopes = list(env[ENV.servedScopes]);
+  const servedScopes = splitList(env[ENV.servedScopes]);
   for (const s of servedScopes) {
     if (!scopes.includes(s))
       problems.push(`${ENV.servedScopes}: scope ${JSON.stringify(s)} is not in ${ENV.scopes}`);
@@ -78,18 +97,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const windowText = env[ENV.recoveryWindowDays] ?? String(DEFAULT_RECOVERY_WINDOW_DAYS);
   const recoveryWindowDays = Number(windowText);
-  if (!Number.isInteger(recoveryWindowDays) || recoveryWindowDays < 7 || recoveryWindowDays > 30) {
-    problems.push(
-      `${ENV.recoveryWindowDays}: must be a whole number of days from 7 to 30, got ${JSON.stringify(windowText)}`,
-    );
+  const windowProblem = recoveryWindowProblem(recoveryWindowDays);
+  if (windowProblem !== undefined) {
+    problems.push(`${ENV.recoveryWindowDays}: ${windowProblem}, got ${JSON.stringify(windowText)}`);
   }
 
-  const fallbackText = env[ENV.legacyFallback] ?? 'never';
+  const fallbackText = env[ENV.legacyFallback] ?? DEFAULT_LEGACY_FALLBACK;
   const legacyFallback = fallbackText as LegacyFallback;
-  if (!LEGACY_FALLBACK_MODES.includes(legacyFallback)) {
-    problems.push(
-      `${ENV.legacyFallback}: must be one of ${LEGACY_FALLBACK_MODES.join(', ')}, got ${JSON.stringify(fallbackText)}`,
-    );
+  const fallbackProblem = legacyFallbackProblem(fallbackText);
+  if (fallbackProblem !== undefined) {
+    problems.push(`${ENV.legacyFallback}: ${fallbackProblem}, got ${JSON.stringify(fallbackText)}`);
   }
 
   let legacyPrefixes: readonly LegacyPrefix[] = DEFAULT_LEGACY_PREFIXES;
@@ -119,6 +136,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     legacyFallback,
     legacyPrefixes,
     ...(migrationFlagParameter === undefined ? {} : { migrationFlagParameter }),
-    systemPolicyPrincipals: list(env[ENV.systemPolicyPrincipals]),
+    systemPolicyPrincipals: splitList(env[ENV.systemPolicyPrincipals]),
   };
 }

@@ -7,6 +7,7 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib/core';
 import * as z from 'zod';
+import { legacyTableSchema, splitList } from '../lambda/config.js';
 import { DEFAULT_SCOPES, LEGACY_FALLBACK_MODES } from '../lambda/core/index.js';
 import type { SecretBrokerStackProps } from './secret-broker-stack.js';
 
@@ -23,13 +24,7 @@ const fromJsonText = (value: unknown): unknown => {
 };
 
 const stringList = z.preprocess(
-  (value) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s.length > 0)
-      : value,
+  (value) => (typeof value === 'string' ? splitList(value) : value),
   z.array(z.string(), { error: 'expected a list of strings (JSON array, or comma-separated with -c)' }),
 );
 
@@ -65,12 +60,7 @@ const CONTEXT_SCHEMA = {
   legacyFallback: z.enum(LEGACY_FALLBACK_MODES, {
     error: `expected ${LEGACY_FALLBACK_MODES.map((m) => JSON.stringify(m)).join(' or ')}`,
   }),
-  legacyPrefixes: z.preprocess(
-    fromJsonText,
-    z.array(z.object({ prefix: z.string(), scope: z.string() }).strict(), {
-      error: 'expected a JSON array of {"prefix","scope"} objects',
-    }),
-  ),
+  legacyPrefixes: z.preprocess(fromJsonText, legacyTableSchema),
   recoveryWindowDays: wholeNumber,
   encryptionKeyArn: z
     .string()

@@ -6,12 +6,16 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy, Token } from 'aws-cdk-lib/core';
-import { DEFAULT_RECOVERY_WINDOW_DAYS } from '../lambda/config.js';
 import {
+  DEFAULT_RECOVERY_WINDOW_DAYS,
+  legacyFallbackProblem,
+  recoveryWindowProblem,
+} from '../lambda/config.js';
+import {
+  DEFAULT_LEGACY_FALLBACK,
   DEFAULT_LEGACY_PREFIXES,
   DEFAULT_ROOT,
   DEFAULT_SCOPES,
-  LEGACY_FALLBACK_MODES,
   type LegacyFallback,
   type LegacyPrefix,
   legacyTableProblems,
@@ -161,25 +165,19 @@ export function resolveBrokerProps(props: SecretBrokerProps): ResolvedBrokerProp
     problems.push('scopes: must be literal strings (each one becomes a function)');
   else problems.push(...scopeListProblems(scopes).map((p) => `scopes: ${p}`));
 
-  const legacyFallback = props.legacyFallback ?? 'never';
-  if (!LEGACY_FALLBACK_MODES.includes(legacyFallback)) {
-    problems.push(
-      `legacyFallback: must be one of ${LEGACY_FALLBACK_MODES.join(', ')}, got ${JSON.stringify(legacyFallback)}`,
-    );
+  const legacyFallback = props.legacyFallback ?? DEFAULT_LEGACY_FALLBACK;
+  const fallbackProblem = legacyFallbackProblem(legacyFallback);
+  if (fallbackProblem !== undefined) {
+    problems.push(`legacyFallback: ${fallbackProblem}, got ${JSON.stringify(legacyFallback)}`);
   }
 
   const legacyPrefixes = props.legacyPrefixes ?? DEFAULT_LEGACY_PREFIXES;
   problems.push(...legacyTableProblems(legacyPrefixes, scopes).map((p) => `legacyPrefixes: ${p}`));
 
   const recoveryWindowDays = props.recoveryWindowDays ?? DEFAULT_RECOVERY_WINDOW_DAYS;
-  if (
-    literal(recoveryWindowDays) &&
-    !(Number.isInteger(recoveryWindowDays) && recoveryWindowDays >= 7 && recoveryWindowDays <= 30)
-  ) {
-    problems.push(
-      `recoveryWindowDays: must be a whole number of days from 7 to 30, got ${recoveryWindowDays}`,
-    );
-  }
+  const windowProblem = literal(recoveryWindowDays) ? recoveryWindowProblem(recoveryWindowDays) : undefined;
+  if (windowProblem !== undefined)
+    problems.push(`recoveryWindowDays: ${windowProblem}, got ${recoveryWindowDays}`);
 
   const breakGlassRoleArns = props.breakGlassRoleArns ?? [];
   problems.push(

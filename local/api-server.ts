@@ -13,8 +13,10 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { ENV, loadConfig } from '../lambda/config.js';
 import { migrationCheckFor, storeFor } from '../lambda/handlers/deps.js';
 import {
+  type ApiErrorCode,
   createScopeApiHandler,
   createUserApiHandler,
+  ERROR_STATUS,
   type LogSink,
   openApiText,
   type ProxyHandler,
@@ -138,29 +140,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     const requestId = randomUUID();
-    if (!isLoopbackHostHeader(req.headers.host)) {
-      const message = 'the Host header must name a loopback address (127.0.0.1, localhost or [::1])';
-      replyError(res, 403, 'access_denied', message, requestId);
-      return;
-    }
-    const targetProblem = requestTargetProblem(req.url);
-    if (targetProblem !== undefined) {
-      replyError(res, 400, 'invalid_body', targetProblem, requestId);
-      return;
-    }
-    const target = req.url ?? '/';
-    const q = target.indexOf('?');
-    const rawPath = q < 0 ? target : target.slice(0, q);
-    const rawQuery = q < 0 ? '' : target.slice(q + 1);
     const method = req.method ?? 'GET';
-    if (method === 'GET' && rawPath === OPENAPI_PATH) {
-      reply(res, { statusCode: 200, body: openapi }, requestId);
-      return;
-    }
     const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
-    const body = await readBody(req, MAX_REQUEST_BYTES);
-    if (body === undefined) {
-      // No function sees this request, so the gateway writes its audit line, in the functions' format.
+    /** Refuses a request no function sees, writing its audit line in the functions' format. */
+    const refuse = (error: ApiErrorCode, message: string): void => {
+      const status = ERROR_STATUS[error];
       writeAudit(log, {
         service: 'local-gateway',
         requestId,
@@ -168,12 +152,32 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         sourceIp,
         method,
         route: null,
-        status: 413,
-        outcome: 'value_too_large',
+        status,
+        outcome: error,
         latencyMs: Date.now() - started,
       });
-      const message = `the request is larger than ${MAX_REQUEST_BYTES} bytes`;
-      replyError(res, 413, 'value_too_large', message, requestId);
+      reply(res, { statusCode: status, body: JSON.stringify({ error, message, requestId }) }, requestId);
+    };
+    if (!isLoopbackHostHeader(req.headers.host)) {
+      refuse('access_denied', 'the Host header must name a loopback address (127.0.0.1, localhost or [::1])');
+      return;
+    }
+    const targetProblem = requestTargetProblem(req.url);
+    if (targetProblem !== undefined) {
+      refuse('invalid_body', targetProblem);
+      return;
+    }
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const rawPath = q < 0 ? target : target.slice(0, q);
+    const rawQuery = q < 0 ? '' : target.slice(q + 1);
+    if (method === 'GET' && rawPath === OPENAPI_PATH) {
+      reply(res, { statusCode: 200, body: openapi }, requestId);
+      return;
+    }
+    const body = await readBody(req, MAX_REQUEST_BYTES);
+    if (body === undefined) {
+      refuse('value_too_large', `the request is larger than ${MAX_REQUEST_BYTES} bytes`);
       return;
     }
     const route = gatewayRoute(rawPath, scopes);
@@ -230,17 +234,6 @@ function buildHandlers(
     );
   }
   return handlers;
-}
-
-/** Answers with the API's error body, as the handlers shape it. */
-function replyError(
-  res: ServerResponse,
-  statusCode: number,
-  error: string,
-  message: string,
-  requestId: string,
-): void {
-  reply(res, { statusCode, body: JSON.stringify({ error, message, requestId }) }, requestId);
 }
 
 function reply(res: ServerResponse, result: APIGatewayProxyResult, requestId: string): void {

@@ -2,12 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importSpecifiers } from './support/imports.js';
 
 const repo = join(import.meta.dirname, '..');
-// `import … from`, `export … from`, a bare `import '…'` (side effects only) and `import('…')`.
-const importPattern =
-  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
-
 /** Every .ts file below `dir`. */
 function sources(dir: string): string[] {
   return readdirSync(join(repo, dir), { withFileTypes: true, recursive: true })
@@ -17,8 +14,7 @@ function sources(dir: string): string[] {
 
 /** The repository paths a file imports, by relative specifier. */
 function importedPaths(file: string, text = readFileSync(join(repo, file), 'utf8')): string[] {
-  return [...text.matchAll(importPattern)]
-    .map((m) => m[1] ?? m[2] ?? m[3] ?? '')
+  return importSpecifiers(text)
     .filter((s) => s.startsWith('.'))
     .map((s) => relative(repo, join(repo, file, '..', s)));
 }

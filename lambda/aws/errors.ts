@@ -22,7 +22,7 @@ const THROTTLING = new Set([
 ]);
 
 /** True for any throttling error name Secrets Manager or SSM uses. */
-export function isThrottling(error: unknown): boolean {
+function isThrottling(error: unknown): boolean {
   return THROTTLING.has(awsErrorName(error) ?? '');
 }
 

@@ -109,18 +109,6 @@ export function systemKey(scope: string, name: string): string {
   return key;
 }
 
-/** Splits a system key into scope and name (exact-case prefix), or undefined for other keys. */
-export function parseSystemKey(key: string): { scope: string; name: string } | undefined {
-  if (!key.startsWith(RESERVED_PREFIX)) return undefined;
-  const rest = key.slice(RESERVED_PREFIX.length);
-  const end = rest.indexOf('_');
-  if (end <= 0) return undefined;
-  const scope = rest.slice(0, end);
-  const name = rest.slice(end + 1);
-  if (!isValidScopeName(scope) || name.length === 0) return undefined;
-  return { scope, name };
-}
-
 /** The scope a bare legacy key belongs to under `table` (first match wins), or undefined. */
 export function legacyScopeOf(
   key: string,

@@ -23,6 +23,9 @@ export type LegacyFallback = 'never' | 'until-migrated';
 /** The legacy fallback modes, for validation. */
 export const LEGACY_FALLBACK_MODES: readonly LegacyFallback[] = ['never', 'until-migrated'];
 
+/** The legacy fallback mode when none is set: no fallback. */
+export const DEFAULT_LEGACY_FALLBACK: LegacyFallback = 'never';
+
 /** Options of a scoped provider. */
 export interface ScopedProviderOptions {
   /** The scope this provider serves. */
@@ -68,7 +71,7 @@ export class ScopedProvider {
     assertKnownScope(options.scope, options.scopes);
     this.scope = options.scope;
     this.prefix = scopePrefix(options.scope);
-    this.legacyFallback = options.legacyFallback ?? 'never';
+    this.legacyFallback = options.legacyFallback ?? DEFAULT_LEGACY_FALLBACK;
     this.legacyPrefixes = options.legacyPrefixes ?? DEFAULT_LEGACY_PREFIXES;
     this.isMigrated = options.isMigrated ?? (async () => true);
   }

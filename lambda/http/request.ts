@@ -78,7 +78,7 @@ function isJson(contentType: string): boolean {
 }
 
 /** Says what is wrong with each field, by path; zod's messages name types, not input values. */
-export function describeIssues(error: z.ZodError, root: string): string {
+function describeIssues(error: z.ZodError, root: string): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${[root, ...issue.path.map(String)].join('.')}: ${issue.message}`)

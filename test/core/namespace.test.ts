@@ -9,7 +9,6 @@ import {
   keyProblem,
   legacyScopeOf,
   legacyTableProblems,
-  parseSystemKey,
   ReservedKeyError,
   rootProblems,
   scopeListProblems,
@@ -65,7 +64,7 @@ describe('assertUserKey', () => {
   });
 });
 
-describe('systemKey and parseSystemKey', () => {
+describe('systemKey', () => {
   it('builds __thv_<scope>_<name>', () => {
     expect(systemKey('workloads', 'BEARER_TOKEN_github')).toBe('__thv_workloads_BEARER_TOKEN_github');
   });
@@ -73,20 +72,6 @@ describe('systemKey and parseSystemKey', () => {
   it('refuses a name that makes the key longer than 200 characters', () => {
     expect(() => systemKey('workloads', 'a'.repeat(190))).toThrow(InvalidKeyError);
   });
-
-  it('splits a system key at the first underscore after the prefix', () => {
-    expect(parseSystemKey('__thv_registry_REGISTRY_OAUTH_ab12')).toEqual({
-      scope: 'registry',
-      name: 'REGISTRY_OAUTH_ab12',
-    });
-  });
-
-  it.each(['GITHUB_TOKEN', '__THV_auth_x', '__thv__x', '__thv_auth_', '__thv_Auth_x'])(
-    'does not parse %s',
-    (key) => {
-      expect(parseSystemKey(key)).toBeUndefined();
-    },
-  );
 });
 
 describe('assertKnownScope', () => {

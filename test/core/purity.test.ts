@@ -1,15 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importSpecifiers } from '../support/imports.js';
 
 const coreDir = join(import.meta.dirname, '../../lambda/core');
-const importPattern =
-  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
-
-/** Every module specifier a source file imports or re-exports. */
-function specifiers(source: string): string[] {
-  return [...source.matchAll(importPattern)].map((m) => m[1] ?? m[2] ?? '');
-}
 
 describe('lambda/core purity', () => {
   const files = readdirSync(coreDir).filter((f) => f.endsWith('.ts'));
@@ -19,13 +13,13 @@ describe('lambda/core purity', () => {
   });
 
   it.each(files)('%s imports only sibling core modules', (file) => {
-    const imported = specifiers(readFileSync(join(coreDir, file), 'utf8'));
+    const imported = importSpecifiers(readFileSync(join(coreDir, file), 'utf8'));
     expect(imported.filter((s) => !s.startsWith('./'))).toEqual([]);
   });
 
-  it('the import scanner sees an AWS import when there is one', () => {
-    expect(
-      specifiers("import { X } from '@aws-sdk/client-secrets-manager';\nexport * from './a.js';"),
-    ).toEqual(['@aws-sdk/client-secrets-manager', './a.js']);
+  it('the import scanner sees an AWS import when there is one, bare or not', () => {
+    const source =
+      "import { X } from '@aws-sdk/client-ssm';\nimport '@aws-sdk/client-sts';\nexport * from './a.js';";
+    expect(importSpecifiers(source)).toEqual(['@aws-sdk/client-ssm', '@aws-sdk/client-sts', './a.js']);
   });
 });

@@ -2,8 +2,9 @@
  * The `thv-broker` executable against the local broker: every command for user and scope
  * secrets, piped stdin, `--json`, exit codes, and no value ever on stderr.
  */
-import { type AddressInfo, createServer } from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/endpoints.js';
 import { put, scopePath, userPath } from './support/api.js';
 import { startTestBroker, type TestBroker } from './support/broker.js';
 import { type CliRun, type RunCliOptions, runCli } from './support/cli.js';
@@ -33,17 +34,6 @@ async function cliSet(args: readonly string[], value: string): Promise<CliRun> {
   const run = await cli(args, { input: value });
   valueFree.push(run.stdout);
   return run;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 beforeAll(async () => {

@@ -51,6 +51,18 @@ describe('loopback Host names only', () => {
     expect(answer).not.toContain('rebind-secret-value');
   });
 
+  it('writes an audit line for a refused Host', async () => {
+    // Prepare
+    const before = broker.lines.length;
+    // Act
+    await raw(broker.url, get('/v1/secrets/REBIND_TARGET', 'rebind.example.com'));
+    // Assess
+    const lines = broker.lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({ service: 'local-gateway', status: 403, outcome: 'access_denied' }),
+    ]);
+  });
+
   it.each(['127.0.0.1:8787', 'localhost', 'LOCALHOST:1', '[::1]:8787'])(
     'serves an API request with Host %s',
     async (host) => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { isLoopbackHost } from '../../cli/endpoint.js';
 import { startAwsEndpoint } from '../../local/aws/endpoint.js';
 
 /** A running Secrets Manager + SSM endpoint for a test suite. */
@@ -30,7 +31,7 @@ export interface TestEndpoint {
  * (a real AWS endpoint) the standard credential chain and AWS_REGION.
  */
 function clientConfig(url: string) {
-  const loopback = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(url);
+  const loopback = isLoopbackHost(new URL(url).hostname);
   return loopback
     ? {
         endpoint: url,
@@ -86,7 +87,8 @@ export function motoUnavailable(): string | undefined {
   return probe.error || probe.status !== 0 ? 'moto_server is not installed on this machine' : undefined;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
