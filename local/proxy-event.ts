@@ -132,17 +132,19 @@ function lastValue(list: Pairs, name: string): string | undefined {
   return list.filter(([k]) => k.toLowerCase() === wanted).pop()?.[1];
 }
 
+// Names come from the client, so the maps have no prototype: `__proto__`, `constructor` or
+// `toString` are then ordinary own keys, as JSON.parse makes them in the event a function receives.
 function single(list: Pairs): Record<string, string> | null {
   if (list.length === 0) return null;
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const [k, v] of list) out[k] = v;
   return out;
 }
 
 function multi(list: Pairs): Record<string, string[]> | null {
   if (list.length === 0) return null;
-  const out: Record<string, string[]> = {};
-  for (const [k, v] of list) out[k] = [...(out[k] ?? []), v];
+  const out: Record<string, string[]> = Object.create(null);
+  for (const [k, v] of list) out[k] = Object.hasOwn(out, k) ? [...(out[k] as string[]), v] : [v];
   return out;
 }
 
