@@ -1,9 +1,14 @@
 import { AwsError, validationError } from './errors.js';
 import { type Body, readObjectList, readString, readStringList } from './input.js';
-import type { SecretRow, SqliteStore } from './store.js';
+import type { PrefixTest, SecretQuery, SecretRow, SqliteStore } from './store.js';
 
-// Rows one ListSecrets call may look at: like AWS, a page can come back short (even empty) with a token.
+// Rows one ListSecrets call may look at after the store's indexes have narrowed them (by name
+// prefix, tag key, tag value): like AWS, a page can come back short (even empty) with a token when
+// the remaining filters (description, all, ...) keep few of them.
 const LIST_SCAN_BUDGET = 1_000;
+
+// Filters the store answers from its indexes; the others are checked row by row.
+const INDEXED_KEYS: ReadonlySet<string> = new Set(['name', 'tag-key', 'tag-value']);
 
 /** One parsed ListSecrets filter: values are OR-ed, `!value` negates. */
 interface Filter {
@@ -76,6 +81,26 @@ function matchesFilters(filters: readonly Filter[], secret: SecretRow): boolean 
   );
 }
 
+/**
+ * The part of the filters the store can answer from its indexes: each name, tag-key or tag-value
+ * filter becomes one clause. The rows it returns are still checked against every filter, so this
+ * only has to keep every row that matches (it does, exactly, for those three keys).
+ */
+function indexedQuery(filters: readonly Filter[], includeDeleted: boolean): SecretQuery {
+  const clauses = filters
+    .filter((f) => INDEXED_KEYS.has(f.key))
+    .map((f) =>
+      f.values.map(
+        (v): PrefixTest => ({
+          field: f.key as PrefixTest['field'],
+          prefix: v.startsWith('!') ? v.slice(1) : v,
+          negated: v.startsWith('!'),
+        }),
+      ),
+    );
+  return { clauses, includeDeleted };
+}
+
 interface PageToken {
   readonly cursor: number;
   readonly desc: boolean;
@@ -98,8 +123,9 @@ function decodeToken(token: string, desc: boolean): PageToken {
 }
 
 /**
- * One page of secrets that pass the request's Filters, in creation order (SortOrder asc/desc),
- * scanning at most LIST_SCAN_BUDGET rows, so a page can be short while a NextToken remains.
+ * One page of secrets that pass the request's Filters, in creation order (SortOrder asc/desc).
+ * The store narrows the rows by its indexes; at most LIST_SCAN_BUDGET of those are then checked
+ * against the other filters, so a page can be short while a NextToken remains.
  */
 export function listSecretsPage(
   store: SqliteStore,
@@ -116,26 +142,29 @@ export function listSecretsPage(
   const desc = order === 'desc';
   const token = readString(body, 'NextToken', { min: 1, max: 4096 });
   const filters = readFilters(body) ?? [];
+  const query = indexedQuery(filters, includeDeleted);
   let cursor = token === undefined ? undefined : decodeToken(token, desc).cursor;
   const page: SecretRow[] = [];
   let scanned = 0;
-  let exhausted = false;
-  while (page.length < max && scanned < LIST_SCAN_BUDGET) {
-    const batch = store.secretsAfter(cursor, Math.min(200, LIST_SCAN_BUDGET - scanned), desc);
-    if (batch.length === 0) {
-      exhausted = true;
-      break;
-    }
+  // Whether rows after the cursor may remain: unknown until a short batch or a look-ahead row says.
+  let more: boolean | undefined;
+  while (more === undefined && page.length < max && scanned < LIST_SCAN_BUDGET) {
+    // One row more than the page still needs: a full page then knows whether anything follows.
+    const want = Math.min(max - page.length + 1, LIST_SCAN_BUDGET - scanned);
+    const batch = store.secretsMatching(query, cursor, want, desc);
     for (const secret of batch) {
+      if (page.length === max) {
+        more = true;
+        break;
+      }
       scanned += 1;
       cursor = secret.id;
-      if ((includeDeleted || secret.deletedDate === null) && matchesFilters(filters, secret)) {
-        page.push(secret);
-        if (page.length === max) break;
-      }
+      if (matchesFilters(filters, secret)) page.push(secret);
     }
+    if (more === undefined && batch.length < want) more = false;
   }
-  if (!exhausted && store.secretsAfter(cursor, 1, desc).length === 0) exhausted = true;
+  more ??= store.secretsMatching(query, cursor, 1, desc).length > 0;
+  const exhausted = !more;
   const nextToken = exhausted || cursor === undefined ? undefined : encodeToken({ cursor, desc });
   return { page, nextToken };
 }

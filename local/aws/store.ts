@@ -42,6 +42,27 @@ export interface ParameterRow {
   readonly lastModifiedDate: number;
 }
 
+/** One prefix test of a ListSecrets filter value: case-sensitive, `negated` for a `!value`. */
+export interface PrefixTest {
+  /** What the prefix is tested on: the name, or any tag key or any tag value of the secret. */
+  readonly field: 'name' | 'tag-key' | 'tag-value';
+  /** The prefix (without the `!`). */
+  readonly prefix: string;
+  /** True when the secret must have no such name, tag key or tag value. */
+  readonly negated: boolean;
+}
+
+/**
+ * A ListSecrets query the store answers from its indexes: every clause must hold, and a clause holds
+ * when any of its tests does (AWS: filters are AND-ed, the values of one filter OR-ed).
+ */
+export interface SecretQuery {
+  /** The clauses; none matches every secret. */
+  readonly clauses: readonly (readonly PrefixTest[])[];
+  /** Also return secrets scheduled for deletion. */
+  readonly includeDeleted: boolean;
+}
+
 /** Fields of a secret that an operation may change. */
 export type SecretPatch = Partial<
   Pick<SecretRow, 'description' | 'kmsKeyId' | 'tags' | 'policy' | 'lastChangedDate' | 'deletedDate'>
@@ -61,6 +82,16 @@ CREATE TABLE IF NOT EXISTS secrets (
   deleted_date REAL
 );
 CREATE INDEX IF NOT EXISTS secrets_deleted ON secrets(deleted_date) WHERE deleted_date IS NOT NULL;
+-- The tags again, one row each, so ListSecrets can filter by tag key or value in SQL (secrets.tags stays
+-- the record read back). Kept in step by insertSecret and updateSecret; deletes cascade.
+CREATE TABLE IF NOT EXISTS secret_tags (
+  secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (secret_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS secret_tags_key ON secret_tags(key, secret_id);
+CREATE INDEX IF NOT EXISTS secret_tags_value ON secret_tags(value, secret_id);
 CREATE TABLE IF NOT EXISTS versions (
   secret_id INTEGER NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
   version_id TEXT NOT NULL,
@@ -158,6 +189,43 @@ const PATCH_COLUMNS: readonly (readonly [keyof SecretPatch, string])[] = [
   ['deletedDate', 'deleted_date'],
 ];
 
+/**
+ * The smallest string above every string that starts with `prefix` (in code point order, which is
+ * SQLite's BINARY order over UTF-8), or undefined when there is none.
+ */
+function prefixEnd(prefix: string): string | undefined {
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = (points.pop() as string).codePointAt(0) as number;
+    if (last < 0x10ffff) {
+      points.push(String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1));
+      return points.join('');
+    }
+  }
+  return undefined;
+}
+
+/** SQL for one prefix test as an index range on `column`, its parameters appended to `params`. */
+function rangeSql(column: string, prefix: string, params: unknown[]): string {
+  const end = prefixEnd(prefix);
+  params.push(prefix);
+  if (end === undefined) return `${column} >= ?`;
+  params.push(end);
+  return `${column} >= ? AND ${column} < ?`;
+}
+
+/** SQL for one ListSecrets prefix test over the secrets table `s`. */
+function prefixSql(test: PrefixTest, params: unknown[]): string {
+  if (test.field === 'name') {
+    const range = rangeSql('s.name', test.prefix, params);
+    return test.negated ? `NOT (${range})` : `(${range})`;
+  }
+  const column = test.field === 'tag-key' ? 'key' : 'value';
+  // `IN (SELECT ...)` lets SQLite walk the tag index and the sorted id list, not every secret.
+  const range = rangeSql(column, test.prefix, params);
+  return `s.id ${test.negated ? 'NOT IN' : 'IN'} (SELECT secret_id FROM secret_tags WHERE ${range})`;
+}
+
 /** The file name of the database inside the data dir. */
 export const DATABASE_FILE = 'local-aws.sqlite';
 
@@ -171,6 +239,8 @@ export class SqliteStore {
   private readonly stmt;
   // One prepared UPDATE per set of patched columns, prepared on first use.
   private readonly updates = new Map<string, Database.Statement>();
+  // One prepared SELECT per shape of ListSecrets query, prepared on first use.
+  private readonly queries = new Map<string, Database.Statement<unknown[], SecretRecord>>();
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -183,12 +253,8 @@ export class SqliteStore {
          VALUES (@name, @arn, @description, @kmsKeyId, @tags, @now, @now)`,
       ),
       deleteSecret: db.prepare('DELETE FROM secrets WHERE id = ?'),
-      pageAsc: db.prepare<[number, number], SecretRecord>(
-        'SELECT * FROM secrets WHERE id > ? ORDER BY id ASC LIMIT ?',
-      ),
-      pageDesc: db.prepare<[number, number], SecretRecord>(
-        'SELECT * FROM secrets WHERE id < ? ORDER BY id DESC LIMIT ?',
-      ),
+      insertTag: db.prepare('INSERT OR REPLACE INTO secret_tags (secret_id, key, value) VALUES (?, ?, ?)'),
+      deleteTags: db.prepare('DELETE FROM secret_tags WHERE secret_id = ?'),
       versions: db.prepare<[number], VersionRecord>(
         'SELECT version_id, secret_string, secret_binary, created_date FROM versions WHERE secret_id = ? ORDER BY seq',
       ),
@@ -238,6 +304,15 @@ export class SqliteStore {
     // Another process (a second endpoint on the same dir, a test) may hold the write lock briefly.
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
+    // Version 1 added secret_tags: fill it once for the secrets a version-0 data dir already holds.
+    if (db.pragma('user_version', { simple: true }) === 0) {
+      db.transaction(() => {
+        db.exec(`INSERT OR REPLACE INTO secret_tags (secret_id, key, value)
+                 SELECT s.id, json_extract(j.value, '$.Key'), json_extract(j.value, '$.Value')
+                 FROM secrets s, json_each(s.tags) j`);
+        db.pragma('user_version = 1');
+      })();
+    }
     return new SqliteStore(db);
   }
 
@@ -278,6 +353,7 @@ export class SqliteStore {
     now: number;
   }): SecretRow {
     const { lastInsertRowid } = this.stmt.insertSecret.run({ ...s, tags: JSON.stringify(s.tags) });
+    for (const t of s.tags) this.stmt.insertTag.run(lastInsertRowid, t.Key, t.Value);
     return {
       id: Number(lastInsertRowid),
       name: s.name,
@@ -309,6 +385,10 @@ export class SqliteStore {
       this.updates.set(sql, update);
     }
     update.run(...values, id);
+    if (patch.tags !== undefined) {
+      this.stmt.deleteTags.run(id);
+      for (const t of patch.tags) this.stmt.insertTag.run(id, t.Key, t.Value);
+    }
   }
 
   /** Removes a secret with all its versions at once. */
@@ -316,12 +396,31 @@ export class SqliteStore {
     this.stmt.deleteSecret.run(id);
   }
 
-  /** Up to `limit` secrets after the cursor id, in creation order (or reverse). */
-  secretsAfter(cursor: number | undefined, limit: number, descending: boolean): SecretRow[] {
-    const rows = descending
-      ? this.stmt.pageDesc.all(cursor ?? Number.MAX_SAFE_INTEGER, limit)
-      : this.stmt.pageAsc.all(cursor ?? 0, limit);
-    return rows.map(toSecret);
+  /**
+   * Up to `limit` secrets after the cursor id that satisfy `query`, in creation order (or reverse),
+   * found through the name index and the tag table rather than by reading every row.
+   */
+  secretsMatching(
+    query: SecretQuery,
+    cursor: number | undefined,
+    limit: number,
+    descending: boolean,
+  ): SecretRow[] {
+    const where = [descending ? 's.id < ?' : 's.id > ?'];
+    const params: unknown[] = [cursor ?? (descending ? Number.MAX_SAFE_INTEGER : 0)];
+    if (!query.includeDeleted) where.push('s.deleted_date IS NULL');
+    for (const clause of query.clauses) {
+      const tests = clause.map((test) => prefixSql(test, params));
+      where.push(tests.length === 1 ? (tests[0] as string) : `(${tests.join(' OR ')})`);
+    }
+    params.push(limit);
+    const sql = `SELECT s.* FROM secrets s WHERE ${where.join(' AND ')} ORDER BY s.id ${descending ? 'DESC' : 'ASC'} LIMIT ?`;
+    let statement = this.queries.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare<unknown[], SecretRecord>(sql);
+      this.queries.set(sql, statement);
+    }
+    return statement.all(...params).map(toSecret);
   }
 
   /** Every stored version of a secret, oldest first. */

@@ -59,6 +59,12 @@ export const MOTO_DIVERGENCES = {
    * versions without one are deprecated. moto lists them too, with an empty list.
    */
   unlabelledVersions: 'moto lists versions without a staging label in VersionIdsToStages',
+  /**
+   * Reference (Filter): a value with a leading `!` negates the filter, so `tag-key: !x` keeps every
+   * secret with no tag key starting with x, untagged ones included. moto negates tag by tag and
+   * never returns a secret without tags for a negated tag filter.
+   */
+  negatedTagOnUntagged: 'moto never matches an untagged secret with a negated tag-key or tag-value filter',
 } as const;
 
 /** The name of one known divergence. */
@@ -677,6 +683,100 @@ export function awsContract(
         });
 
         expect(names.sort()).toEqual([`${group}doomed`, `${group}live`]);
+      });
+
+      describe('Filters (reference: tag-key and tag-value are case-sensitive prefix matches, `!` negates)', () => {
+        let group: string;
+        const tagged = (name: string, tags: { Key: string; Value: string }[]) =>
+          sm.send(new CreateSecretCommand({ Name: name, SecretString: 'v', Tags: tags }));
+        const names = async (filters: ListSecretsCommandInput['Filters']) =>
+          (await listAll({ Filters: [{ Key: 'name', Values: [group] }, ...(filters ?? [])] })).names.sort();
+
+        beforeAll(async () => {
+          group = `${uniqueName('filters')}/`;
+          // The broker's own layout: user secrets tagged thv:owner=user, system secrets thv:scope=<scope>.
+          await tagged(`${group}user-a`, [{ Key: 'thv:owner', Value: 'user' }]);
+          await tagged(`${group}__thv_workloads_t`, [{ Key: 'thv:scope', Value: 'workloads' }]);
+          await tagged(`${group}__thv_registry_t`, [{ Key: 'thv:scope', Value: 'registry' }]);
+          await create(`${group}legacy`);
+        });
+
+        it('keeps the secrets with a tag key that starts with the value', async () => {
+          expect(await names([{ Key: 'tag-key', Values: ['thv:sco'] }])).toEqual([
+            `${group}__thv_registry_t`,
+            `${group}__thv_workloads_t`,
+          ]);
+        });
+
+        it('matches a tag key case-sensitively', async () => {
+          expect(await names([{ Key: 'tag-key', Values: ['THV:owner'] }])).toEqual([]);
+        });
+
+        it('keeps the secrets with a tag value that starts with the value', async () => {
+          expect(await names([{ Key: 'tag-value', Values: ['work'] }])).toEqual([
+            `${group}__thv_workloads_t`,
+          ]);
+        });
+
+        it('ANDs filters: a user listing by name, tag key and tag value', async () => {
+          const filters = [
+            { Key: 'tag-key' as const, Values: ['thv:owner'] },
+            { Key: 'tag-value' as const, Values: ['user'] },
+          ];
+
+          expect(await names(filters)).toEqual([`${group}user-a`]);
+        });
+
+        it('ANDs filters: a scope listing by name prefix, tag key and tag value', async () => {
+          const out = await listAll({
+            Filters: [
+              { Key: 'name', Values: [`${group}__thv_workloads_`] },
+              { Key: 'tag-key', Values: ['thv:scope'] },
+              { Key: 'tag-value', Values: ['workloads'] },
+            ],
+          });
+
+          expect(out.names).toEqual([`${group}__thv_workloads_t`]);
+        });
+
+        it('ORs the values of one filter', async () => {
+          expect(await names([{ Key: 'tag-value', Values: ['user', 'registry'] }])).toEqual([
+            `${group}__thv_registry_t`,
+            `${group}user-a`,
+          ]);
+        });
+
+        itFollowsReference(
+          'negatedTagOnUntagged',
+          'negates a tag-value filter with a leading !',
+          async () => {
+            expect(await names([{ Key: 'tag-value', Values: ['!workloads'] }])).toEqual([
+              `${group}__thv_registry_t`,
+              `${group}legacy`,
+              `${group}user-a`,
+            ]);
+          },
+        );
+
+        itFollowsReference('negatedTagOnUntagged', 'negates a tag-key filter with a leading !', async () => {
+          expect(await names([{ Key: 'tag-key', Values: ['!thv:'] }])).toEqual([`${group}legacy`]);
+        });
+
+        it('negates a tag-value filter among tagged secrets', async () => {
+          const filters = [
+            { Key: 'tag-key' as const, Values: ['thv:'] },
+            { Key: 'tag-value' as const, Values: ['!workloads'] },
+          ];
+
+          expect(await names(filters)).toEqual([`${group}__thv_registry_t`, `${group}user-a`]);
+        });
+
+        it('negates a name filter with a leading !', async () => {
+          expect(await names([{ Key: 'name', Values: [`!${group}__thv_`] }])).toEqual([
+            `${group}legacy`,
+            `${group}user-a`,
+          ]);
+        });
       });
     });
 
