@@ -27,12 +27,14 @@ import { LOCAL_ACCOUNT } from './aws/arn.js';
 import {
   answerMalformedRequests,
   assertLoopbackListenHost,
+  crossSiteProblem,
   isLoopbackHostHeader,
   type Listening,
   listen,
   readBody,
   requestTargetProblem,
 } from './loopback.js';
+import { LOCAL_MIGRATION_FLAG_PARAMETER } from './env.js';
 import { type LocalRequest, toProxyEvent } from './proxy-event.js';
 
 /** API Gateway's own payload limit; bigger requests never reach a function. */
@@ -162,6 +164,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       refuse('access_denied', 'the Host header must name a loopback address (127.0.0.1, localhost or [::1])');
       return;
     }
+    const crossSite = crossSiteProblem(method, req.headers.origin);
+    if (crossSite !== undefined) {
+      refuse('access_denied', crossSite);
+      return;
+    }
     const targetProblem = requestTargetProblem(req.url);
     if (targetProblem !== undefined) {
       refuse('invalid_body', targetProblem);
@@ -204,15 +211,26 @@ export function localScopeRoleArn(scope: string): string {
 
 /** One user handler and one handler per scope, each with the environment its function would get. */
 function buildHandlers(
-  env: Readonly<Record<string, string | undefined>>,
+  givenEnv: Readonly<Record<string, string | undefined>>,
   clients: ApiServerOptions['clients'],
   log: LogSink,
 ): Map<string, ProxyHandler> {
+  // As the stack does, every function knows the migration's flag parameter (one of its own locally).
+  const env = {
+    ...givenEnv,
+    [ENV.migrationFlagParameter]: givenEnv[ENV.migrationFlagParameter] || LOCAL_MIGRATION_FLAG_PARAMETER,
+  };
   const userConfig = loadConfig({ ...env, [ENV.servedScopes]: '' });
+  const userMigrated = migrationCheckFor(userConfig, () => clients.ssm);
   const handlers = new Map<string, ProxyHandler>([
     [
       'user',
-      createUserApiHandler({ config: userConfig, store: storeFor(userConfig, clients.secretsManager), log }),
+      createUserApiHandler({
+        config: userConfig,
+        store: storeFor(userConfig, clients.secretsManager),
+        log,
+        ...(userMigrated === undefined ? {} : { isMigrated: userMigrated }),
+      }),
     ],
   ]);
   for (const scope of userConfig.scopes) {

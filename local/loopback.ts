@@ -23,6 +23,59 @@ export function isLoopbackHostHeader(host: string | undefined): boolean {
   return host === undefined || LOOPBACK_HOST_HEADER.test(host);
 }
 
+/** Methods that change nothing: a browser sends them cross-site freely, so they must stay harmless. */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** An Origin header value naming a loopback address: scheme, loopback host, optional port. */
+const LOOPBACK_ORIGIN = /^https?:\/\/(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d{1,5})?$/i;
+
+/**
+ * Why a request must be refused as cross-site, or undefined. A browser adds `Origin` to every
+ * state-changing request a page sends, and may send some (a form post, a `text/plain` fetch) to any
+ * site without asking first; so a state-changing request from a page not served by this machine is
+ * refused. Tools (the SDKs, curl, the CLI) send no `Origin` and pass.
+ */
+export function crossSiteProblem(
+  method: string | undefined,
+  origin: string | readonly string[] | undefined,
+): string | undefined {
+  if (origin === undefined || SAFE_METHODS.has((method ?? 'GET').toUpperCase())) return undefined;
+  const origins = typeof origin === 'string' ? [origin] : origin;
+  return origins.every((o) => LOOPBACK_ORIGIN.test(o))
+    ? undefined
+    : 'a state-changing request from a web page must come from a loopback origin';
+}
+
+/** The custom header every control request (`/_local/...`) must carry; browsers preflight it. */
+export const CONTROL_HEADER = 'x-broker-local';
+
+/** The headers a control request sends: JSON and {@link CONTROL_HEADER}. */
+export const CONTROL_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json',
+  [CONTROL_HEADER]: '1',
+});
+
+/**
+ * Why a control request must be refused, or undefined. It must carry `x-broker-local: 1`, and a
+ * body-carrying one `Content-Type: application/json`: a page on another site can only send either
+ * after a CORS preflight, which these servers never grant, so no web page can switch a control on.
+ */
+export function controlRequestProblem(
+  method: string | undefined,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): string | undefined {
+  if (headers[CONTROL_HEADER] !== '1')
+    return `a control request must carry the header "${CONTROL_HEADER}: 1"`;
+  if (SAFE_METHODS.has((method ?? 'GET').toUpperCase())) return undefined;
+  const type = String(headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
+  return type === 'application/json'
+    ? undefined
+    : 'a control request must send Content-Type: application/json';
+}
+
 /** Why a request target cannot be served: only origin-form (`/path?query`) is accepted. */
 export function requestTargetProblem(target: string | undefined): string | undefined {
   return target?.startsWith('/') ? undefined : 'the request target must be a path starting with "/"';

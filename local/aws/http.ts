@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { isLoopbackHostHeader, readBody } from '../loopback.js';
+import { controlRequestProblem, crossSiteProblem, isLoopbackHostHeader, readBody } from '../loopback.js';
 import { AwsError, serializationError } from './errors.js';
 import { type FaultInjector, InvalidFaultRateError } from './faults.js';
 import type { Body, Operation } from './input.js';
@@ -89,6 +89,8 @@ async function handleControl(
   res: ServerResponse,
   faults: FaultInjector,
 ): Promise<void> {
+  const refused = controlRequestProblem(req.method, req.headers);
+  if (refused !== undefined) return send(res, 403, { message: refused });
   if (req.method === 'GET') return send(res, 200, faults.current());
   if (req.method !== 'POST') return send(res, 405, { message: 'use GET or POST' });
   try {
@@ -134,6 +136,11 @@ export function protocolListener(deps: ProtocolDeps): RequestListener {
     if (!isLoopbackHostHeader(req.headers.host)) {
       const message = 'The Host header must name a loopback address (127.0.0.1, localhost or [::1]).';
       sendError(res, new AwsError('AccessDeniedException', message, 403));
+      return;
+    }
+    const crossSite = crossSiteProblem(req.method, req.headers.origin);
+    if (crossSite !== undefined) {
+      sendError(res, new AwsError('AccessDeniedException', `${crossSite}.`, 403));
       return;
     }
     const started = Date.now();

@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCOPES } from '../../lambda/core/namespace.js';
+import { CONTROL_HEADERS } from '../../local/loopback.js';
 import { expectError, listAll, put, scopePath, userPath } from './support/api.js';
 import { startTestBroker, type TestBroker } from './support/broker.js';
 import { send, sendJson } from './support/http.js';
@@ -193,7 +194,7 @@ describe('scope routes', () => {
 
 describe('error codes', () => {
   const setFaults = (rates: { throttleRate?: number; faultRate?: number }) =>
-    sendJson(broker.awsUrl, 'POST', '/_local/faults', rates);
+    sendJson(broker.awsUrl, 'POST', '/_local/faults', rates, CONTROL_HEADERS);
 
   afterEach(async () => {
     await setFaults({ throttleRate: 0, faultRate: 0 });

@@ -11,6 +11,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsEndpoint, startAwsEndpoint } from '../../local/aws/endpoint.js';
 import { FAULTS_PATH } from '../../local/aws/http.js';
+import { CONTROL_HEADERS } from '../../local/loopback.js';
 import { secretsManagerClient } from '../support/endpoints.js';
 import { startMainProcess } from './main-process.js';
 
@@ -26,7 +27,7 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
 }
 
 const setFaults = (url: string, rates: Record<string, unknown>) =>
-  fetch(`${url}${FAULTS_PATH}`, { method: 'POST', body: JSON.stringify(rates) });
+  fetch(`${url}${FAULTS_PATH}`, { method: 'POST', headers: CONTROL_HEADERS, body: JSON.stringify(rates) });
 
 describe('local AWS endpoint fault injection', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'thv-aws-faults-'));
@@ -112,7 +113,7 @@ describe('local AWS endpoint fault injection', () => {
   it('reports the rates in force on the control route', async () => {
     await setFaults(endpoint.url, { throttleRate: 0.25, faultRate: 0.5 });
 
-    const rates = await (await fetch(`${endpoint.url}${FAULTS_PATH}`)).json();
+    const rates = await (await fetch(`${endpoint.url}${FAULTS_PATH}`, { headers: CONTROL_HEADERS })).json();
 
     expect(rates).toEqual({ throttleRate: 0.25, faultRate: 0.5 });
   });
@@ -123,10 +124,12 @@ describe('local AWS endpoint fault injection', () => {
     const response = await setFaults(endpoint.url, { throttleRate: 0.2, faultRate: 1.5 });
 
     expect(response.status).toBe(400);
-    expect(await (await fetch(`${endpoint.url}${FAULTS_PATH}`)).json()).toEqual({
-      throttleRate: 0.1,
-      faultRate: 0,
-    });
+    expect(await (await fetch(`${endpoint.url}${FAULTS_PATH}`, { headers: CONTROL_HEADERS })).json()).toEqual(
+      {
+        throttleRate: 0.1,
+        faultRate: 0,
+      },
+    );
   });
 
   it('never throttles the control route itself', async () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS_PATH } from '../../local/aws/http.js';
+import { CONTROL_HEADERS } from '../../local/loopback.js';
 import { runCli } from '../e2e/support/cli.js';
 import { startProcess } from '../local-aws/main-process.js';
 
@@ -74,7 +75,11 @@ beforeAll(async () => {
     statuses[label] = res.status;
   };
   const faults = async (rates: { throttleRate: number; faultRate: number }): Promise<void> => {
-    const res = await fetch(`${awsUrl}${FAULTS_PATH}`, { method: 'POST', body: JSON.stringify(rates) });
+    const res = await fetch(`${awsUrl}${FAULTS_PATH}`, {
+      method: 'POST',
+      headers: CONTROL_HEADERS,
+      body: JSON.stringify(rates),
+    });
     if (res.status !== 200)
       throw new Error(`faults ${JSON.stringify(rates)}: ${res.status} ${await res.text()}`);
   };
