@@ -34,7 +34,6 @@ import {
   readBody,
   requestTargetProblem,
 } from './loopback.js';
-import { LOCAL_MIGRATION_FLAG_PARAMETER } from './env.js';
 import { type LocalRequest, toProxyEvent } from './proxy-event.js';
 
 /** API Gateway's own payload limit; bigger requests never reach a function. */
@@ -211,26 +210,15 @@ export function localScopeRoleArn(scope: string): string {
 
 /** One user handler and one handler per scope, each with the environment its function would get. */
 function buildHandlers(
-  givenEnv: Readonly<Record<string, string | undefined>>,
+  env: Readonly<Record<string, string | undefined>>,
   clients: ApiServerOptions['clients'],
   log: LogSink,
 ): Map<string, ProxyHandler> {
-  // As the stack does, every function knows the migration's flag parameter (one of its own locally).
-  const env = {
-    ...givenEnv,
-    [ENV.migrationFlagParameter]: givenEnv[ENV.migrationFlagParameter] || LOCAL_MIGRATION_FLAG_PARAMETER,
-  };
   const userConfig = loadConfig({ ...env, [ENV.servedScopes]: '' });
-  const userMigrated = migrationCheckFor(userConfig, () => clients.ssm);
   const handlers = new Map<string, ProxyHandler>([
     [
       'user',
-      createUserApiHandler({
-        config: userConfig,
-        store: storeFor(userConfig, clients.secretsManager),
-        log,
-        ...(userMigrated === undefined ? {} : { isMigrated: userMigrated }),
-      }),
+      createUserApiHandler({ config: userConfig, store: storeFor(userConfig, clients.secretsManager), log }),
     ],
   ]);
   for (const scope of userConfig.scopes) {
