@@ -24,6 +24,7 @@ import {
   writeAudit,
 } from '../lambda/http/index.js';
 import { LOCAL_ACCOUNT } from './aws/arn.js';
+import { LOCAL_MIGRATION_FLAG_PARAMETER } from './env.js';
 import {
   answerMalformedRequests,
   assertLoopbackListenHost,
@@ -210,15 +211,26 @@ export function localScopeRoleArn(scope: string): string {
 
 /** One user handler and one handler per scope, each with the environment its function would get. */
 function buildHandlers(
-  env: Readonly<Record<string, string | undefined>>,
+  givenEnv: Readonly<Record<string, string | undefined>>,
   clients: ApiServerOptions['clients'],
   log: LogSink,
 ): Map<string, ProxyHandler> {
+  // As the stack does, every function knows the migration's flag parameter (one of its own locally).
+  const env = {
+    ...givenEnv,
+    [ENV.migrationFlagParameter]: givenEnv[ENV.migrationFlagParameter] || LOCAL_MIGRATION_FLAG_PARAMETER,
+  };
   const userConfig = loadConfig({ ...env, [ENV.servedScopes]: '' });
+  const userMigrated = migrationCheckFor(userConfig, () => clients.ssm);
   const handlers = new Map<string, ProxyHandler>([
     [
       'user',
-      createUserApiHandler({ config: userConfig, store: storeFor(userConfig, clients.secretsManager), log }),
+      createUserApiHandler({
+        config: userConfig,
+        store: storeFor(userConfig, clients.secretsManager),
+        log,
+        ...(userMigrated === undefined ? {} : { isMigrated: userMigrated }),
+      }),
     ],
   ]);
   for (const scope of userConfig.scopes) {

@@ -8,6 +8,9 @@ export const DEFAULT_AWS_PORT = 4566;
 /** Default data directory (`BROKER_DATA_DIR`). */
 export const DEFAULT_DATA_DIR = '.broker-data/';
 
+/** The migration flag parameter of the local broker (the stack derives its own from the stack name). */
+export const LOCAL_MIGRATION_FLAG_PARAMETER = '/thv-broker/local/migration-done';
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** The port variable `name` sets (unset or empty: `fallback`); throws unless it is 0–65535. */

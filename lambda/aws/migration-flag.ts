@@ -1,24 +1,71 @@
-/** Reads the migration's done-flag from SSM Parameter Store, for the legacy fallback. */
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+/**
+ * The migration's done-flag in SSM Parameter Store: read by the user provider (legacy names are
+ * held until it is set) and the legacy fallback, written once by the migration job's last step.
+ * The SSM client module is loaded on first use, so a function that never needs the flag (or needs
+ * it only for legacy names) pays nothing for it at cold start.
+ */
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { isDoneFlag } from '../core/index.js';
 import { awsErrorName } from './errors.js';
 
-/** Value prefix that marks the migration finished (the rest is a summary). */
-export const MIGRATION_DONE = 'done';
+/** Makes (or hands over) the SSM client, once, when the flag is first needed. */
+export type SsmClientSource = () => SSMClient | Promise<SSMClient>;
+
+/** The SSM client made once from `source`. */
+function once(source: SsmClientSource): () => Promise<SSMClient> {
+  let client: Promise<SSMClient> | undefined;
+  return () => {
+    client ??= Promise.resolve().then(source);
+    return client;
+  };
+}
+
+/** An SSM client with the Lambda environment's defaults, its module loaded on demand. */
+export const lazySsmClient: SsmClientSource = async () => {
+  const { SSMClient } = await import('@aws-sdk/client-ssm');
+  return new SSMClient({});
+};
+
+/** Reads the flag parameter's value; undefined when the parameter does not exist. */
+export async function readMigrationFlag(
+  client: SSMClient,
+  parameterName: string,
+): Promise<string | undefined> {
+  const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
+  try {
+    const out = await client.send(new GetParameterCommand({ Name: parameterName }));
+    return out.Parameter?.Value;
+  } catch (error) {
+    if (awsErrorName(error) === 'ParameterNotFound') return undefined;
+    throw error;
+  }
+}
+
+/** Writes the flag parameter (the migration's finish step; the value is a summary of counts, never a secret). */
+export async function writeMigrationFlag(
+  client: SSMClient,
+  parameterName: string,
+  value: string,
+): Promise<void> {
+  const { PutParameterCommand } = await import('@aws-sdk/client-ssm');
+  await client.send(
+    new PutParameterCommand({ Name: parameterName, Value: value, Type: 'String', Overwrite: true }),
+  );
+}
 
 /**
  * A function answering whether the migration has finished. Once it has, the answer is cached for
  * the life of the process: the flag only ever goes from unset to done.
  */
-export function migrationFlagReader(client: SSMClient, parameterName: string): () => Promise<boolean> {
+export function migrationFlagReader(
+  source: SSMClient | SsmClientSource,
+  parameterName: string,
+): () => Promise<boolean> {
+  const client = once(typeof source === 'function' ? source : () => source);
   let done = false;
   return async () => {
     if (done) return true;
-    try {
-      const out = await client.send(new GetParameterCommand({ Name: parameterName }));
-      done = (out.Parameter?.Value ?? '').startsWith(MIGRATION_DONE);
-    } catch (error) {
-      if (awsErrorName(error) !== 'ParameterNotFound') throw error;
-    }
+    done = isDoneFlag(await readMigrationFlag(await client(), parameterName));
     return done;
   };
 }

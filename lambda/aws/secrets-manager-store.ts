@@ -7,13 +7,14 @@ import { randomUUID } from 'node:crypto';
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
+  DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
-  RestoreSecretCommand,
   type SecretsManagerClient,
   type Tag,
+  TagResourceCommand,
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_RECOVERY_WINDOW_DAYS } from '../config.js';
@@ -21,26 +22,37 @@ import {
   assertValidKey,
   assertValueSize,
   type BulkDeleteResult,
+  ConflictError,
   DEFAULT_ROOT,
   type DeleteOptions,
   deleteEach,
   type ListOptions,
   type ListPage,
   MAX_PAGE_SIZE,
+  OWNER_TAG,
   type PutOptions,
   type PutResult,
   rootProblems,
+  SCOPE_TAG,
+  type SecretInfo,
+  SecretNotFoundError,
   type SecretStore,
   type SecretSummary,
+  type SecretTags,
   type StoredSecret,
   systemSecretResourcePolicy,
+  USER_OWNER,
 } from '../core/index.js';
 import { awsErrorName, isScheduledForDeletion, mapSecretsManagerError } from './errors.js';
 
-/** Tag key marking a system secret's scope. */
-export const SCOPE_TAG = 'thv:scope';
-/** Tag key marking a user secret. */
-export const OWNER_TAG = 'thv:owner';
+/** The tag keys, defined in the core beside the namespace rules; re-exported for the stack. */
+export { OWNER_TAG, SCOPE_TAG };
+
+// CreateSecret attempts while a deleted secret's name is still taken, and their backoff: at most
+// about 3.5 s in all, far inside a function's timeout, far beyond AWS's usual deletion lag.
+const RECREATE_ATTEMPTS = 8;
+const RECREATE_BASE_DELAY_MS = 50;
+const RECREATE_MAX_DELAY_MS = 1_000;
 
 /** Options of {@link SecretsManagerStore}. */
 export interface SecretsManagerStoreOptions {
@@ -113,6 +125,7 @@ export class SecretsManagerStore implements SecretStore {
     const name = this.nameOf(key);
     assertValueSize(value);
     const token = options.requestToken ?? randomUUID();
+    if (options.createOnly) return this.createNew(key, name, value, token, options);
     try {
       let result: PutResult;
       try {
@@ -121,9 +134,7 @@ export class SecretsManagerStore implements SecretStore {
         if (awsErrorName(error) === 'ResourceNotFoundException') {
           result = await this.create(name, value, token, options);
         } else if (isScheduledForDeletion(error)) {
-          // A set on a secret scheduled for deletion restores it rather than failing (DESIGN §2).
-          await this.client.send(new RestoreSecretCommand({ SecretId: name }));
-          result = { ...(await this.update(name, value, token, options.description)), created: true };
+          result = await this.recreate(name, value, token, options);
         } else {
           throw error;
         }
@@ -163,7 +174,16 @@ export class SecretsManagerStore implements SecretStore {
     try {
       const out = await this.client.send(
         new ListSecretsCommand({
-          Filters: [{ Key: 'name', Values: [`${this.root}${options.prefix ?? ''}`] }],
+          // Filtered by Secrets Manager itself, so system secrets cost a user listing no pages.
+          Filters: [
+            { Key: 'name', Values: [`${this.root}${options.prefix ?? ''}`] },
+            ...(options.tag === undefined
+              ? []
+              : [
+                  { Key: 'tag-key' as const, Values: [options.tag.key] },
+                  { Key: 'tag-value' as const, Values: [options.tag.value] },
+                ]),
+          ],
           MaxResults: limit,
           ...(options.next === undefined ? {} : { NextToken: options.next }),
         }),
@@ -178,11 +198,77 @@ export class SecretsManagerStore implements SecretStore {
           key: entry.Name.slice(this.root.length),
           ...(entry.Description ? { description: entry.Description } : {}),
           updatedAt: updated.toISOString(),
+          tags: tagMap(entry.Tags),
         });
       }
       return out.NextToken ? { items, next: out.NextToken } : { items };
     } catch (error) {
       throw mapSecretsManagerError(error, options.prefix ?? '');
+    }
+  }
+
+  /** The migration's write: CreateSecret only (an existing secret is a conflict), then the policy. */
+  private async createNew(
+    key: string,
+    name: string,
+    value: string,
+    token: string,
+    options: PutOptions,
+  ): Promise<PutResult> {
+    try {
+      const out = await this.client.send(
+        new CreateSecretCommand({
+          Name: name,
+          SecretString: value,
+          ClientRequestToken: token,
+          Tags: tagsFor(options.scope),
+          ...(this.kmsKeyId === undefined ? {} : { KmsKeyId: this.kmsKeyId }),
+          ...(options.description === undefined ? {} : { Description: options.description }),
+        }),
+      );
+      if (options.scope !== undefined) await this.protect(key);
+      return { version: out.VersionId ?? token, created: true };
+    } catch (error) {
+      // Scheduled for deletion holds the name as well: to a create-only write, both are "exists".
+      if (awsErrorName(error) === 'ResourceExistsException' || isScheduledForDeletion(error))
+        throw new ConflictError(`secret ${JSON.stringify(key)} already exists`, { cause: error });
+      throw mapSecretsManagerError(error, key);
+    }
+  }
+
+  async describe(key: string): Promise<SecretInfo> {
+    const name = this.nameOf(key);
+    try {
+      const out = await this.client.send(new DescribeSecretCommand({ SecretId: name }));
+      // DescribeSecret still answers for a secret scheduled for deletion; the port calls that absent.
+      if (out.DeletedDate !== undefined) throw new SecretNotFoundError(key);
+      return { key, tags: tagMap(out.Tags) };
+    } catch (error) {
+      throw mapSecretsManagerError(error, key);
+    }
+  }
+
+  async tag(key: string, tags: SecretTags): Promise<void> {
+    const name = this.nameOf(key);
+    try {
+      await this.client.send(
+        new TagResourceCommand({
+          SecretId: name,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
+    } catch (error) {
+      throw mapSecretsManagerError(error, key);
+    }
+  }
+
+  async protect(key: string): Promise<void> {
+    const name = this.nameOf(key);
+    if (this.policy === undefined) return;
+    try {
+      await this.client.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: this.policy }));
+    } catch (error) {
+      throw mapSecretsManagerError(error, key);
     }
   }
 
@@ -203,18 +289,25 @@ export class SecretsManagerStore implements SecretStore {
     return { version: out.VersionId ?? token, created: false };
   }
 
-  private async create(name: string, value: string, token: string, options: PutOptions): Promise<PutResult> {
-    const tags: Tag[] =
-      options.scope === undefined
-        ? [{ Key: OWNER_TAG, Value: 'user' }]
-        : [{ Key: SCOPE_TAG, Value: options.scope }];
+  /**
+   * CreateSecret with the tags, KMS key and description of a broker write. A name that is still
+   * held by a deleted secret (scheduled for deletion, or force-deleted a moment ago) goes through
+   * {@link recreate}, which gives the deleted secret up for good first.
+   */
+  private async create(
+    name: string,
+    value: string,
+    token: string,
+    options: PutOptions,
+    deleted = false,
+  ): Promise<PutResult> {
     try {
       const out = await this.client.send(
         new CreateSecretCommand({
           Name: name,
           SecretString: value,
           ClientRequestToken: token,
-          Tags: tags,
+          Tags: tagsFor(options.scope),
           ...(this.kmsKeyId === undefined ? {} : { KmsKeyId: this.kmsKeyId }),
           ...(options.description === undefined ? {} : { Description: options.description }),
         }),
@@ -224,7 +317,67 @@ export class SecretsManagerStore implements SecretStore {
       // Another writer created it between our update and create: write over theirs.
       if (awsErrorName(error) === 'ResourceExistsException')
         return this.update(name, value, token, options.description);
+      if (isScheduledForDeletion(error) && !deleted) return this.recreate(name, value, token, options);
       throw error;
     }
   }
+
+  /**
+   * A write over a key that is deleted but still restorable (DESIGN §2, issue 11). The order of
+   * calls is what makes it crash-consistent:
+   *
+   * 1. DeleteSecret with ForceDeleteWithoutRecovery: the deleted value is given up for good.
+   * 2. CreateSecret, same ClientRequestToken, tags, KMS key and description as a first write.
+   *    Secrets Manager deletes asynchronously, so the name can stay taken for a moment: the create
+   *    is retried with bounded, jittered exponential backoff while it answers "scheduled for
+   *    deletion" (AWS's DeleteSecret reference asks for exactly that).
+   * 3. The resource policy of a system secret, in `put`, as on every write.
+   *
+   * Each call leaves the key in one of two states: still deleted (before 2 succeeds) or holding
+   * the new value (after). A crash anywhere therefore never shows the deleted value again, which
+   * RestoreSecret-then-PutSecretValue did between its two calls. A retry of the same write finds
+   * the key missing (or the version its token names) and finishes it. Bringing a deleted value
+   * back is only ever an explicit restore, never a side effect of a set.
+   *
+   * What it costs: the old secret's versions, ARN, extra tags and description are gone with it
+   * (the new secret is a first write: a set never carries deleted metadata over). And if another
+   * writer recreated the key between this writer's failed PutSecretValue and its DeleteSecret,
+   * that write is replaced by this one; should this writer then die before its CreateSecret, the
+   * key ends deleted: Secrets Manager has no conditional delete to close that narrow window.
+   */
+  private async recreate(
+    name: string,
+    value: string,
+    token: string,
+    options: PutOptions,
+  ): Promise<PutResult> {
+    await this.client.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.create(name, value, token, options, true);
+      } catch (error) {
+        if (!isScheduledForDeletion(error)) throw error;
+        if (attempt >= RECREATE_ATTEMPTS) {
+          throw new ConflictError(
+            'the key is still being deleted by Secrets Manager; retry the write in a moment',
+            { cause: error },
+          );
+        }
+        const cap = Math.min(RECREATE_MAX_DELAY_MS, RECREATE_BASE_DELAY_MS * 2 ** (attempt - 1));
+        await new Promise((resolve) => setTimeout(resolve, cap / 2 + Math.random() * (cap / 2)));
+      }
+    }
+  }
+}
+
+/** Secrets Manager's tag list as a map. */
+function tagMap(tags: readonly Tag[] | undefined): SecretTags {
+  const map: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) map[t.Key] = t.Value ?? '';
+  return map;
+}
+
+/** The tags a broker write carries: `thv:scope=<scope>` on system secrets, `thv:owner=user` on user secrets. */
+export function tagsFor(scope: string | undefined): Tag[] {
+  return scope === undefined ? [{ Key: OWNER_TAG, Value: USER_OWNER }] : [{ Key: SCOPE_TAG, Value: scope }];
 }

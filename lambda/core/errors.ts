@@ -35,8 +35,24 @@ export function describeKey(key: string): string {
 /** A user-facing path was asked to touch a key under the reserved system prefix. */
 export class ReservedKeyError extends BrokerError {
   readonly code = 'reserved_key';
-  constructor(readonly key: string) {
-    super(`key ${describeKey(key)} is reserved for system secrets (prefix "__thv_", any case)`);
+  constructor(
+    readonly key: string,
+    reason = 'is reserved for system secrets (prefix "__thv_", any case)',
+  ) {
+    super(`key ${describeKey(key)} ${reason}`);
+  }
+}
+
+/**
+ * A user path asked for a name the legacy prefix table maps to a scope while the migration is
+ * pending: until then such a bare key is a system secret under a user-looking name (DESIGN §5).
+ */
+export class PendingMigrationKeyError extends ReservedKeyError {
+  constructor(key: string, scope: string) {
+    super(
+      key,
+      `is held for the system scope "${scope}" until the legacy-key migration finishes (then it is an ordinary user key)`,
+    );
   }
 }
 

@@ -2,6 +2,7 @@
 export * from './bulk.js';
 export * from './errors.js';
 export * from './listing.js';
+export * from './migration.js';
 export * from './namespace.js';
 export * from './port.js';
 export * from './resource-policy.js';

@@ -1,5 +1,5 @@
 /** Paged listing over a store with a key filter: shared by the user and scoped providers. */
-import type { SecretStore, SecretSummary } from './port.js';
+import type { ListOptions, SecretStore, SecretSummary } from './port.js';
 
 /** Largest page the store accepts (Secrets Manager's MaxResults limit). */
 export const MAX_PAGE_SIZE = 100;
@@ -30,8 +30,10 @@ export interface PageRequest {
 export interface FilteredListOptions extends PageRequest {
   /** Store-side prefix filter (advisory: the store may match case-insensitively). */
   readonly prefix?: string;
-  /** Keeps a store key, or drops it; applied to every row, whatever the store filtered. */
-  readonly keep: (key: string) => boolean;
+  /** Store-side tag filter (advisory too: `keep` sees each row's tags and re-checks). */
+  readonly tag?: ListOptions['tag'];
+  /** Keeps a store row, or drops it; applied to every row, whatever the store filtered. */
+  readonly keep: (item: SecretSummary) => boolean;
   /** Turns a kept store key into the key the caller sees. */
   readonly rename?: (key: string) => string;
 }
@@ -47,12 +49,18 @@ export async function listFiltered(store: SecretStore, options: FilteredListOpti
   let next = options.next;
   for (let call = 0; call < MAX_STORE_CALLS_PER_PAGE; call++) {
     const page = await store.listPage({
+      ...storeFilter(options),
       limit: limit - keys.length,
-      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-      ...(next === undefined ? {} : { next }),
+      ...tokenOf(next),
     });
     for (const item of page.items) {
-      if (options.keep(item.key)) keys.push({ ...item, key: rename(item.key) });
+      if (!options.keep(item)) continue;
+      // Tags are the store's business: a caller sees key, description and date only.
+      keys.push({
+        key: rename(item.key),
+        ...(item.description === undefined ? {} : { description: item.description }),
+        updatedAt: item.updatedAt,
+      });
     }
     next = page.next;
     if (next === undefined || keys.length >= limit) break;
@@ -63,16 +71,22 @@ export async function listFiltered(store: SecretStore, options: FilteredListOpti
 /** Visits every store key that `keep` accepts, page by page. */
 export async function* allKeys(
   store: SecretStore,
-  options: Pick<FilteredListOptions, 'prefix' | 'keep'>,
+  options: Pick<FilteredListOptions, 'prefix' | 'tag' | 'keep'>,
 ): AsyncGenerator<string> {
   let next: string | undefined;
   do {
-    const page = await store.listPage({
-      limit: MAX_PAGE_SIZE,
-      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-      ...(next === undefined ? {} : { next }),
-    });
-    for (const item of page.items) if (options.keep(item.key)) yield item.key;
+    const page = await store.listPage({ ...storeFilter(options), limit: MAX_PAGE_SIZE, ...tokenOf(next) });
+    for (const item of page.items) if (options.keep(item)) yield item.key;
     next = page.next;
   } while (next !== undefined);
 }
+
+/** The store-side filters of a listing, without absent fields. */
+function storeFilter(options: Pick<FilteredListOptions, 'prefix' | 'tag'>): Omit<ListOptions, 'limit'> {
+  return {
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    ...(options.tag === undefined ? {} : { tag: options.tag }),
+  };
+}
+
+const tokenOf = (next: string | undefined): { next?: string } => (next === undefined ? {} : { next });

@@ -32,6 +32,15 @@ export const DEFAULT_ROOT = 'toolhive/';
 /** A root: Secrets Manager name characters, ending in `/`, short enough to leave room for keys. */
 export const ROOT_PATTERN = /^[A-Za-z0-9_+=.@-][A-Za-z0-9_+=.@/-]{0,54}\/$/;
 
+/** Tag key marking a system secret's scope (`thv:scope=<scope>`). */
+export const SCOPE_TAG = 'thv:scope';
+
+/** Tag key marking a user secret (`thv:owner=user`). */
+export const OWNER_TAG = 'thv:owner';
+
+/** Value of {@link OWNER_TAG} on every user secret. */
+export const USER_OWNER = 'user';
+
 /** One row of the legacy-key prefix table: bare keys starting with `prefix` belong to `scope`. */
 export interface LegacyPrefix {
   /** Case-sensitive key prefix written before scoping existed. */
@@ -136,6 +145,12 @@ export function rootProblems(root: string): string[] {
   if (!ROOT_PATTERN.test(root)) {
     return [
       `root ${JSON.stringify(root)} must be at most 56 characters of A-Z a-z 0-9 _ + = . @ - / and end with "/"`,
+    ];
+  }
+  // A root under the reserved prefix would put another broker's user keys where IAM denies system ones.
+  if (root.toLowerCase().includes(RESERVED_PREFIX)) {
+    return [
+      `root ${JSON.stringify(root)} must not contain the reserved prefix "${RESERVED_PREFIX}" (any case)`,
     ];
   }
   if (root.length + MAX_KEY_LENGTH > MAX_SECRET_NAME_LENGTH) {

@@ -15,6 +15,9 @@ export interface StoredSecret {
   readonly updatedAt: string;
 }
 
+/** A secret's tags as a plain map (Secrets Manager tag keys are unique per secret). */
+export type SecretTags = Readonly<Record<string, string>>;
+
 /** One row of a listing: metadata only, never a value. */
 export interface SecretSummary {
   /** The broker key. */
@@ -23,6 +26,16 @@ export interface SecretSummary {
   readonly description?: string;
   /** When the secret last changed (ISO 8601). */
   readonly updatedAt: string;
+  /** The secret's tags, where the store reports them (providers never show them to callers). */
+  readonly tags?: SecretTags;
+}
+
+/** Metadata of one secret, never its value. */
+export interface SecretInfo {
+  /** The broker key. */
+  readonly key: string;
+  /** The secret's tags. */
+  readonly tags: SecretTags;
 }
 
 /** Options of a write. */
@@ -33,6 +46,12 @@ export interface PutOptions {
   readonly description?: string;
   /** Idempotency token for the write; the store makes one when absent. */
   readonly requestToken?: string;
+  /**
+   * Create only: never write over an existing secret (the migration's write). An existing secret
+   * throws `ConflictError`.
+   * @default false
+   */
+  readonly createOnly?: boolean;
 }
 
 /** The result of a write. */
@@ -55,6 +74,8 @@ export interface ListPage {
 export interface ListOptions {
   /** Only keys starting with this (advisory: callers re-check every key they keep). */
   readonly prefix?: string;
+  /** Only secrets carrying this tag (filtered by the store itself; callers re-check the rows). */
+  readonly tag?: { readonly key: string; readonly value: string };
   /** Page size, 1–100. */
   readonly limit: number;
   /** Token from the previous page. */
@@ -87,4 +108,10 @@ export interface SecretStore {
   deleteMany(keys: readonly string[], options?: DeleteOptions): Promise<BulkDeleteResult>;
   /** Lists one page of secrets. */
   listPage(options: ListOptions): Promise<ListPage>;
+  /** Reads a secret's tags; throws `SecretNotFoundError` when absent or scheduled for deletion. */
+  describe(key: string): Promise<SecretInfo>;
+  /** Adds tags to a secret (the migration: scope-tag repair and adoption of user keys). */
+  tag(key: string, tags: SecretTags): Promise<void>;
+  /** Attaches the system-secret resource policy to a secret (the migration's repair step). */
+  protect(key: string): Promise<void>;
 }

@@ -8,12 +8,15 @@ import { allKeys, type KeyPage, listFiltered, type PageRequest } from './listing
 import {
   assertKnownScope,
   DEFAULT_LEGACY_PREFIXES,
+  keyProblem,
   type LegacyPrefix,
   legacyScopeOf,
+  OWNER_TAG,
+  SCOPE_TAG,
   scopePrefix,
   systemKey,
 } from './namespace.js';
-import type { PutResult, SecretStore, StoredSecret } from './port.js';
+import type { PutResult, SecretStore, SecretSummary, StoredSecret } from './port.js';
 import type { SetOptions } from './user-provider.js';
 import { assertValueSize } from './value.js';
 
@@ -92,6 +95,9 @@ export class ScopedProvider {
         throw asScopedNotFound(error, name);
     }
     try {
+      // Only a key the platform wrote before scoping: never one a user made (thv:owner) or tagged.
+      const { tags } = await this.store.describe(name);
+      if (tags[OWNER_TAG] !== undefined || tags[SCOPE_TAG] !== undefined) throw new SecretNotFoundError(name);
       const legacy = await this.store.get(name);
       return { ...legacy, key: name, legacy: true };
     } catch (error) {
@@ -121,7 +127,8 @@ export class ScopedProvider {
     return listFiltered(this.store, {
       ...options,
       prefix: this.prefix,
-      keep: (key) => this.owns(key),
+      tag: { key: SCOPE_TAG, value: this.scope },
+      keep: (item) => this.isOwnRow(item),
       rename: (key) => key.slice(this.prefix.length),
     });
   }
@@ -130,14 +137,20 @@ export class ScopedProvider {
   async cleanup(): Promise<number> {
     // Collect first, then delete: deleting while paging could shift the store's pages.
     const keys: string[] = [];
-    for await (const key of allKeys(this.store, { prefix: this.prefix, keep: (k) => this.owns(k) }))
+    // No tag filter here: a key of this scope that lost its tag (a half-failed write) is cleaned up too.
+    for await (const key of allKeys(this.store, { prefix: this.prefix, keep: (item) => this.owns(item.key) }))
       keys.push(key);
     return (await this.store.deleteMany(keys)).deleted.length;
   }
 
-  /** True when `key` is one of this scope's store keys (exact-case prefix). */
+  /** True when `key` is one of this scope's store keys (exact-case prefix, a valid name after it). */
   owns(key: string): boolean {
-    return key.startsWith(this.prefix) && key.length > this.prefix.length;
+    return key.startsWith(this.prefix) && keyProblem(key.slice(this.prefix.length)) === undefined;
+  }
+
+  /** A listing row of this scope: its own key, tagged with its own scope. */
+  private isOwnRow(item: SecretSummary): boolean {
+    return this.owns(item.key) && item.tags?.[SCOPE_TAG] === this.scope;
   }
 
   private async mayFallBack(name: string): Promise<boolean> {

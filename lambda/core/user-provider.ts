@@ -1,10 +1,22 @@
 /**
  * The user provider: plain keys only. Every reserved key is refused before storage is touched,
- * and listings never show one.
+ * and listings never show one. While the legacy migration is pending, every name the legacy
+ * prefix table maps to a scope is held too (DESIGN §5): such a bare key is a system secret under a
+ * user-looking name until the migration moves it.
  */
+import { PendingMigrationKeyError } from './errors.js';
 import { type KeyPage, listFiltered, type PageRequest } from './listing.js';
-import { assertUserKey, isReserved } from './namespace.js';
-import type { BulkDeleteResult, PutResult, SecretStore, StoredSecret } from './port.js';
+import {
+  assertUserKey,
+  DEFAULT_LEGACY_PREFIXES,
+  isReserved,
+  keyProblem,
+  type LegacyPrefix,
+  legacyScopeOf,
+  OWNER_TAG,
+  USER_OWNER,
+} from './namespace.js';
+import type { BulkDeleteResult, PutResult, SecretStore, SecretSummary, StoredSecret } from './port.js';
 import { assertValueSize } from './value.js';
 
 /** Options of a user write. */
@@ -15,40 +27,86 @@ export interface SetOptions {
   readonly requestToken?: string;
 }
 
+/** Options of a user provider. */
+export interface UserProviderOptions {
+  /**
+   * Legacy prefix table: the names it matches are held while the migration is pending.
+   * @default DEFAULT_LEGACY_PREFIXES
+   */
+  readonly legacyPrefixes?: readonly LegacyPrefix[];
+  /**
+   * Tells whether the legacy migration has finished.
+   * @default a function that answers false: legacy names stay held
+   */
+  readonly isMigrated?: () => Promise<boolean>;
+}
+
+/** True when a listing row is a user secret as the broker writes them: a valid user key tagged `thv:owner=user`. */
+export function isUserRow(item: SecretSummary): boolean {
+  return !isReserved(item.key) && keyProblem(item.key) === undefined && item.tags?.[OWNER_TAG] === USER_OWNER;
+}
+
 /** User-facing secret operations over a {@link SecretStore}. */
 export class UserProvider {
-  constructor(private readonly store: SecretStore) {}
+  private readonly legacyPrefixes: readonly LegacyPrefix[];
+  private readonly isMigrated: () => Promise<boolean>;
+
+  constructor(
+    private readonly store: SecretStore,
+    options: UserProviderOptions = {},
+  ) {
+    this.legacyPrefixes = options.legacyPrefixes ?? DEFAULT_LEGACY_PREFIXES;
+    this.isMigrated = options.isMigrated ?? (async () => false);
+  }
 
   /** Reads a user secret. */
   async get(key: string): Promise<StoredSecret> {
-    assertUserKey(key);
+    await this.assertOpen(key);
     return this.store.get(key);
   }
 
   /** Creates or updates a user secret. */
   async set(key: string, value: string, options: SetOptions = {}): Promise<PutResult> {
-    assertUserKey(key);
+    await this.assertOpen(key);
     assertValueSize(value);
     return this.store.put(key, value, options);
   }
 
   /** Deletes a user secret (with the store's recovery window). */
   async delete(key: string): Promise<void> {
-    assertUserKey(key);
+    await this.assertOpen(key);
     await this.store.delete(key);
   }
 
-  /** Lists user keys, one page at a time; reserved keys never appear. */
+  /** Lists user keys, one page at a time; reserved keys and (while pending) legacy names never appear. */
   async list(options: PageRequest = {}): Promise<KeyPage> {
-    return listFiltered(this.store, { ...options, keep: (key) => !isReserved(key) });
+    const held = !(await this.isMigrated());
+    return listFiltered(this.store, {
+      ...options,
+      tag: { key: OWNER_TAG, value: USER_OWNER },
+      keep: (item) => isUserRow(item) && !(held && this.legacyScope(item.key) !== undefined),
+    });
   }
 
   /**
-   * Deletes several user secrets. All-or-nothing on validation: one reserved or invalid key
+   * Deletes several user secrets. All-or-nothing on validation: one reserved, held or invalid key
    * refuses the whole batch before anything is deleted.
    */
   async deleteMany(keys: readonly string[]): Promise<BulkDeleteResult> {
     for (const key of keys) assertUserKey(key);
+    for (const key of keys) await this.assertOpen(key);
     return this.store.deleteMany(keys);
+  }
+
+  /** Throws unless `key` is a user key this provider may touch now. */
+  private async assertOpen(key: string): Promise<void> {
+    assertUserKey(key);
+    const scope = this.legacyScope(key);
+    // The flag is read only for names the table matches, so ordinary keys cost no extra call.
+    if (scope !== undefined && !(await this.isMigrated())) throw new PendingMigrationKeyError(key, scope);
+  }
+
+  private legacyScope(key: string): string | undefined {
+    return legacyScopeOf(key, this.legacyPrefixes);
   }
 }

@@ -3,8 +3,7 @@
  * server (which passes clients pointed at the local endpoint).
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SSMClient } from '@aws-sdk/client-ssm';
-import { migrationFlagReader } from '../aws/migration-flag.js';
+import { migrationFlagReader, type SsmClientSource } from '../aws/migration-flag.js';
 import { SecretsManagerStore } from '../aws/secrets-manager-store.js';
 import type { BrokerConfig } from '../config.js';
 
@@ -19,12 +18,14 @@ export function storeFor(config: BrokerConfig, client: SecretsManagerClient): Se
   });
 }
 
-/** The migration-flag check for the legacy fallback, or undefined when the fallback is off. */
+/**
+ * The migration-flag check (the user provider holds legacy names until it answers true; the
+ * legacy fallback stops once it does), or undefined when no flag parameter is configured.
+ */
 export function migrationCheckFor(
   config: BrokerConfig,
-  ssm: () => SSMClient,
+  ssm: SsmClientSource,
 ): (() => Promise<boolean>) | undefined {
-  if (config.legacyFallback !== 'until-migrated' || config.migrationFlagParameter === undefined)
-    return undefined;
-  return migrationFlagReader(ssm(), config.migrationFlagParameter);
+  if (config.migrationFlagParameter === undefined) return undefined;
+  return migrationFlagReader(ssm, config.migrationFlagParameter);
 }

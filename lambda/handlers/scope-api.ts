@@ -1,13 +1,13 @@
 /** Lambda entry point of a scope API (`BROKER_SERVED_SCOPES` names its scope). Built once per cold start. */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { lazySsmClient } from '../aws/migration-flag.js';
 import { loadConfig } from '../config.js';
 import { createScopeApiHandler } from '../http/scope-api.js';
 import { migrationCheckFor, storeFor } from './deps.js';
 
 const config = loadConfig();
 const secretsManager = new SecretsManagerClient({});
-const isMigrated = migrationCheckFor(config, () => new SSMClient({}));
+const isMigrated = migrationCheckFor(config, lazySsmClient);
 
 /** The API Gateway proxy handler of a scope-API function. */
 export const handler = createScopeApiHandler({

@@ -23,6 +23,11 @@ export interface UserApiDeps {
   /** The secret store (Secrets Manager in AWS and locally, in memory in unit tests). */
   readonly store: SecretStore;
   /**
+   * Whether the legacy migration has finished: until it has, legacy names are held (403).
+   * @default the provider's default: legacy names held
+   */
+  readonly isMigrated?: () => Promise<boolean>;
+  /**
    * Where audit lines go.
    * @default stdout
    */
@@ -31,7 +36,10 @@ export interface UserApiDeps {
 
 /** Builds the user-API handler; `/v1/scopes/...` answers 404 (`unknown_scope`, or `not_found` for a deployed scope). */
 export function createUserApiHandler(deps: UserApiDeps): ProxyHandler {
-  const provider = new UserProvider(deps.store);
+  const provider = new UserProvider(deps.store, {
+    legacyPrefixes: deps.config.legacyPrefixes,
+    ...(deps.isMigrated === undefined ? {} : { isMigrated: deps.isMigrated }),
+  });
   return createApiHandler({
     service: 'user-api',
     ...(deps.log === undefined ? {} : { log: deps.log }),

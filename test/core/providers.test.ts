@@ -12,18 +12,18 @@ import { MemoryStore } from '../support/memory-store.js';
 
 const scopes = ['workloads', 'registry', 'auth', 'llm'];
 
+/** A store as the broker leaves it: tagged user and system secrets, and one untagged legacy key. */
 async function seeded(): Promise<MemoryStore> {
   const store = new MemoryStore();
-  for (const key of [
-    'GITHUB_TOKEN',
-    'my-api-key',
-    '__thv_workloads_a',
-    '__thv_workloads_b',
-    '__thv_registry_a',
-    'BEARER_TOKEN_gh',
-  ]) {
-    await store.put(key, `value-of-${key}`);
+  for (const key of ['GITHUB_TOKEN', 'my-api-key']) await store.put(key, `value-of-${key}`);
+  for (const [scope, name] of [
+    ['workloads', 'a'],
+    ['workloads', 'b'],
+    ['registry', 'a'],
+  ] as const) {
+    await store.put(`__thv_${scope}_${name}`, `value-of-__thv_${scope}_${name}`, { scope });
   }
+  store.seedRaw('BEARER_TOKEN_gh', 'value-of-BEARER_TOKEN_gh');
   store.touched.length = 0;
   return store;
 }
@@ -66,7 +66,7 @@ describe('UserProvider', () => {
 
   it('lists only user keys', async () => {
     const page = await new UserProvider(await seeded()).list();
-    expect(page.keys.map((k) => k.key)).toEqual(['BEARER_TOKEN_gh', 'GITHUB_TOKEN', 'my-api-key']);
+    expect(page.keys.map((k) => k.key)).toEqual(['GITHUB_TOKEN', 'my-api-key']);
   });
 
   it('fills a page past store pages made only of system keys', async () => {

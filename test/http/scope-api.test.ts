@@ -154,7 +154,7 @@ describe('scope API', () => {
   it('reads a legacy bare key while the migration is not done, when the fallback is on', async () => {
     // Prepare
     const { handler, store } = setup({ fallback: true, migrated: false });
-    await store.put('BEARER_TOKEN_gh', 'legacy');
+    store.seedRaw('BEARER_TOKEN_gh', 'legacy');
     // Act
     const result = await handler(scopedEvent('GET', 'workloads', 'BEARER_TOKEN_gh'));
     // Assess
@@ -164,7 +164,7 @@ describe('scope API', () => {
   it('stops reading legacy keys once the migration is done', async () => {
     // Prepare
     const { handler, store } = setup({ fallback: true, migrated: true });
-    await store.put('BEARER_TOKEN_gh', 'legacy');
+    store.seedRaw('BEARER_TOKEN_gh', 'legacy');
     // Act
     const result = await handler(scopedEvent('GET', 'workloads', 'BEARER_TOKEN_gh'));
     // Assess

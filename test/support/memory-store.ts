@@ -5,15 +5,21 @@
 import { randomUUID } from 'node:crypto';
 import {
   type BulkDeleteResult,
+  ConflictError,
   type DeleteOptions,
   deleteEach,
   type ListOptions,
   type ListPage,
+  OWNER_TAG,
   type PutOptions,
   type PutResult,
+  SCOPE_TAG,
+  type SecretInfo,
   SecretNotFoundError,
   type SecretStore,
+  type SecretTags,
   type StoredSecret,
+  USER_OWNER,
 } from '../../lambda/core/index.js';
 
 interface Entry {
@@ -22,6 +28,10 @@ interface Entry {
   updatedAt: string;
   description?: string;
   scope?: string;
+  /** Tags as the adapter writes them (owner or scope tag on create). */
+  tags: Record<string, string>;
+  /** Whether the system-secret resource policy is attached. */
+  protected: boolean;
 }
 
 /** A sorted, case-insensitive-prefix-filtering store, like ListSecrets. */
@@ -42,9 +52,19 @@ export class MemoryStore implements SecretStore {
   async put(key: string, value: string, options: PutOptions = {}): Promise<PutResult> {
     this.touched.push(key);
     const created = !this.entries.has(key);
+    if (options.createOnly && !created) throw new ConflictError(`secret ${key} already exists`);
     const version = options.requestToken ?? randomUUID();
     const previous = this.entries.get(key);
-    const entry: Entry = { value, version, updatedAt: new Date().toISOString() };
+    const tags =
+      previous?.tags ??
+      (options.scope === undefined ? { [OWNER_TAG]: USER_OWNER } : { [SCOPE_TAG]: options.scope });
+    const entry: Entry = {
+      value,
+      version,
+      updatedAt: new Date().toISOString(),
+      tags,
+      protected: previous?.protected === true || options.scope !== undefined,
+    };
     const description = options.description ?? previous?.description;
     if (description !== undefined) entry.description = description;
     if (options.scope !== undefined) entry.scope = options.scope;
@@ -61,17 +81,53 @@ export class MemoryStore implements SecretStore {
     return deleteEach(keys, (key) => this.delete(key, options));
   }
 
+  /** Stores a secret as something other than the broker wrote it (legacy keys, half-failed writes). */
+  seedRaw(key: string, value: string, tags: SecretTags = {}, isProtected = false): void {
+    this.entries.set(key, {
+      value,
+      version: randomUUID(),
+      updatedAt: new Date().toISOString(),
+      tags: { ...tags },
+      protected: isProtected,
+    });
+  }
+
+  async describe(key: string): Promise<SecretInfo> {
+    this.touched.push(key);
+    const entry = this.entries.get(key);
+    if (!entry) throw new SecretNotFoundError(key);
+    return { key, tags: { ...entry.tags } };
+  }
+
+  async tag(key: string, tags: SecretTags): Promise<void> {
+    this.touched.push(key);
+    const entry = this.entries.get(key);
+    if (!entry) throw new SecretNotFoundError(key);
+    Object.assign(entry.tags, tags);
+  }
+
+  async protect(key: string): Promise<void> {
+    this.touched.push(key);
+    const entry = this.entries.get(key);
+    if (!entry) throw new SecretNotFoundError(key);
+    entry.protected = true;
+  }
+
   async listPage(options: ListOptions): Promise<ListPage> {
     this.listedPrefixes.push(options.prefix);
     const prefix = (options.prefix ?? '').toLowerCase();
-    const keys = [...this.entries.keys()].filter((k) => k.toLowerCase().startsWith(prefix)).sort();
+    const tag = options.tag;
+    const keys = [...this.entries.keys()]
+      .filter((k) => k.toLowerCase().startsWith(prefix))
+      .filter((k) => tag === undefined || this.entries.get(k)?.tags[tag.key] === tag.value)
+      .sort();
     const start = options.next === undefined ? 0 : Number(options.next);
     const slice = keys.slice(start, start + options.limit);
     const items = slice.map((key) => {
       const e = this.entries.get(key) as Entry;
       return e.description === undefined
-        ? { key, updatedAt: e.updatedAt }
-        : { key, description: e.description, updatedAt: e.updatedAt };
+        ? { key, updatedAt: e.updatedAt, tags: { ...e.tags } }
+        : { key, description: e.description, updatedAt: e.updatedAt, tags: { ...e.tags } };
     });
     const end = start + options.limit;
     return end < keys.length ? { items, next: String(end) } : { items };
