@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import { answerMalformedRequests, assertLoopbackListenHost, type Listening, listen } from '../loopback.js';
 import { DEFAULT_REGION } from './arn.js';
-import { FaultInjector } from './faults.js';
+import { HeldNames } from './deletion-lag.js';
+import { type EndpointConditions, FaultInjector } from './faults.js';
 import { protocolListener } from './http.js';
 import { secretsManagerOperations } from './secretsmanager.js';
 import { ssmOperations } from './ssm.js';
@@ -21,6 +22,16 @@ export interface AwsEndpointOptions {
   readonly throttleRate?: number;
   /** Share (0..1) of calls answered with InternalServiceError (500). @default 0 */
   readonly faultRate?: number;
+  /** `aws`: hold Secrets Manager calls to AWS's rate quotas (ThrottlingException beyond). @default 'off' */
+  readonly quotas?: EndpointConditions['quotas'];
+  /** Milliseconds every AWS call waits before it runs. @default 0 */
+  readonly latencyMs?: number;
+  /** Milliseconds a force-deleted secret's name stays taken (CreateSecret refused). @default 0 */
+  readonly deletionLagMs?: number;
+  /** CreateSecret calls refused on a force-deleted secret's name before it is free. @default 0 */
+  readonly deletionLagCreates?: number;
+  /** Monotonic milliseconds for the quota buckets. @default performance.now */
+  readonly clock?: () => number;
   /** Sink for one line per request (operation, status, duration; never a body). @default no logging */
   readonly log?: (line: string) => void;
 }
@@ -38,18 +49,56 @@ export function requestLogFromEnv(
   return env.BROKER_AWS_LOG === '1' ? (line) => console.log(line) : undefined;
 }
 
+/** The endpoint conditions the `BROKER_AWS_*` variables set; throws with the variable's name on a bad value. */
+export function conditionsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Partial<EndpointConditions> {
+  const integer = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    if (!/^\d+$/.test(text)) throw new Error(`${name} must be a whole number, got ${JSON.stringify(text)}`);
+    return Number(text);
+  };
+  const quotas = env.BROKER_AWS_QUOTAS;
+  if (quotas !== undefined && quotas !== '' && quotas !== 'aws' && quotas !== 'off')
+    throw new Error(`BROKER_AWS_QUOTAS must be "aws" or "off", got ${JSON.stringify(quotas)}`);
+  const out: Record<string, unknown> = {
+    quotas: quotas || undefined,
+    latencyMs: integer('BROKER_AWS_LATENCY_MS'),
+    deletionLagMs: integer('BROKER_AWS_DELETION_LAG_MS'),
+    deletionLagCreates: integer('BROKER_AWS_DELETION_LAG_CREATES'),
+  };
+  // Range checks are the control route's own (one place): a probe injector throws the same message.
+  new FaultInjector(out as Partial<EndpointConditions>);
+  return Object.fromEntries(
+    Object.entries(out).filter(([, v]) => v !== undefined),
+  ) as Partial<EndpointConditions>;
+}
+
 /** Starts an HTTP server that speaks the Secrets Manager and SSM JSON protocols over a durable store. */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const host = options.host ?? '127.0.0.1';
   // The endpoint has no authentication: exposing it beyond this machine would expose every secret.
   assertLoopbackListenHost(host);
   const region = options.region ?? DEFAULT_REGION;
-  const faults = new FaultInjector({ throttleRate: options.throttleRate, faultRate: options.faultRate });
+  const faults = new FaultInjector(
+    {
+      throttleRate: options.throttleRate,
+      faultRate: options.faultRate,
+      quotas: options.quotas,
+      latencyMs: options.latencyMs,
+      deletionLagMs: options.deletionLagMs,
+      deletionLagCreates: options.deletionLagCreates,
+    },
+    Math.random,
+    options.clock,
+  );
+  const held = new HeldNames(() => faults.current());
   const store = SqliteStore.open(options.dataDir);
   const server = createServer(
     protocolListener({
       services: {
-        secretsmanager: secretsManagerOperations(store, region),
+        secretsmanager: secretsManagerOperations(store, region, held),
         AmazonSSM: ssmOperations(store, region),
       },
       faults,

@@ -18,7 +18,10 @@ export interface ProtocolDeps {
   readonly log: (line: string) => void;
 }
 
-/** The path of the control route that reads and changes fault rates. */
+/**
+ * The path of the control route that reads and changes the endpoint's conditions: fault rates,
+ * rate quotas, per-call latency, deletion lag (see `EndpointConditions`).
+ */
 export const FAULTS_PATH = '/_local/faults';
 /** The path of the readiness probe. */
 export const HEALTH_PATH = '/_local/health';
@@ -95,7 +98,18 @@ async function handleControl(
   if (req.method !== 'POST') return send(res, 405, { message: 'use GET or POST' });
   try {
     const body = await readJsonBody(req);
-    send(res, 200, faults.update({ throttleRate: body.throttleRate, faultRate: body.faultRate }));
+    send(
+      res,
+      200,
+      faults.update({
+        throttleRate: body.throttleRate,
+        faultRate: body.faultRate,
+        quotas: body.quotas,
+        latencyMs: body.latencyMs,
+        deletionLagMs: body.deletionLagMs,
+        deletionLagCreates: body.deletionLagCreates,
+      }),
+    );
   } catch (error) {
     if (error instanceof InvalidFaultRateError) return send(res, 400, { message: error.message });
     if (error instanceof AwsError) return sendError(res, error);
@@ -107,9 +121,12 @@ async function handleAws(req: IncomingMessage, res: ServerResponse, deps: Protoc
   const target = req.headers['x-amz-target'];
   try {
     if (req.method !== 'POST') throw unknownOperation();
-    const op = resolveOperation(deps.services, Array.isArray(target) ? target[0] : target);
+    const name = Array.isArray(target) ? target[0] : target;
+    const op = resolveOperation(deps.services, name);
     const body = await readJsonBody(req);
-    const injected = deps.faults.draw();
+    const { latencyMs } = deps.faults.current();
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const injected = deps.faults.draw(name);
     if (injected) throw injected;
     const result = deps.commit(() => op(body));
     send(res, 200, result);

@@ -1,17 +1,19 @@
 import { resolve } from 'node:path';
 import { DEFAULT_AWS_PORT, dataDirFromEnv, portFromEnv } from '../env.js';
-import { requestLogFromEnv, startAwsEndpoint } from './endpoint.js';
+import { conditionsFromEnv, requestLogFromEnv, startAwsEndpoint } from './endpoint.js';
 
 // Runs the local AWS endpoint on its own (`npx tsx local/aws/main.ts`).
 let port: number;
+let conditions: ReturnType<typeof conditionsFromEnv>;
 try {
   port = portFromEnv('BROKER_AWS_PORT', DEFAULT_AWS_PORT);
+  conditions = conditionsFromEnv();
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);
 }
 const dataDir = resolve(dataDirFromEnv());
-const endpoint = await startAwsEndpoint({ port, dataDir, log: requestLogFromEnv() });
+const endpoint = await startAwsEndpoint({ port, dataDir, log: requestLogFromEnv(), ...conditions });
 console.log(`local AWS endpoint (Secrets Manager, SSM) listening on ${endpoint.url} (data: ${dataDir})`);
 
 const stop = (): void => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { newSecretArn, parseSecretId, validateSecretName } from './arn.js';
+import type { HeldNames } from './deletion-lag.js';
 import {
   AwsError,
   invalidParameter,
@@ -32,6 +33,9 @@ const DAY_SECONDS = 86_400;
 
 const MARKED_FOR_DELETION =
   "You can't perform this operation on the secret because it was marked for deletion.";
+
+const SCHEDULED_NAME =
+  "You can't create this secret because a secret with this name is already scheduled for deletion.";
 
 const nowSeconds = (): number => Date.now() / 1000;
 
@@ -82,7 +86,11 @@ function readTags(body: Body, field: string): Tag[] | undefined {
 }
 
 /** The Secrets Manager operations over a store, keyed by operation name (`CreateSecret`, ...). */
-export function secretsManagerOperations(store: SqliteStore, region: string): Record<string, Operation> {
+export function secretsManagerOperations(
+  store: SqliteStore,
+  region: string,
+  held?: HeldNames,
+): Record<string, Operation> {
   const resolve = (secretId: string): SecretRow | undefined => {
     const ref = parseSecretId(secretId, region);
     if (ref.kind === 'name') return store.secretByName(ref.name);
@@ -210,12 +218,11 @@ export function secretsManagerOperations(store: SqliteStore, region: string): Re
       const value = readSecretValue(body);
       const now = nowSeconds();
       const existing = store.secretByName(name);
+      // A name force-deleted a moment ago is still taken while AWS's background deletion runs.
+      if ((existing && existing.deletedDate !== null) || (!existing && held?.refuseCreate(name))) {
+        throw invalidRequest(SCHEDULED_NAME);
+      }
       if (existing) {
-        if (existing.deletedDate !== null) {
-          throw invalidRequest(
-            "You can't create this secret because a secret with this name is already scheduled for deletion.",
-          );
-        }
         const retried =
           token !== undefined && value !== undefined ? store.version(existing.id, token) : undefined;
         if (retried && value) {
@@ -305,6 +312,7 @@ export function secretsManagerOperations(store: SqliteStore, region: string): Re
       }
       if (force) {
         store.deleteSecret(secret.id);
+        held?.hold(secret.name);
         return { ARN: secret.arn, Name: secret.name, DeletionDate: now };
       }
       if (secret.deletedDate !== null) {

@@ -182,7 +182,7 @@ export function storeContract(
 
     itPerReference(
       'putOnScheduled',
-      'restores a secret scheduled for deletion when it is set again',
+      'writes the new value over a secret scheduled for deletion',
       async () => {
         await store.put('restore-1', 'old');
         await store.delete('restore-1');
@@ -190,6 +190,45 @@ export function storeContract(
         expect(result.created).toBe(true);
         expect((await store.get('restore-1')).value).toBe('new');
         expect((await describeSecret('restore-1')).DeletedDate).toBeUndefined();
+      },
+    );
+
+    itPerReference(
+      'putOnScheduled',
+      'gives the deleted secret up for good when it is set again: none of its versions remain',
+      async () => {
+        const old = await store.put('recreate-1', 'old');
+        await store.delete('recreate-1');
+        await store.put('recreate-1', 'new');
+        const versions = Object.keys((await describeSecret('recreate-1')).VersionIdsToStages ?? {});
+        expect(versions).not.toContain(old.version);
+        expect(versions).toHaveLength(1);
+      },
+    );
+
+    itPerReference(
+      'putOnScheduled',
+      'recreates a deleted system secret with its scope tag, resource policy and request token',
+      async () => {
+        await store.put('__thv_workloads_recreate', 'old', { scope: 'workloads' });
+        await store.delete('__thv_workloads_recreate');
+        const token = randomUUID();
+        const result = await store.put('__thv_workloads_recreate', 'new', {
+          scope: 'workloads',
+          requestToken: token,
+        });
+        const again = await store.put('__thv_workloads_recreate', 'new', {
+          scope: 'workloads',
+          requestToken: token,
+        });
+        expect([result.version, again.version]).toEqual([token, token]);
+        expect((await describeSecret('__thv_workloads_recreate')).Tags).toEqual([
+          { Key: 'thv:scope', Value: 'workloads' },
+        ]);
+        const out = await client.send(
+          new GetResourcePolicyCommand({ SecretId: `${root}__thv_workloads_recreate` }),
+        );
+        expect(JSON.parse(out.ResourcePolicy ?? '{}').Statement[0]).toMatchObject({ Effect: 'Deny' });
       },
     );
 

@@ -115,7 +115,7 @@ describe('local AWS endpoint fault injection', () => {
 
     const rates = await (await fetch(`${endpoint.url}${FAULTS_PATH}`, { headers: CONTROL_HEADERS })).json();
 
-    expect(rates).toEqual({ throttleRate: 0.25, faultRate: 0.5 });
+    expect(rates).toMatchObject({ throttleRate: 0.25, faultRate: 0.5 });
   });
 
   it('rejects a rate outside 0..1 on the control route and keeps the old rates', async () => {
@@ -124,12 +124,12 @@ describe('local AWS endpoint fault injection', () => {
     const response = await setFaults(endpoint.url, { throttleRate: 0.2, faultRate: 1.5 });
 
     expect(response.status).toBe(400);
-    expect(await (await fetch(`${endpoint.url}${FAULTS_PATH}`, { headers: CONTROL_HEADERS })).json()).toEqual(
-      {
-        throttleRate: 0.1,
-        faultRate: 0,
-      },
-    );
+    expect(
+      await (await fetch(`${endpoint.url}${FAULTS_PATH}`, { headers: CONTROL_HEADERS })).json(),
+    ).toMatchObject({
+      throttleRate: 0.1,
+      faultRate: 0,
+    });
   });
 
   it('never throttles the control route itself', async () => {
