@@ -58,7 +58,7 @@ export interface PutOptions {
 export interface PutResult {
   /** Version id of the value just written. */
   readonly version: string;
-  /** True when the secret did not exist before (or was restored from scheduled deletion). */
+  /** True when the secret did not exist before (or was deleted, and the write created it anew). */
   readonly created: boolean;
 }
 
@@ -100,7 +100,7 @@ export interface BulkDeleteResult {
 export interface SecretStore {
   /** Reads a secret; throws `SecretNotFoundError` when absent or scheduled for deletion. */
   get(key: string): Promise<StoredSecret>;
-  /** Creates or updates a secret (restoring one scheduled for deletion). */
+  /** Creates or updates a secret; over one scheduled for deletion it creates it anew, never restores it. */
   put(key: string, value: string, options?: PutOptions): Promise<PutResult>;
   /** Deletes a secret; throws `SecretNotFoundError` when absent. */
   delete(key: string, options?: DeleteOptions): Promise<void>;
