@@ -15,7 +15,9 @@ import {
   requestLogFromEnv,
   startAwsEndpoint,
 } from './aws/endpoint.js';
+import { lockDataDir } from './data-lock.js';
 import { DEFAULT_AWS_PORT, DEFAULT_DATA_DIR, dataDirFromEnv, portFromEnv } from './env.js';
+import { makePrivateDir } from './private-files.js';
 
 /** Default port of the local API (`BROKER_PORT`). */
 export const DEFAULT_PORT = 8787;
@@ -80,17 +82,52 @@ export interface Broker {
   close(): Promise<void>;
 }
 
-/** Starts the AWS endpoint, then the API in front of it. */
+/** A server could not listen because another process has its port. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    /** The variable that sets the port (`BROKER_PORT`, `BROKER_AWS_PORT`). */
+    readonly variable: string,
+    what: string,
+  ) {
+    super(
+      `port ${port} (${what}) is already in use: set ${variable} to a free port (0 picks one), ` +
+        `e.g. ${variable}=${port < 65_535 ? port + 1 : 0} npm start`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
+/** `error`, or a {@link PortInUseError} naming `variable` when it says the port is taken. */
+function portError(error: unknown, port: number, variable: string, what: string): unknown {
+  return (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+    ? new PortInUseError(port, variable, what)
+    : error;
+}
+
+/**
+ * Takes the data directory (refusing one another broker holds), then starts the AWS endpoint, then
+ * the API in front of it.
+ */
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
-  const endpoint = await startAwsEndpoint({
-    port: options.awsPort ?? DEFAULT_AWS_PORT,
-    host,
-    dataDir,
-    ...options.faults,
-    ...(options.awsLog === undefined ? {} : { log: options.awsLog }),
-  });
+  makePrivateDir(dataDir);
+  const lock = lockDataDir(dataDir);
+  const awsPort = options.awsPort ?? DEFAULT_AWS_PORT;
+  let endpoint: Awaited<ReturnType<typeof startAwsEndpoint>>;
+  try {
+    endpoint = await startAwsEndpoint({
+      port: awsPort,
+      host,
+      dataDir,
+      ...options.faults,
+      ...(options.awsLog === undefined ? {} : { log: options.awsLog }),
+    });
+  } catch (error) {
+    lock.release();
+    throw portError(error, awsPort, 'BROKER_AWS_PORT', 'the local AWS endpoint');
+  }
   const clientConfig = {
     endpoint: endpoint.url,
     region: endpoint.region,
@@ -99,17 +136,21 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const secretsManager = new SecretsManagerClient(clientConfig);
   const ssm = new SSMClient(clientConfig);
   let api: ApiServer;
+  const port = options.port ?? DEFAULT_PORT;
   try {
     api = await startApiServer({
-      port: options.port ?? DEFAULT_PORT,
+      port,
       host,
       clients: { secretsManager, ssm },
       ...(options.env === undefined ? {} : { env: options.env }),
       log: options.log ?? stdoutSink,
     });
   } catch (error) {
+    secretsManager.destroy();
+    ssm.destroy();
     await endpoint.close();
-    throw error;
+    lock.release();
+    throw portError(error, port, 'BROKER_PORT', 'the local API');
   }
   let closing: Promise<void> | undefined;
   return {
@@ -122,6 +163,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
         secretsManager.destroy();
         ssm.destroy();
         await endpoint.close();
+        lock.release();
       })();
       return closing;
     },

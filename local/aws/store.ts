@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { makePrivateDir, makePrivateFile, restrictFiles } from '../private-files.js';
 
 /** A tag as Secrets Manager models it. */
 export interface Tag {
@@ -296,9 +296,14 @@ export class SqliteStore {
 
   /** Opens (creating if needed) the database in `dataDir` with the durability settings. */
   static open(dataDir: string): SqliteStore {
-    mkdirSync(dataDir, { recursive: true });
-    const db = new Database(join(dataDir, DATABASE_FILE));
+    // The values are stored in clear: the directory and every file are the developer's alone.
+    makePrivateDir(dataDir);
+    const file = join(dataDir, DATABASE_FILE);
+    makePrivateFile(file);
+    const db = new Database(file);
     db.pragma('journal_mode = WAL');
+    // SQLite gives -wal and -shm its database file's mode; this tightens ones an older version left open.
+    restrictFiles([`${file}-wal`, `${file}-shm`, `${file}-journal`]);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     // Another process (a second endpoint on the same dir, a test) may hold the write lock briefly.

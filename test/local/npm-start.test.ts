@@ -2,7 +2,7 @@
  * `npm start` as a user runs it: prints where it listens, serves, and stops on SIGTERM. (That a
  * restart keeps the data is test/e2e/restart.test.ts.)
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,23 @@ async function npmStart(): Promise<{
     exited: started.exited,
     dataDir,
   };
+}
+
+/** Runs `npm start` with `env` to its end (it is expected to refuse to start); its exit code and output. */
+function npmStartRefused(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn('npm', ['start', '--silent'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
 }
 
 const portOpen = (url: string) =>
@@ -117,5 +134,35 @@ describe('npm start', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     // Assess (needs `"start": "exec tsx local/main.ts"`: `sh -c` does not pass the signal on)
     expect(await portOpen(broker.url)).toBe(false);
+  });
+
+  it('refuses a second npm start on the same data directory and says what to do', async () => {
+    // Prepare
+    const first = await npmStart();
+    // Act
+    const second = await npmStartRefused({
+      BROKER_PORT: '0',
+      BROKER_AWS_PORT: '0',
+      BROKER_DATA_DIR: first.dataDir,
+    });
+    // Assess
+    expect(second.code).toBe(1);
+    expect(second.output).toMatch(
+      /another broker \(pid \d+\) is already using the data directory .*BROKER_DATA_DIR/,
+    );
+    expect((await fetch(`${first.url}/v1/secrets/NOPE`)).status).toBe(404);
+  });
+
+  it('names BROKER_PORT when the API port is busy', async () => {
+    // Prepare
+    const first = await npmStart();
+    const other = mkdtempSync(join(tmpdir(), 'broker-npm-'));
+    dirs.push(other);
+    const port = new URL(first.url).port;
+    // Act
+    const second = await npmStartRefused({ BROKER_PORT: port, BROKER_AWS_PORT: '0', BROKER_DATA_DIR: other });
+    // Assess
+    expect(second.code).toBe(1);
+    expect(second.output).toContain(`port ${port} (the local API) is already in use: set BROKER_PORT`);
   });
 });
