@@ -9,6 +9,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { LAMBDA_BUNDLE } from './bundling.js';
 
 /** Repository root: NodejsFunction needs it (and its lock file) to bundle with the local esbuild. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -19,21 +20,16 @@ export const HANDLER_ENTRIES = {
   scope: 'lambda/handlers/scope-api.ts',
 } as const;
 
-/**
- * Bundling of every broker function: ESM for Node 20+, the runtime's own `@aws-sdk/*` kept
- * external. The banner gives bundled CommonJS dependencies a `require` for Node built-ins, which
- * an ESM bundle otherwise lacks (TOOLING.md).
- */
+/** Bundling of every broker function: the settings of {@link LAMBDA_BUNDLE}, in NodejsFunction's terms. */
 const BUNDLING: nodejs.BundlingOptions = {
-  target: 'node20',
+  target: LAMBDA_BUNDLE.target,
   format: nodejs.OutputFormat.ESM,
-  mainFields: ['module', 'main'],
-  externalModules: ['@aws-sdk/*'],
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  banner:
-    "import { createRequire as __brokerCreateRequire } from 'node:module'; const require = __brokerCreateRequire(import.meta.url);",
+  mainFields: [...LAMBDA_BUNDLE.mainFields],
+  externalModules: [...LAMBDA_BUNDLE.external],
+  minify: LAMBDA_BUNDLE.minify,
+  sourceMap: LAMBDA_BUNDLE.sourcemap,
+  sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+  banner: LAMBDA_BUNDLE.banner,
 };
 
 /** Props of a {@link BrokerFunction}. */
