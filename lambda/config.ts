@@ -66,6 +66,40 @@ export const legacyTableSchema = z.array(z.object({ prefix: z.string(), scope: z
   error: 'expected a JSON array of {"prefix","scope"} objects',
 });
 
+/**
+ * The legacy prefix table of a deployment that set its scope list but no table: the default rows
+ * whose scope it has. A deployment without `workloads` has nowhere to move `BEARER_TOKEN_` keys,
+ * so those rows are `dropped` (such keys stay user keys) rather than refused one error per row.
+ */
+export function defaultLegacyTableFor(scopes: readonly string[]): {
+  readonly table: readonly LegacyPrefix[];
+  readonly dropped: readonly LegacyPrefix[];
+} {
+  return {
+    table: DEFAULT_LEGACY_PREFIXES.filter((row) => scopes.includes(row.scope)),
+    dropped: DEFAULT_LEGACY_PREFIXES.filter((row) => !scopes.includes(row.scope)),
+  };
+}
+
+/**
+ * The one line that tells a user which default rows were left out, and the exact setting to type
+ * to choose the table themselves; `setting` spells it (`-c legacyPrefixes=…`, `BROKER_LEGACY_PREFIXES=…`).
+ * Undefined when nothing was dropped.
+ */
+export function droppedLegacyRowsNote(
+  scopes: readonly string[],
+  setting: (tableJson: string) => string,
+): string | undefined {
+  const { table, dropped } = defaultLegacyTableFor(scopes);
+  if (dropped.length === 0) return undefined;
+  const missing = [...new Set(dropped.map((row) => row.scope))].join(', ');
+  return (
+    `the default legacy prefix table maps ${dropped.map((row) => row.prefix).join(', ')} to ` +
+    `${missing}, which ${missing.includes(',') ? 'are' : 'is'} not in the scope list: those rows are left out ` +
+    `(such keys stay user keys). To set the table yourself, pass ${setting(JSON.stringify(table))}`
+  );
+}
+
 /** The problem with a recovery window (days), or undefined when it is a whole number from 7 to 30. */
 export function recoveryWindowProblem(days: number): string | undefined {
   return Number.isInteger(days) && days >= 7 && days <= 30
@@ -109,7 +143,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(`${ENV.legacyFallback}: ${fallbackProblem}, got ${JSON.stringify(fallbackText)}`);
   }
 
-  let legacyPrefixes: readonly LegacyPrefix[] = DEFAULT_LEGACY_PREFIXES;
+  // A scope list without a table keeps the default rows of its own scopes (droppedLegacyRowsNote).
+  let legacyPrefixes: readonly LegacyPrefix[] = defaultLegacyTableFor(scopes).table;
   const tableText = env[ENV.legacyPrefixes];
   if (tableText !== undefined) {
     try {

@@ -2,7 +2,7 @@
  * The CDK app as `cdk synth` builds it: the broker stack from context, checked by cdk-nag's
  * AwsSolutions pack. A function (not top-level code in `bin/app.ts`) so a test can prove the checks run.
  */
-import { App, type AppProps, Validations } from 'aws-cdk-lib/core';
+import { Annotations, App, type AppProps, Validations } from 'aws-cdk-lib/core';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackFromContext } from './context.js';
 import { SecretBrokerStack } from './secret-broker-stack.js';
@@ -38,12 +38,18 @@ export function createApp(options: CreateAppOptions = {}): BrokerApp {
     ...(options.context === undefined ? {} : { context: { ...options.context } }),
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
   } satisfies AppProps);
-  const { stackName, props } = stackFromContext(app.node.getAllContext() as Record<string, unknown>);
+  const {
+    stackName,
+    props,
+    notes = [],
+  } = stackFromContext(app.node.getAllContext() as Record<string, unknown>);
   const stack = new SecretBrokerStack(app, stackName, {
     ...props,
     stackName,
     description: 'thv secret broker',
   });
+  // `cdk synth` prints each once, as "[Info at /<stack>] …".
+  for (const note of notes) Annotations.of(stack).addInfo(note);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
 }

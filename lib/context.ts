@@ -7,7 +7,12 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib/core';
 import * as z from 'zod';
-import { legacyTableSchema, splitList } from '../lambda/config.js';
+import {
+  defaultLegacyTableFor,
+  droppedLegacyRowsNote,
+  legacyTableSchema,
+  splitList,
+} from '../lambda/config.js';
 import { DEFAULT_SCOPES, LEGACY_FALLBACK_MODES } from '../lambda/core/index.js';
 import type { SecretBrokerStackProps } from './secret-broker-stack.js';
 
@@ -90,6 +95,8 @@ export interface StackFromContext {
   readonly stackName: string;
   /** Props of the stack. */
   readonly props: SecretBrokerStackProps;
+  /** What the user should be told once about how their settings were read; absent when nothing. */
+  readonly notes?: readonly string[];
 }
 
 /**
@@ -132,11 +139,21 @@ export function stackFromContext(context: Readonly<Record<string, unknown>>): St
     ...(v.throttlingRateLimit === undefined ? {} : { rateLimit: v.throttlingRateLimit }),
     ...(v.throttlingBurstLimit === undefined ? {} : { burstLimit: v.throttlingBurstLimit }),
   };
+  // `-c scopes=billing` alone keeps the default legacy rows of the scopes it has, and says so once,
+  // instead of one error per default row about a key the user never set.
+  const legacyNote =
+    v.scopes === undefined || v.legacyPrefixes !== undefined
+      ? undefined
+      : droppedLegacyRowsNote(v.scopes, (table) => `-c legacyPrefixes='${table}'`);
+  const legacyPrefixes =
+    legacyNote === undefined || v.scopes === undefined
+      ? v.legacyPrefixes
+      : defaultLegacyTableFor(v.scopes).table;
   const props: SecretBrokerStackProps = {
     ...(v.root === undefined ? {} : { root: v.root }),
     ...(v.scopes === undefined ? {} : { scopes: v.scopes }),
     ...(v.legacyFallback === undefined ? {} : { legacyFallback: v.legacyFallback }),
-    ...(v.legacyPrefixes === undefined ? {} : { legacyPrefixes: v.legacyPrefixes }),
+    ...(legacyPrefixes === undefined ? {} : { legacyPrefixes }),
     ...(v.recoveryWindowDays === undefined ? {} : { recoveryWindowDays: v.recoveryWindowDays }),
     ...(v.encryptionKeyArn === undefined ? {} : { encryptionKeyArn: v.encryptionKeyArn }),
     ...(v.keyRemovalPolicy === undefined
@@ -154,7 +171,11 @@ export function stackFromContext(context: Readonly<Record<string, unknown>>): St
     ...(v.userRoleArns === undefined ? {} : { userRoleArns: v.userRoleArns }),
     ...(v.scopeCallerRoleArns === undefined ? {} : { scopeCallerRoleArns: v.scopeCallerRoleArns }),
   };
-  return { stackName: v.stackName ?? DEFAULT_STACK_NAME, props };
+  return {
+    stackName: v.stackName ?? DEFAULT_STACK_NAME,
+    props,
+    ...(legacyNote === undefined ? {} : { notes: [legacyNote] }),
+  };
 }
 
 const keyProblem = (key: string, message: string, raw: unknown): string =>

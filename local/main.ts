@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { droppedLegacyRowsNote, ENV, splitList } from '../lambda/config.js';
 import { type LogSink, stdoutSink } from '../lambda/http/audit-log.js';
 import { type ApiServer, OPENAPI_PATH, startApiServer } from './api-server.js';
 import {
@@ -170,6 +171,12 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   };
 }
 
+/** What `BROKER_SCOPES` without `BROKER_LEGACY_PREFIXES` left out of the default legacy table, if anything. */
+export function legacyTableNote(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (env[ENV.scopes] === undefined || env[ENV.legacyPrefixes] !== undefined) return undefined;
+  return droppedLegacyRowsNote(splitList(env[ENV.scopes]), (table) => `${ENV.legacyPrefixes}='${table}'`);
+}
+
 async function main(): Promise<void> {
   // The SDK warns on every start that future releases will need Node 22; the pinned ones run on 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -183,6 +190,8 @@ async function main(): Promise<void> {
   console.log(`thv-secret-broker listening on ${broker.url} (OpenAPI: ${broker.url}${OPENAPI_PATH})`);
   console.log(`local AWS endpoint (Secrets Manager, SSM) on ${broker.awsUrl}`);
   console.log(`data in ${broker.dataDir}`);
+  const note = legacyTableNote(process.env);
+  if (note !== undefined) console.log(`note: ${note}`);
   const stop = (signal: string): void => {
     console.log(`${signal}: stopping`);
     broker.close().then(

@@ -183,7 +183,7 @@ describe('context', () => {
     // Assess
     expect({ stackName, props }).toEqual({
       stackName: 'Broker-Prod',
-      props: { scopes: ['auth'], recoveryWindowDays: 30 },
+      props: { scopes: ['auth'], recoveryWindowDays: 30, legacyPrefixes: [] },
     });
   });
 
