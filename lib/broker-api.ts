@@ -26,6 +26,9 @@ export interface BrokerApiProps {
   readonly logRetention: logs.RetentionDays;
 }
 
+/** The HTTP methods API Gateway's ANY stands for. */
+export const INVOKE_METHODS: readonly string[] = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+
 /** Name of the only stage. */
 const STAGE_NAME = 'prod';
 
@@ -155,9 +158,16 @@ export class BrokerApi extends Construct {
     }
   }
 
-  /** `execute-api:Invoke` ARNs of `paths` on the stage, any method. */
+  /**
+   * `execute-api:Invoke` ARNs of `paths` on the stage, one per HTTP method. Never a `*` method:
+   * IAM's `*` also matches `/`, so a `*` method before `/v1/secrets/x` would also match
+   * `GET/v1/scopes/v1/secrets/x`, a route of a scope named `v1`. Every method ANY covers is
+   * listed, so a wrong method still reaches the handler's JSON 405.
+   */
   invokeArns(paths: readonly string[]): string[] {
-    return paths.map((path) => this.api.arnForExecuteApi('*', path, STAGE_NAME));
+    return paths.flatMap((path) =>
+      INVOKE_METHODS.map((method) => this.api.arnForExecuteApi(method, path, STAGE_NAME)),
+    );
   }
 }
 

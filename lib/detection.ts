@@ -39,6 +39,11 @@ export class TamperDetection extends Construct {
     );
 
     const systemName = `${props.root}${RESERVED_PREFIX}`;
+    // Secrets Manager accepts a name or an ARN as secretId; matched without case, as the broker does.
+    const anyId = events.Match.anyOf(
+      events.Match.prefixEqualsIgnoreCase(systemName),
+      events.Match.prefixEqualsIgnoreCase(secretArn(this, systemName)),
+    );
     this.rule = new events.Rule(this, 'Rule', {
       description: `Secrets Manager calls on ${systemName}* secrets by principals other than the broker roles`,
       eventPattern: {
@@ -47,11 +52,13 @@ export class TamperDetection extends Construct {
         detail: {
           eventSource: ['secretsmanager.amazonaws.com'],
           requestParameters: {
-            // CreateSecret names the secret; every other call passes a name or an ARN as secretId.
+            // CreateSecret names the secret; every other call on one secret passes secretId (so do
+            // the per-secret GetSecretValue entries BatchGetSecretValue writes); a batch by id lists
+            // them in secretIdList (an array field matches when any element does).
             $or: [
               { name: events.Match.prefixEqualsIgnoreCase(systemName) },
-              { secretId: events.Match.prefixEqualsIgnoreCase(systemName) },
-              { secretId: events.Match.wildcard(secretArn(this, `${systemName}*`)) },
+              { secretId: anyId },
+              { secretIdList: anyId },
             ],
           },
           // A broker role shows up as an assumed-role session whose issuer is the role; anything
@@ -69,5 +76,11 @@ export class TamperDetection extends Construct {
       },
       targets: [new targets.SnsTopic(this.topic)],
     });
+    // `ENABLED` leaves out read-only management events (Get*, Describe*, List*): a read of a system
+    // secret would raise nothing. The L2 Rule has no such state, so it is set on the resource.
+    (this.rule.node.defaultChild as events.CfnRule).state = RULE_STATE;
   }
 }
+
+/** Rule state that also delivers CloudTrail's read-only management events. */
+export const RULE_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { ArnFormat, Stack } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
-import { SCOPE_TAG } from '../lambda/aws/secrets-manager-store.js';
+import { OWNER_TAG, SCOPE_TAG } from '../lambda/aws/secrets-manager-store.js';
 import { type LegacyPrefix, RESERVED_PREFIX, scopePrefix } from '../lambda/core/index.js';
 
 /**
@@ -48,6 +48,9 @@ function reservedNamePatterns(root: string): string[] {
   return caseVariants(RESERVED_PREFIX).map((prefix) => `${root}${prefix}*`);
 }
 
+/** Value of {@link OWNER_TAG} on every user secret. */
+const USER_OWNER = 'user';
+
 /**
  * The reserved-prefix guard (DESIGN §3) carried by the user-API role and by every role given
  * `grantUserAccess`: the denies hold whatever else the role is allowed.
@@ -82,6 +85,91 @@ export function guardStatements(scope: IConstruct, root: string): iam.PolicyStat
       resources: ['*'],
       conditions: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [SCOPE_TAG] } },
     }),
+    new iam.PolicyStatement({
+      sid: 'DenyUntaggedSecretsUnderRoot',
+      effect: iam.Effect.DENY,
+      // Until the migration has moved or adopted them, untagged keys under the root are legacy
+      // system secrets under user-looking names (DESIGN §5). CreateSecret and the TagResource check
+      // it implies run before the new secret has tags, so they are left to the allow statements.
+      notActions: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+      resources: [secretArn(scope, `${root}*`)],
+      conditions: { Null: { [`aws:ResourceTag/${OWNER_TAG}`]: 'true' } },
+    }),
+  ];
+}
+
+/**
+ * The part of the guard only roles given `grantUserAccess` carry: no listing (ListSecrets and
+ * BatchGetSecretValue take no resource, so a role with Secrets Manager rights elsewhere would see
+ * every system secret's name, tags and description), and no tagging of an untagged key under the
+ * root (which would adopt a legacy system secret as a user key). The user-API role lists itself.
+ */
+export function userRoleGuardStatements(scope: IConstruct, root: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'DenySecretListing',
+      effect: iam.Effect.DENY,
+      actions: ['secretsmanager:ListSecrets', 'secretsmanager:BatchGetSecretValue'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyTaggingUntaggedSecrets',
+      effect: iam.Effect.DENY,
+      actions: ['secretsmanager:TagResource'],
+      resources: [secretArn(scope, `${root}*`)],
+      conditions: { Null: { [`aws:ResourceTag/${OWNER_TAG}`]: 'true' } },
+    }),
+  ];
+}
+
+/** What the user function does to a user secret that exists (DescribeSecret reads its tags). */
+export const USER_SECRET_ACTIONS: readonly string[] = [
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:RestoreSecret',
+  'secretsmanager:DescribeSecret',
+];
+
+/**
+ * Grants the user function its secrets by tag (DESIGN §3): every action on an existing secret only
+ * when it carries `thv:owner=user`, CreateSecret only with exactly that tag, so an untagged legacy
+ * key and every system secret are out of reach in IAM itself.
+ */
+export function grantUserSecrets(grantee: iam.IGrantable, scope: IConstruct, root: string): iam.Grant[] {
+  const resourceArns = [secretArn(scope, `${root}*`)];
+  const requestTag = {
+    StringEquals: { [`aws:RequestTag/${OWNER_TAG}`]: USER_OWNER },
+    'ForAllValues:StringEquals': { 'aws:TagKeys': [OWNER_TAG] },
+  };
+  return [
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...USER_SECRET_ACTIONS],
+      resourceArns,
+      conditions: { StringEquals: { [`aws:ResourceTag/${OWNER_TAG}`]: USER_OWNER } },
+    }),
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:CreateSecret'],
+      resourceArns,
+      conditions: requestTag,
+    }),
+    // CreateSecret with Tags is also authorized as TagResource (Secrets Manager API reference).
+    // Tagging is allowed only where the tag is already there, so it can never adopt an untagged key.
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:TagResource'],
+      resourceArns,
+      conditions: {
+        StringEquals: {
+          [`aws:RequestTag/${OWNER_TAG}`]: USER_OWNER,
+          [`aws:ResourceTag/${OWNER_TAG}`]: USER_OWNER,
+        },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [OWNER_TAG] },
+      },
+    }),
   ];
 }
 
@@ -111,16 +199,20 @@ export function grantSecretWrites(
   });
 }
 
-/** Grants reads only (the legacy fallback reads bare keys, never writes them). */
-export function grantSecretReads(
+/**
+ * Grants the legacy fallback's reads of bare keys (never writes): DescribeSecret to check the tags
+ * first, GetSecretValue, and both only on untagged keys, never on one a user made.
+ */
+export function grantLegacyReads(
   grantee: iam.IGrantable,
   scope: IConstruct,
   namePatterns: readonly string[],
 ): iam.Grant {
   return iam.Grant.addToPrincipal({
     grantee,
-    actions: ['secretsmanager:GetSecretValue'],
+    actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
     resourceArns: namePatterns.map((p) => secretArn(scope, p)),
+    conditions: { Null: { [`aws:ResourceTag/${OWNER_TAG}`]: 'true' } },
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib/core';
+import { Aws, CfnOutput, CfnRule, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import { roleArnProblem, type SecretBrokerProps } from './props.js';
 import { SecretBroker } from './secret-broker.js';
@@ -68,6 +68,12 @@ export class SecretBrokerStack extends Stack {
           }),
     });
 
+    this.refuseOtherAccounts([
+      ...(props.userRoleArns ?? []).map((arn) => ['userRoleArns', arn] as const),
+      ...Object.entries(props.scopeCallerRoleArns ?? {}).flatMap(([s, arns]) =>
+        arns.map((arn) => [`scopeCallerRoleArns.${s}`, arn] as const),
+      ),
+    ]);
     // Construct ids follow the role name, so reordering the lists does not replace the grants.
     for (const arn of props.userRoleArns ?? []) {
       this.broker.grantUserAccess(iam.Role.fromRoleArn(this, `UserRole-${roleName(arn)}`, arn));
@@ -89,6 +95,11 @@ export class SecretBrokerStack extends Stack {
       value: this.broker.guardPolicy.managedPolicyArn,
       description: 'Attach to existing user roles to deny them system secrets',
     });
+    new CfnOutput(this, 'UserRoleGuardPolicyArn', {
+      value: this.broker.userRoleGuardPolicy.managedPolicyArn,
+      description:
+        'Attach with GuardPolicyArn to existing user roles to deny them listing and adopting secrets',
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.broker.detection.topic.topicArn,
       description: 'Subscribe to be told when a system secret is touched outside the broker',
@@ -97,6 +108,38 @@ export class SecretBrokerStack extends Stack {
       value: this.broker.key.keyArn,
       description: 'KMS key of the broker secrets',
     });
+  }
+
+  /**
+   * A grant to a role ARN is an identity policy attached by role name in the account the stack
+   * deploys to: for `arn:aws:iam::<other>:role/Developers` it would land on a different role that
+   * happens to be named `Developers`. So every such ARN must be of the deploy account: checked at
+   * synth time when the account is known, and by a template Rule otherwise, which fails the
+   * deployment before any resource is created.
+   */
+  private refuseOtherAccounts(settings: readonly (readonly [string, string])[]): void {
+    const byAccount = new Map<string, string[]>();
+    for (const [setting, arn] of settings) {
+      const account = arn.split(':')[4] ?? '';
+      byAccount.set(account, [...(byAccount.get(account) ?? []), `${setting} ${arn}`]);
+    }
+    const known = !Token.isUnresolved(this.account);
+    const foreign = [...byAccount].filter(([account]) => known && account !== this.account);
+    if (foreign.length > 0) {
+      throw new Error(
+        `invalid SecretBrokerStack props: these roles are not in account ${this.account}, where the stack deploys, and a grant can only reach a role of that account (for callers in other accounts, see "Cross-account callers" in the README):\n- ${foreign.flatMap(([, roles]) => roles).join('\n- ')}`,
+      );
+    }
+    for (const [account, roles] of byAccount) {
+      new CfnRule(this, `RolesInAccount${account}`, {
+        assertions: [
+          {
+            assert: Fn.conditionEquals(Aws.ACCOUNT_ID, account),
+            assertDescription: `Grants reach roles of account ${account} only (${roles.join('; ')}); deploy into that account, or see "Cross-account callers" in the README.`,
+          },
+        ],
+      });
+    }
   }
 }
 

@@ -15,13 +15,15 @@ import { TamperDetection } from './detection.js';
 import { acknowledgeWildcardResources } from './nag.js';
 import {
   grantKeyUseForSecrets,
+  grantLegacyReads,
   grantListSecrets,
-  grantSecretReads,
   grantSecretWrites,
+  grantUserSecrets,
   guardStatements,
   keyDecryptDenyStatement,
   scopeNamePatterns,
   secretArn,
+  userRoleGuardStatements,
 } from './policies.js';
 import { type ResolvedBrokerProps, resolveBrokerProps, type SecretBrokerProps } from './props.js';
 
@@ -31,7 +33,7 @@ const SCOPE_EXTRA_ACTIONS = ['secretsmanager:PutResourcePolicy'];
 const LIST_REASON =
   'ListSecrets takes no resource in IAM; the functions filter the names they return themselves.';
 const INVOKE_REASON =
-  'Any method on these routes and any key below them: the routes, not the keys, are the unit of access.';
+  'Each method of these routes, any key below them: the routes, not the keys, are the unit of access.';
 
 /** The secret broker construct. */
 export class SecretBroker extends Construct {
@@ -47,6 +49,8 @@ export class SecretBroker extends Construct {
   readonly api: BrokerApi;
   /** The reserved-prefix deny, attachable to any role (DESIGN §3). */
   readonly guardPolicy: iam.ManagedPolicy;
+  /** The listing and adoption deny that roles given `grantUserAccess` carry besides the guard. */
+  readonly userRoleGuardPolicy: iam.ManagedPolicy;
   /** The tamper-detection rule and topic. */
   readonly detection: TamperDetection;
   /** SSM parameter name of the migration's done-flag. */
@@ -88,15 +92,19 @@ export class SecretBroker extends Construct {
       description: `Denies direct access to the broker's system secrets (${root}${RESERVED_PREFIX}*)`,
       statements: guardStatements(this, root),
     });
+    this.userRoleGuardPolicy = new iam.ManagedPolicy(this, 'UserRoleGuardPolicy', {
+      description: `Denies roles of people listing the broker's secrets and adopting untagged keys under ${root}`,
+      statements: userRoleGuardStatements(this, root),
+    });
     const userRole = this.userFunction.role;
     this.guardPolicy.attachToRole(userRole);
-    grantSecretWrites(userRole, this, [`${root}*`]);
+    grantUserSecrets(userRole, this, root);
     grantListSecrets(userRole);
     grantKeyUseForSecrets(userRole, this, this.key, [`${root}*`]);
     acknowledgeWildcardResources(
       userRole,
       [secretArn(this, `${root}*`)],
-      'User keys are any names under the root; the guard policy on this role denies the reserved names.',
+      'User keys are any names under the root tagged thv:owner=user; the guard policy on this role denies the reserved names.',
     );
     acknowledgeWildcardResources(userRole, ['*'], LIST_REASON);
 
@@ -126,7 +134,7 @@ export class SecretBroker extends Construct {
       grantListSecrets(fn.role);
       grantKeyUseForSecrets(fn.role, this, this.key, [patterns.own, ...patterns.legacy]);
       if (patterns.legacy.length > 0) {
-        grantSecretReads(fn.role, this, patterns.legacy);
+        grantLegacyReads(fn.role, this, patterns.legacy);
         this.grantFlagRead(fn.role);
       }
       acknowledgeWildcardResources(
@@ -172,6 +180,7 @@ export class SecretBroker extends Construct {
    */
   grantUserAccess(role: iam.IRole): iam.Grant {
     this.guardPolicy.attachToRole(role);
+    this.userRoleGuardPolicy.attachToRole(role);
     const resourceArns = this.api.invokeArns(USER_ROUTE_PATHS);
     acknowledgeWildcardResources(role, resourceArns, INVOKE_REASON);
     return iam.Grant.addToPrincipal({ grantee: role, actions: ['execute-api:Invoke'], resourceArns });

@@ -11,6 +11,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Stack } from 'aws-cdk-lib/core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCOPES } from '../../lambda/core/index.js';
+import { INVOKE_METHODS } from '../../lib/broker-api.js';
 import { SecretBroker } from '../../lib/secret-broker.js';
 import { invokeArn, keyArn, logGroupArn, roleArn, secretArn } from './support/arns.js';
 import { FUNCTION_SECRET_ACTIONS } from './support/matrix.js';
@@ -38,6 +39,7 @@ const broker = stack.broker;
 const keyId = logicalId(broker.key);
 const apiId = logicalId(broker.api.api);
 const guardId = logicalId(broker.guardPolicy);
+const userRoleGuardId = logicalId(broker.userRoleGuardPolicy);
 const userRoleId = logicalId(broker.userFunction.role);
 const scopeRoleId = (scope: string): string => logicalId(broker.scopeFunctions.get(scope)?.role ?? broker);
 const statementsOf = (role: RoleRef) =>
@@ -58,6 +60,9 @@ const logWrite = (logGroupId: string) => ({
   Resource: logGroupArn(logGroupId),
 });
 const list = { Action: 'secretsmanager:ListSecrets', Effect: 'Allow', Resource: '*' };
+/** One invoke ARN per method and path: never a `*` method, which would also match `/`. */
+const invokeAll = (paths: string[]) =>
+  paths.flatMap((path) => INVOKE_METHODS.map((method) => invokeArn(apiId, path, method)));
 const CRUD = FUNCTION_SECRET_ACTIONS;
 
 const GUARD_STATEMENTS = [
@@ -101,10 +106,68 @@ const GUARD_STATEMENTS = [
     Resource: '*',
     Sid: 'DenyScopeTagging',
   },
+  {
+    NotAction: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+    Condition: { Null: { 'aws:ResourceTag/thv:owner': 'true' } },
+    Effect: 'Deny',
+    Resource: secretArn('toolhive/*'),
+    Sid: 'DenyUntaggedSecretsUnderRoot',
+  },
+];
+
+const USER_ROLE_GUARD_STATEMENTS = [
+  {
+    Action: ['secretsmanager:ListSecrets', 'secretsmanager:BatchGetSecretValue'],
+    Effect: 'Deny',
+    Resource: '*',
+    Sid: 'DenySecretListing',
+  },
+  {
+    Action: 'secretsmanager:TagResource',
+    Condition: { Null: { 'aws:ResourceTag/thv:owner': 'true' } },
+    Effect: 'Deny',
+    Resource: secretArn('toolhive/*'),
+    Sid: 'DenyTaggingUntaggedSecrets',
+  },
+];
+
+/** The user function's secrets, by tag: never an untagged legacy key or a system secret. */
+const USER_SECRET_STATEMENTS = [
+  {
+    Action: [
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecret',
+      'secretsmanager:DeleteSecret',
+      'secretsmanager:RestoreSecret',
+      'secretsmanager:DescribeSecret',
+    ],
+    Condition: { StringEquals: { 'aws:ResourceTag/thv:owner': 'user' } },
+    Effect: 'Allow',
+    Resource: secretArn('toolhive/*'),
+  },
+  {
+    Action: 'secretsmanager:CreateSecret',
+    Condition: {
+      StringEquals: { 'aws:RequestTag/thv:owner': 'user' },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['thv:owner'] },
+    },
+    Effect: 'Allow',
+    Resource: secretArn('toolhive/*'),
+  },
+  {
+    Action: 'secretsmanager:TagResource',
+    Condition: {
+      StringEquals: { 'aws:RequestTag/thv:owner': 'user', 'aws:ResourceTag/thv:owner': 'user' },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['thv:owner'] },
+    },
+    Effect: 'Allow',
+    Resource: secretArn('toolhive/*'),
+  },
 ];
 
 describe('role statements', () => {
-  it('gives the user-API role its log stream, user-secret CRUD, ListSecrets, key use, and the guard', () => {
+  it('gives the user-API role its log stream, tag-based user-secret access, ListSecrets, key use, and the guard', () => {
     // Prepare
     const logsId = logicalId(broker.userFunction.logGroup);
 
@@ -115,12 +178,7 @@ describe('role statements', () => {
     expect(policies).toEqual([
       {
         name: expect.stringMatching(/^BrokerUserApiRoleDefaultPolicy/),
-        statements: [
-          logWrite(logsId),
-          { Action: CRUD, Effect: 'Allow', Resource: secretArn('toolhive/*') },
-          list,
-          keyUse(['toolhive/*']),
-        ],
+        statements: [logWrite(logsId), ...USER_SECRET_STATEMENTS, list, keyUse(['toolhive/*'])],
       },
       { name: guardId, statements: GUARD_STATEMENTS },
     ]);
@@ -155,27 +213,28 @@ describe('role statements', () => {
     },
   );
 
-  it('gives a role passed to grantUserAccess the user routes and the guard policy, nothing else', () => {
+  it('gives a role passed to grantUserAccess each method of the user routes and both guard policies, nothing else', () => {
     // Act
     const policies = statementsOf({ name: 'platform-dev' });
 
     // Assess
     expect(policies).toEqual([
       { name: guardId, statements: GUARD_STATEMENTS },
+      { name: userRoleGuardId, statements: USER_ROLE_GUARD_STATEMENTS },
       {
         name: expect.stringMatching(/^UserRoleplatformdevPolicy/),
         statements: [
           {
             Action: 'execute-api:Invoke',
             Effect: 'Allow',
-            Resource: [invokeArn(apiId, '/v1/secrets'), invokeArn(apiId, '/v1/secrets/*')],
+            Resource: invokeAll(['/v1/secrets', '/v1/secrets/*']),
           },
         ],
       },
     ]);
   });
 
-  it('gives a role passed to grantScopeAccess that scope routes only', () => {
+  it('gives a role passed to grantScopeAccess each method of that scope routes only', () => {
     // Act
     const policies = statementsOf({ name: 'workloads-svc' });
 
@@ -187,17 +246,14 @@ describe('role statements', () => {
           {
             Action: 'execute-api:Invoke',
             Effect: 'Allow',
-            Resource: [
-              invokeArn(apiId, '/v1/scopes/workloads/secrets'),
-              invokeArn(apiId, '/v1/scopes/workloads/secrets/*'),
-            ],
+            Resource: invokeAll(['/v1/scopes/workloads/secrets', '/v1/scopes/workloads/secrets/*']),
           },
         ],
       },
     ]);
   });
 
-  it('lets scope roles read only their own legacy prefixes and the flag parameter under until-migrated', () => {
+  it('lets scope roles read and describe only untagged keys of their own legacy prefixes, and the flag, under until-migrated', () => {
     // Prepare
     const t = custom.template.toJSON() as TemplateJson;
     const fn = custom.stack.broker.scopeFunctions.get('registry');
@@ -212,7 +268,8 @@ describe('role statements', () => {
     expect(statements.slice(3)).toEqual([
       { ...keyUse(['toolhive/__thv_registry_*', 'toolhive/REGISTRY_OAUTH_*']), Resource: PASSED_KEY },
       {
-        Action: 'secretsmanager:GetSecretValue',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Condition: { Null: { 'aws:ResourceTag/thv:owner': 'true' } },
         Effect: 'Allow',
         Resource: secretArn('toolhive/REGISTRY_OAUTH_*'),
       },
@@ -490,11 +547,16 @@ describe('detection', () => {
     const pattern = resolve(json, rule?.Properties.EventPattern) as { detail: Record<string, unknown> };
 
     // Assess
+    const anyId = [
+      { prefix: { 'equals-ignore-case': 'toolhive/__thv_' } },
+      { prefix: { 'equals-ignore-case': secretArn('toolhive/__thv_') } },
+    ];
+    expect(rule?.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     expect(pattern.detail.requestParameters).toEqual({
       $or: [
         { name: [{ prefix: { 'equals-ignore-case': 'toolhive/__thv_' } }] },
-        { secretId: [{ prefix: { 'equals-ignore-case': 'toolhive/__thv_' } }] },
-        { secretId: [{ wildcard: secretArn('toolhive/__thv_*') }] },
+        { secretId: anyId },
+        { secretIdList: anyId },
       ],
     });
     expect(pattern.detail.$or).toEqual([
@@ -513,7 +575,7 @@ describe('detection', () => {
 });
 
 describe('outputs', () => {
-  it('outputs the API URL, the guard policy ARN, the alarm topic ARN and the key ARN', () => {
+  it('outputs the API URL, both guard policy ARNs, the alarm topic ARN and the key ARN', () => {
     // Act
     const outputs = resolve(json, template.toJSON().Outputs) as Record<string, { Value: unknown }>;
 
@@ -521,6 +583,7 @@ describe('outputs', () => {
     expect(outputs).toMatchObject({
       ApiUrl: { Value: expect.stringMatching(new RegExp(`^https://${apiId}\\.execute-api\\.`)) },
       GuardPolicyArn: { Value: `arn:aws:iam::111122223333:policy/${guardId}` },
+      UserRoleGuardPolicyArn: { Value: `arn:aws:iam::111122223333:policy/${userRoleGuardId}` },
       AlarmTopicArn: { Value: logicalId(broker.detection.topic) },
       KeyArn: { Value: keyArn(keyId) },
     });
