@@ -6,7 +6,7 @@ import type * as z from 'zod';
 import { CleanupResponse, ListResponse, PutSecretResponse, SecretResponse } from '../lambda/http/schemas.js';
 import type { Endpoint } from './endpoint.js';
 import { ApiError, TransportError, UnaddressableError } from './errors.js';
-import { apiErrorOf, parseJson, reasonOf } from './responses.js';
+import { apiErrorOf, notBrokerError, parseJson, reasonOf } from './responses.js';
 import type { OutgoingRequest, RequestSigner } from './signer.js';
 
 /** Whose secrets a call is about: the user's, or one scope's system secrets. */
@@ -132,14 +132,16 @@ export class BrokerClient {
         cause: error,
       });
     }
-    if (!response.ok) throw apiErrorOf(response, text);
-    if (schema === undefined) return { status: response.status, body: undefined };
-    const parsed = schema.safeParse(parseJson(text));
-    if (!parsed.success) {
-      throw new TransportError(
-        `unexpected ${response.status} response from ${this.options.endpoint.baseUrl}`,
-      );
+    const { baseUrl } = this.options.endpoint;
+    if (!response.ok) throw apiErrorOf(response, text, baseUrl);
+    // The broker answers a delete with 204 and everything else with its JSON body: any other
+    // success came from something else, which must not be taken for a done delete or an empty list.
+    if (schema === undefined) {
+      if (response.status !== 204) throw notBrokerError(baseUrl, response);
+      return { status: response.status, body: undefined };
     }
+    const parsed = schema.safeParse(parseJson(text));
+    if (!parsed.success) throw notBrokerError(baseUrl, response);
     return { status: response.status, body: parsed.data };
   }
 

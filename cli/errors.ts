@@ -15,6 +15,8 @@ export const EXIT = {
   refused: 3,
   /** The request could not be completed: server error, throttling, conflict, network, credentials. */
   failed: 4,
+  /** What answered is not a thv-secret-broker (a wrong `--endpoint`): retrying will not help. */
+  notBroker: 5,
   /** The user pressed Ctrl-C at a prompt (128 + SIGINT, as shells do). */
   interrupted: 130,
 } as const;
@@ -76,6 +78,15 @@ export class UnaddressableError extends CliError {
 export class TransportError extends CliError {
   readonly exitCode = EXIT.failed;
   readonly code = 'transport';
+}
+
+/**
+ * What answered is not a thv-secret-broker: an HTML page, JSON of another shape, a success without
+ * the broker's body. Usually a wrong `--endpoint`; the body is never shown (it could quote the request).
+ */
+export class NotBrokerError extends CliError {
+  readonly exitCode = EXIT.notBroker;
+  readonly code = 'not_broker';
 }
 
 // 409 and 429 are the caller's cue to retry, like 5xx, so they share the "failed" code; every other

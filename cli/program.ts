@@ -16,6 +16,7 @@ Exit codes:
   2  not found: the key or name does not exist
   3  refused: reserved or invalid key, unknown scope, invalid body, value too large, access denied
   4  failed: server error, throttled, conflict, network or credentials problem (retrying may help)
+  5  not a broker: what answered at --endpoint is not a thv-secret-broker (check the URL)
   130 interrupted at a prompt`;
 
 /** Builds the program for `argv`; `io` is where it reads and writes. */
@@ -30,6 +31,8 @@ function buildProgram(io: CliIo, argv: readonly string[]) {
     .option('--region <region>', 'AWS region to sign for (default: from the URL, else AWS_REGION)')
     .option('--json', 'print results, and errors on stderr, as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
+    // `thv-broker secret list --help` lists --endpoint, --region and --json too.
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({

@@ -1,6 +1,7 @@
 /** Reading what came back: error answers into {@link ApiError}, failures into a short reason. */
 import * as z from 'zod';
-import { ApiError } from './errors.js';
+import { ENDPOINT_ENV } from './endpoint.js';
+import { ApiError, NotBrokerError } from './errors.js';
 
 // Looser than the broker's ErrorResponse on purpose: an error code this CLI does not know yet, or a
 // body without a request id, still shows the broker's code and message.
@@ -16,11 +17,24 @@ export function parseJson(text: string): unknown {
 }
 
 /**
- * The error an HTTP error answer stands for. The broker's own body gives code, message and request
- * id; API Gateway's bodies (`{"message": "Forbidden"}`) give a message. Any other body is not shown
- * at all: a proxy's error page could quote the request, and with it the value sent.
+ * The error for an answer that is not the broker's: named by status and media type only, with the
+ * setting to check.
  */
-export function apiErrorOf(response: Response, text: string): ApiError {
+export function notBrokerError(baseUrl: string, response: Response): NotBrokerError {
+  const type = response.headers.get('content-type')?.split(';')[0]?.trim();
+  return new NotBrokerError(
+    `the answer from ${baseUrl} (HTTP ${response.status}${type ? `, ${type}` : ''}) is not a thv-secret-broker's: ` +
+      `check --endpoint (or ${ENDPOINT_ENV}); it must be the URL npm start prints, or the deployed API's stage URL`,
+  );
+}
+
+/**
+ * The error an HTTP error answer stands for. The broker's own body gives code, message and request
+ * id; API Gateway's own bodies (`{"message": "Forbidden"}`, always with its request id header) give a
+ * message. Anything else did not come from a broker ({@link notBrokerError}), and its body is not
+ * shown at all: a proxy's error page could quote the request, and with it the value sent.
+ */
+export function apiErrorOf(response: Response, text: string, baseUrl: string): ApiError | NotBrokerError {
   const json = parseJson(text);
   const requestId = response.headers.get('x-amzn-requestid') ?? undefined;
   const broker = errorBody.safeParse(json);
@@ -30,8 +44,8 @@ export function apiErrorOf(response: Response, text: string): ApiError {
   }
   const gateway =
     typeof json === 'object' && json !== null ? (json as { message?: unknown }).message : undefined;
-  const message = typeof gateway === 'string' ? gateway : response.statusText || `HTTP ${response.status}`;
-  return new ApiError(response.status, undefined, message, requestId);
+  if (typeof gateway !== 'string' || requestId === undefined) return notBrokerError(baseUrl, response);
+  return new ApiError(response.status, undefined, gateway, requestId);
 }
 
 /** A one-line reason for a failed fetch, including the network cause (e.g. ECONNREFUSED). */

@@ -1,10 +1,19 @@
 /** Text for people: listings as aligned columns. */
 import type { ListResponse } from '../../lambda/http/schemas.js';
 
-/** One line per key: key, last update, description (if any), in aligned columns. */
+/** Column titles of a listing. */
+const HEADER = { key: 'KEY', updatedAt: 'UPDATED', description: 'DESCRIPTION' } as const;
+
+/**
+ * A header row, then one line per key sorted by key (code point order, the same on every machine):
+ * key, last update, description (if any), in aligned columns.
+ */
 export function formatKeys(keys: ListResponse['keys']): string[] {
-  const width = Math.max(0, ...keys.map((k) => k.key.length));
-  return keys.map((k) =>
-    `${k.key.padEnd(width)}  ${k.updatedAt}${k.description ? `  ${k.description}` : ''}`.trimEnd(),
+  const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rows = [HEADER, ...sorted];
+  const keyWidth = Math.max(...rows.map((k) => k.key.length));
+  const dateWidth = Math.max(...rows.map((k) => k.updatedAt.length));
+  return rows.map((k) =>
+    `${k.key.padEnd(keyWidth)}  ${k.updatedAt.padEnd(dateWidth)}  ${k.description ?? ''}`.trimEnd(),
   );
 }

@@ -10,6 +10,7 @@ import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 export function shareSettings(from: CommandUnknownOpts, command: CommandUnknownOpts = from): void {
   if (command !== from) {
     command.configureOutput(from.configureOutput());
+    command.configureHelp(from.configureHelp());
     command.exitOverride();
     command.showSuggestionAfterError();
   }

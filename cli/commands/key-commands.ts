@@ -48,7 +48,9 @@ export function keyCommands(target: Target, context: ContextFactory): CommandUnk
 
 function listCommand(target: Target, context: ContextFactory) {
   return new Command('list')
-    .description('list keys with their last update and description (never values); follows every page')
+    .description(
+      'list keys, sorted, with their last update and description (never values); follows every page',
+    )
     .option('--limit <n>', 'print at most n keys', parseLimit)
     .action(async (options) => {
       const { client, out } = context();

@@ -42,6 +42,9 @@ export function scopeCommand(context: ContextFactory, argv: readonly string[]) {
       return;
     }
     const program = scopeProgram(scopeName, context);
+    // Attached (one way) under `scope`, so its usage reads "thv-broker scope <name> …" and its help
+    // lists the global options, as `secret`'s does.
+    program.parent = scope;
     shareSettings(scope, program);
     await program.parseAsync(restoreDoubleDash(command.args.slice(1), argv), { from: 'user' });
   });
@@ -49,7 +52,7 @@ export function scopeCommand(context: ContextFactory, argv: readonly string[]) {
 }
 
 function scopeProgram(scope: string, context: ContextFactory) {
-  const program = new Command(`thv-broker scope ${scope}`);
+  const program = new Command(scope);
   for (const command of keyCommands({ kind: 'scope', scope }, context)) program.addCommand(command);
   program.addCommand(cleanupCommand(scope, context));
   return program;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BrokerClient, pathSegment } from '../../cli/api-client.js';
 import { createContext } from '../../cli/commands/context.js';
 import { parseEndpoint } from '../../cli/endpoint.js';
-import { ApiError, EXIT, TransportError, UnaddressableError } from '../../cli/errors.js';
+import { ApiError, EXIT, NotBrokerError, UnaddressableError } from '../../cli/errors.js';
 import { type ApiErrorCode, ERROR_STATUS } from '../../lambda/http/schemas.js';
 import { fakeIo, type SeenRequest, stubFetch } from './support.js';
 
@@ -116,14 +116,18 @@ describe('answers', () => {
 
   it("keeps API Gateway's own error message when the body is not the broker's", async () => {
     // Prepare
-    answer = () => Response.json({ message: 'Missing Authentication Token' }, { status: 403 });
+    answer = () =>
+      Response.json(
+        { message: 'Missing Authentication Token' },
+        { status: 403, headers: { 'x-amzn-requestid': 'r-2' } },
+      );
     // Act
     const error = await client.listPage({ kind: 'user' }).catch((e: unknown) => e);
     // Assess
     expect(error).toMatchObject({ status: 403, code: undefined, message: 'Missing Authentication Token' });
   });
 
-  it('does not show an error body that is not JSON, which could quote the request', async () => {
+  it('calls an error body that is not JSON not the broker, without showing it (it could quote the request)', async () => {
     // Prepare
     answer = () =>
       new Response('<html>bad request: {"value":"s3cr3t"}</html>', {
@@ -133,14 +137,16 @@ describe('answers', () => {
     // Act
     const error = await client.put({ kind: 'user' }, 'K', 's3cr3t').catch((e: unknown) => e);
     // Assess
-    expect(error).toMatchObject({ status: 400, message: 'Bad Request' });
+    expect(error).toBeInstanceOf(NotBrokerError);
+    expect((error as Error).message).toContain('HTTP 400');
+    expect((error as Error).message).not.toContain('s3cr3t');
   });
 
   it('refuses a success answer of the wrong shape', async () => {
     // Prepare
     answer = () => Response.json({ nope: true });
     // Act / Assess
-    await expect(client.listPage({ kind: 'user' })).rejects.toThrow(TransportError);
+    await expect(client.listPage({ kind: 'user' })).rejects.toThrow(NotBrokerError);
   });
 
   it('turns a network failure into a TransportError naming the endpoint', async () => {

@@ -143,7 +143,7 @@ describe('secret list', () => {
     // Assess
     expect(seen).toHaveLength(1);
     expect(seen[0]?.url.searchParams.get('limit')).toBe('2');
-    expect(stdout.text.trim().split('\n')).toHaveLength(2);
+    expect(stdout.text.trim().split('\n')).toHaveLength(3); // the header row and two keys
   });
 
   it('fails with exit 4 when the server repeats a page token', async () => {
@@ -167,7 +167,7 @@ describe('secret list', () => {
     expect(seen).toEqual([]);
   });
 
-  it('prints aligned columns for people', async () => {
+  it('prints a header row and aligned columns, sorted by key, for people', async () => {
     // Prepare
     respond = () =>
       Response.json({
@@ -180,7 +180,7 @@ describe('secret list', () => {
     // Act
     await run(['secret', 'list'], io);
     // Assess
-    expect(stdout.text).toBe('LONG_KEY  t1  d\nK         t2\n');
+    expect(stdout.text).toBe('KEY       UPDATED  DESCRIPTION\nK         t2\nLONG_KEY  t1       d\n');
   });
 });
 
