@@ -62,14 +62,21 @@ export function conditionsFromEnv(
   const quotas = env.BROKER_AWS_QUOTAS;
   if (quotas !== undefined && quotas !== '' && quotas !== 'aws' && quotas !== 'off')
     throw new Error(`BROKER_AWS_QUOTAS must be "aws" or "off", got ${JSON.stringify(quotas)}`);
-  const out: Record<string, unknown> = {
-    quotas: quotas || undefined,
-    latencyMs: integer('BROKER_AWS_LATENCY_MS'),
-    deletionLagMs: integer('BROKER_AWS_DELETION_LAG_MS'),
-    deletionLagCreates: integer('BROKER_AWS_DELETION_LAG_CREATES'),
-  };
-  // Range checks are the control route's own (one place): a probe injector throws the same message.
-  new FaultInjector(out as Partial<EndpointConditions>);
+  const variables = {
+    latencyMs: 'BROKER_AWS_LATENCY_MS',
+    deletionLagMs: 'BROKER_AWS_DELETION_LAG_MS',
+    deletionLagCreates: 'BROKER_AWS_DELETION_LAG_CREATES',
+  } as const;
+  const out: Record<string, unknown> = { quotas: quotas || undefined };
+  for (const [field, name] of Object.entries(variables)) {
+    out[field] = integer(name);
+    // Range checks are the control route's own (one place): a probe injector applies them.
+    try {
+      new FaultInjector({ [field]: out[field] });
+    } catch (error) {
+      throw new Error(`${name}: ${(error as Error).message}`);
+    }
+  }
   return Object.fromEntries(
     Object.entries(out).filter(([, v]) => v !== undefined),
   ) as Partial<EndpointConditions>;

@@ -58,6 +58,26 @@ export function quotaGroupOf(
 }
 
 /**
+ * The most units of work per second the quotas allow when each unit makes `operations` (one
+ * entry per call, repeats counted): the tightest group's rate over its calls per unit. E.g. the
+ * migration's CreateSecret + PutResourcePolicy + DeleteSecret per key: 50 keys a second.
+ * Infinity when no call has a quota.
+ */
+export function quotaBoundRate(
+  operations: readonly string[],
+  groups: readonly QuotaGroup[] = SECRETS_MANAGER_QUOTAS,
+): number {
+  const calls = new Map<QuotaGroup, number>();
+  for (const op of operations) {
+    const group = quotaGroupOf(op, groups);
+    if (group !== undefined) calls.set(group, (calls.get(group) ?? 0) + 1);
+  }
+  let bound = Number.POSITIVE_INFINITY;
+  for (const [group, n] of calls) bound = Math.min(bound, group.perSecond / n);
+  return bound;
+}
+
+/**
  * A token bucket: holds up to `perSecond` tokens (one second's burst), refills continuously at
  * `perSecond` tokens a second, and each admitted call takes one token.
  */
