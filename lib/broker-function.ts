@@ -18,6 +18,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HANDLER_ENTRIES = {
   user: 'lambda/handlers/user-api.ts',
   scope: 'lambda/handlers/scope-api.ts',
+  migration: 'lambda/handlers/migration.ts',
 } as const;
 
 /** Bundling of every broker function: the settings of {@link LAMBDA_BUNDLE}, in NodejsFunction's terms. */
@@ -42,6 +43,11 @@ export interface BrokerFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** Human-readable purpose, shown on the function and role. */
   readonly description: string;
+  /**
+   * Longest run of one invocation.
+   * @default Duration.seconds(15)
+   */
+  readonly timeout?: Duration;
 }
 
 /** A broker function, its dedicated role and its dedicated log group. */
@@ -73,7 +79,7 @@ export class BrokerFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      timeout: Duration.seconds(15),
+      timeout: props.timeout ?? Duration.seconds(15),
       role: this.role,
       logGroup: this.logGroup,
       description: props.description,

@@ -12,6 +12,7 @@ import { RESERVED_PREFIX } from '../lambda/core/index.js';
 import { BrokerApi, scopeRoutePaths, USER_ROUTE_PATHS } from './broker-api.js';
 import { BrokerFunction } from './broker-function.js';
 import { TamperDetection } from './detection.js';
+import { MigrationJob } from './migration-job.js';
 import { acknowledgeWildcardResources } from './nag.js';
 import {
   grantKeyUseForSecrets,
@@ -55,6 +56,8 @@ export class SecretBroker extends Construct {
   readonly detection: TamperDetection;
   /** SSM parameter name of the migration's done-flag. */
   readonly migrationFlagParameterName: string;
+  /** The legacy-key migration job (DESIGN §5). */
+  readonly migration: MigrationJob;
 
   constructor(scope: Construct, id: string, props: SecretBrokerProps = {}) {
     super(scope, id);
@@ -82,9 +85,20 @@ export class SecretBroker extends Construct {
       [ENV.legacyPrefixes]: JSON.stringify(config.legacyPrefixes),
     };
 
+    this.migration = new MigrationJob(this, 'Migration', {
+      root,
+      scopes,
+      legacyPrefixes: config.legacyPrefixes,
+      key: this.key,
+      flagParameterName: this.migrationFlagParameterName,
+      commonEnvironment: common,
+      logRetention: config.logRetention,
+    });
+
     this.userFunction = new BrokerFunction(this, 'UserApi', {
       handler: 'user',
-      environment: common,
+      // The user function holds legacy names until the migration's flag is set.
+      environment: { ...common, [ENV.migrationFlagParameter]: this.migrationFlagParameterName },
       logRetention: config.logRetention,
       description: 'thv secret broker: user secrets',
     });
@@ -107,10 +121,12 @@ export class SecretBroker extends Construct {
       'User keys are any names under the root tagged thv:owner=user; the guard policy on this role denies the reserved names.',
     );
     acknowledgeWildcardResources(userRole, ['*'], LIST_REASON);
+    this.grantFlagRead(userRole);
 
     const fallback = config.legacyFallback === 'until-migrated';
     // Besides each scope's own role, its system secrets and their data keys stay open to these.
     const trustedRoleArns = [
+      this.migration.role.roleArn,
       ...(props.migrationRole === undefined ? [] : [props.migrationRole.roleArn]),
       ...config.breakGlassRoleArns,
     ];
@@ -156,6 +172,12 @@ export class SecretBroker extends Construct {
       scopeFunctions.set(name, fn);
     }
     this.scopeFunctions = scopeFunctions;
+    // The job writes system secrets of every scope with the same policy that scope's function writes.
+    this.migration.setScopePolicyPrincipals(
+      Object.fromEntries(
+        [...scopeFunctions].map(([name, fn]) => [name, [fn.role.roleArn, ...trustedRoleArns]]),
+      ),
+    );
 
     this.api = new BrokerApi(this, 'Api', {
       userFunction: this.userFunction.function,
@@ -169,6 +191,7 @@ export class SecretBroker extends Construct {
       root,
       brokerRoleArns: [
         ...[...scopeFunctions.values()].map((fn) => fn.role.roleArn),
+        this.migration.role.roleArn,
         ...(props.migrationRole === undefined ? [] : [props.migrationRole.roleArn]),
       ],
     });

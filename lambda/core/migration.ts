@@ -215,18 +215,23 @@ export function runItem(store: SecretStore, item: MigrationItem): Promise<ItemRe
   return item.kind === 'move' ? migrateKey(store, item) : adoptKey(store, item.key);
 }
 
-/** Runs `items` with at most `concurrency` in flight; results in input order. */
+/**
+ * Runs `items` with at most `concurrency` in flight; results in input order. `store` may pick a
+ * store per item (each scope's store attaches that scope's resource policy).
+ */
 export async function runBatch(
-  store: SecretStore,
+  store: SecretStore | ((item: MigrationItem) => SecretStore),
   items: readonly MigrationItem[],
   concurrency: number,
 ): Promise<ItemResult[]> {
+  const storeOf = typeof store === 'function' ? store : () => store;
   const results: ItemResult[] = new Array(items.length);
   let nextIndex = 0;
   const worker = async (): Promise<void> => {
     while (nextIndex < items.length) {
       const index = nextIndex++;
-      results[index] = await runItem(store, items[index] as MigrationItem);
+      const item = items[index] as MigrationItem;
+      results[index] = await runItem(storeOf(item), item);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
@@ -270,15 +275,47 @@ export function addPlan(totals: MigrationTotals, plan: PagePlan, listed: number)
   );
 }
 
+/** What one batch reports back: counts per outcome and its failures (keys and reasons, never values). */
+export interface BatchReport {
+  /** Items per successful outcome. */
+  readonly counts: Readonly<Record<Exclude<ItemOutcome, 'failed'>, number>>;
+  /** The failed items. */
+  readonly failed: readonly { readonly key: string; readonly reason: string }[];
+}
+
+/** The report of a batch's results. */
+export function reportOf(results: readonly ItemResult[]): BatchReport {
+  const counts = { migrated: 0, alreadyScoped: 0, adopted: 0, missing: 0 };
+  const failed: { key: string; reason: string }[] = [];
+  for (const r of results) {
+    if (r.outcome === 'failed') failed.push({ key: r.key, reason: r.reason ?? 'failed' });
+    else counts[r.outcome]++;
+  }
+  return { counts, failed };
+}
+
+/** The report of a batch that failed as a whole (its retries ran out): every item failed. */
+export function failedBatchReport(items: readonly MigrationItem[], error: string): BatchReport {
+  return {
+    counts: { migrated: 0, alreadyScoped: 0, adopted: 0, missing: 0 },
+    failed: items.map((item) => ({
+      key: item.kind === 'move' ? item.from : item.key,
+      reason: `batch: ${error}`,
+    })),
+  };
+}
+
+/** Adds a batch report to `totals`. */
+export function addReport(totals: MigrationTotals, report: BatchReport): MigrationTotals {
+  const next = { ...totals };
+  for (const [outcome, n] of Object.entries(report.counts) as [keyof BatchReport['counts'], number][])
+    next[outcome] += n;
+  return addFailures(next, report.failed);
+}
+
 /** Adds item results to `totals`. */
 export function addResults(totals: MigrationTotals, results: readonly ItemResult[]): MigrationTotals {
-  const next = { ...totals };
-  const failures: { key: string; reason: string }[] = [];
-  for (const r of results) {
-    if (r.outcome === 'failed') failures.push({ key: r.key, reason: r.reason ?? 'failed' });
-    else next[r.outcome]++;
-  }
-  return addFailures(next, failures);
+  return addReport(totals, reportOf(results));
 }
 
 function addFailures(

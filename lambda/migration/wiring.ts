@@ -1,0 +1,65 @@
+/**
+ * Wiring of the migration steps to the AWS adapters, shared by the Lambda entry point and the
+ * local runner (which passes clients pointed at the local endpoint).
+ */
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import * as z from 'zod';
+import { readMigrationFlag, writeMigrationFlag } from '../aws/migration-flag.js';
+import type { BrokerConfig } from '../config.js';
+import type { SecretStore } from '../core/index.js';
+import { storeFor } from '../handlers/deps.js';
+import { createMigrationSteps, type MigrationStepsDeps } from './steps.js';
+
+/** Environment variable with each scope's resource-policy principals, as JSON `{"<scope>": ["<arn>", …]}`. */
+export const SCOPE_POLICY_PRINCIPALS_ENV = 'BROKER_SCOPE_POLICY_PRINCIPALS';
+
+const principalsSchema = z.record(z.string(), z.array(z.string().min(1)));
+
+/** Reads {@link SCOPE_POLICY_PRINCIPALS_ENV}; throws naming the variable when it is not that JSON. */
+export function scopePrincipalsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, string[]> {
+  try {
+    return principalsSchema.parse(JSON.parse(env[SCOPE_POLICY_PRINCIPALS_ENV] ?? '{}'));
+  } catch {
+    throw new Error(
+      `${SCOPE_POLICY_PRINCIPALS_ENV}: must be JSON like {"workloads": ["arn:aws:iam::…:role/…"]}`,
+    );
+  }
+}
+
+/** What the migration steps need besides the broker's configuration. */
+export interface MigrationWiring {
+  readonly secretsManager: SecretsManagerClient;
+  readonly ssm: SSMClient;
+  /** Each scope's resource-policy principals (its own role first, then the migration and break-glass roles). */
+  readonly principalsByScope: Readonly<Record<string, readonly string[]>>;
+  /** Overrides of batch size and concurrency. */
+  readonly tuning?: Pick<MigrationStepsDeps, 'batchSize' | 'itemConcurrency'>;
+}
+
+/** The migration's step dispatcher for `config`. */
+export function migrationStepsFor(config: BrokerConfig, wiring: MigrationWiring) {
+  const flagName = config.migrationFlagParameter;
+  if (flagName === undefined) throw new Error('the migration needs BROKER_MIGRATION_FLAG_PARAMETER');
+  const bare = storeFor({ ...config, systemPolicyPrincipals: [] }, wiring.secretsManager);
+  const scoped = new Map<string, SecretStore>(
+    config.scopes.map((scope) => [
+      scope,
+      storeFor(
+        { ...config, systemPolicyPrincipals: [...(wiring.principalsByScope[scope] ?? [])] },
+        wiring.secretsManager,
+      ),
+    ]),
+  );
+  return createMigrationSteps({
+    storeFor: (scope) => (scope === undefined ? bare : (scoped.get(scope) ?? bare)),
+    legacyPrefixes: config.legacyPrefixes,
+    flag: {
+      read: () => readMigrationFlag(wiring.ssm, flagName),
+      write: (value) => writeMigrationFlag(wiring.ssm, flagName, value),
+    },
+    ...wiring.tuning,
+  });
+}

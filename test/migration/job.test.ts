@@ -1,0 +1,211 @@
+/** The migration job end to end: the synthesized state machine, the real steps, the embedded endpoint. */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LEGACY_PREFIXES } from '../../lambda/core/index.js';
+import { taskStateNames } from '../../local/migration/definition.js';
+import { runLocalMigration, UnservedTaskError } from '../../local/migration/runner.js';
+import {
+  clientConfig,
+  type MigrationRig,
+  migrationRig,
+  ROOT,
+  synthesizedDefinition,
+  withMaxPages,
+} from './support.js';
+
+let rig: MigrationRig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+const valueOf = async (r: MigrationRig, key: string): Promise<string | undefined> => {
+  try {
+    const out = await r.secretsManager.send(new GetSecretValueCommand({ SecretId: `${ROOT}${key}` }));
+    return out.SecretString;
+  } catch {
+    return undefined;
+  }
+};
+
+describe('the migration state machine', () => {
+  it('has a local handler for every Task state of the synthesized definition', () => {
+    const names = taskStateNames(synthesizedDefinition());
+    expect(names.sort()).toEqual([
+      'CheckFlag',
+      'ContinueAsNew',
+      'Discover',
+      'Finish',
+      'MigrateBatch',
+      'ReportFailedBatch',
+    ]);
+  });
+
+  it('refuses to run a definition with a Task state it cannot serve', async () => {
+    const definition = synthesizedDefinition();
+    (definition.States.Finish as { Resource: string }).Resource = 'arn:aws:states:::sqs:sendMessage';
+    await expect(
+      runLocalMigration({ definition, steps: async () => ({}), executionName: 'x' }),
+    ).rejects.toThrow(UnservedTaskError);
+  });
+
+  it('sets the flag on an empty store', async () => {
+    rig = await migrationRig();
+    const [run] = await rig.run();
+    expect(run?.status).toBe('SUCCEEDED');
+    expect(await rig.flag()).toMatch(/^done /);
+  });
+
+  it('moves every legacy prefix into its scope and leaves everything else as it was', async () => {
+    rig = await migrationRig();
+    const legacy = DEFAULT_LEGACY_PREFIXES.map((row, i) => ({ key: `${row.prefix}k${i}`, scope: row.scope }));
+    for (const { key } of legacy) await rig.seed(key, `legacy-${key}`);
+    await rig.store.put('GITHUB_TOKEN', 'user-value');
+    await rig.store.put('BEARER_TOKEN_mine', 'user-made');
+    await rig.store.put('__thv_workloads_existing', 'system', { scope: 'workloads' });
+    await rig.seed('bearer_token_lookalike', 'pre-broker');
+    const [run] = await rig.run();
+    expect(run?.status).toBe('SUCCEEDED');
+    for (const { key, scope } of legacy) {
+      expect(await valueOf(rig, `__thv_${scope}_${key}`)).toBe(`legacy-${key}`);
+      expect(await valueOf(rig, key)).toBeUndefined();
+    }
+    const after = await rig.snapshot();
+    for (const { key, scope } of legacy) {
+      expect(after.get(`__thv_${scope}_${key}`)).toEqual({ tags: { 'thv:scope': scope }, policy: true });
+    }
+    expect(await valueOf(rig, 'GITHUB_TOKEN')).toBe('user-value');
+    expect(await valueOf(rig, 'BEARER_TOKEN_mine')).toBe('user-made');
+    expect(after.get('BEARER_TOKEN_mine')?.tags).toEqual({ 'thv:owner': 'user' });
+    expect(after.get('bearer_token_lookalike')?.tags).toEqual({ 'thv:owner': 'user' });
+    expect(await rig.flag()).toMatch(/^done /);
+  });
+
+  it('continues as a new execution before the page cap and finishes there', async () => {
+    rig = await migrationRig();
+    for (let i = 0; i < 250; i++) await rig.seed(`BEARER_TOKEN_${String(i).padStart(4, '0')}`, `v${i}`);
+    const runs = await rig.run({ definition: withMaxPages(synthesizedDefinition(), 1) });
+    // Three pages at least (ListSecrets may also hand back short or empty pages), one per execution.
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    expect(runs.map((r) => r.name)).toEqual(
+      runs.map((_, i) => (i === 0 ? 'legacy-migration-test' : `legacy-migration-test-${i + 1}`)),
+    );
+    expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
+    expect(await rig.flag()).toMatch(/^done /);
+    const snap = await rig.snapshot();
+    expect([...snap.keys()].filter((k) => k.startsWith('BEARER'))).toEqual([]);
+    expect([...snap.keys()].filter((k) => k.startsWith('__thv_workloads_BEARER')).length).toBe(250);
+  });
+});
+
+/** A client that dies on `command` for the keys `dies` names, as a process killed at that point would. */
+function dyingClient(r: MigrationRig, command: string, dies: (name: string) => boolean) {
+  const client = new SecretsManagerClient(clientConfig(r.url));
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { SecretId?: string; Name?: string };
+      const name = (input.SecretId ?? input.Name ?? '').slice(ROOT.length);
+      if (context.commandName === command && dies(name)) {
+        const crash = new Error(`killed before ${command}`);
+        crash.name = 'ProcessKilled';
+        throw crash;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'crashInjection' },
+  );
+  return client;
+}
+
+describe('crash safety of the migration', () => {
+  const cases: [string, string, string, (name: string) => boolean][] = [
+    [
+      'between check and write',
+      'CreateSecretCommand',
+      'k03',
+      (n) => n.startsWith('__thv_') && n.endsWith('3'),
+    ],
+    ['between write and resource policy', 'PutResourcePolicyCommand', 'k05', (n) => n.endsWith('5')],
+    [
+      'between write and delete',
+      'DeleteSecretCommand',
+      'k07',
+      (n) => !n.startsWith('__thv_') && n.endsWith('7'),
+    ],
+  ];
+  for (const [label, command, named, dies] of cases) {
+    it(`finishes on a re-run after dying ${label}`, async () => {
+      rig = await migrationRig();
+      const keys = Array.from({ length: 30 }, (_, i) => `BEARER_TOKEN_k${String(i).padStart(2, '0')}`);
+      for (const key of keys) await rig.seed(key, `legacy-${key}`);
+      await rig.store.put('GITHUB_TOKEN', 'user-value');
+      const [first] = await rig.run({ secretsManager: dyingClient(rig, command, dies) });
+      expect(first?.status).toBe('FAILED');
+      expect(first?.error?.cause).toContain(`BEARER_TOKEN_${named}`);
+      expect(await rig.flag()).toBeUndefined();
+      // Write-before-delete: every legacy value is readable under at least one of its names.
+      for (const key of keys) {
+        const either = (await valueOf(rig, key)) ?? (await valueOf(rig, `__thv_workloads_${key}`));
+        expect(either).toBe(`legacy-${key}`);
+      }
+      const [second] = await rig.run({ executionName: 'legacy-migration-rerun' });
+      expect(second?.status).toBe('SUCCEEDED');
+      const after = await rig.snapshot();
+      for (const key of keys) {
+        expect(await valueOf(rig, `__thv_workloads_${key}`)).toBe(`legacy-${key}`);
+        expect(after.get(`__thv_workloads_${key}`)).toEqual({
+          tags: { 'thv:scope': 'workloads' },
+          policy: true,
+        });
+        expect(after.has(key)).toBe(false);
+      }
+      expect(await valueOf(rig, 'GITHUB_TOKEN')).toBe('user-value');
+      expect(await rig.flag()).toMatch(/^done /);
+    });
+  }
+});
+
+describe('the migration at scale and under quota', () => {
+  it('keeps the scoped value when the scoped key already exists with another one', async () => {
+    rig = await migrationRig();
+    await rig.seed('REGISTRY_OAUTH_ab12', 'old-bare');
+    await rig.store.put('__thv_registry_REGISTRY_OAUTH_ab12', 'newer-scoped', { scope: 'registry' });
+    const [run] = await rig.run();
+    expect(run?.status).toBe('SUCCEEDED');
+    expect(await valueOf(rig, '__thv_registry_REGISTRY_OAUTH_ab12')).toBe('newer-scoped');
+    expect(await valueOf(rig, 'REGISTRY_OAUTH_ab12')).toBeUndefined();
+  });
+
+  it('moves more than 1,000 keys over many pages', async () => {
+    rig = await migrationRig();
+    for (let i = 0; i < 1_050; i++) await rig.seed(`registry-user-${i}`, `v${i}`);
+    for (let i = 0; i < 60; i++) await rig.store.put(`user-${i}`, 'mine');
+    const runs = await rig.run();
+    expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED']);
+    const summary = JSON.parse((await rig.flag())?.slice('done '.length) ?? '{}');
+    expect(summary).toMatchObject({ migrated: 1_050, failed: 0 });
+    const pages =
+      runs[0]?.events.filter((e) => e.type === 'StateEntered' && e.state.name === 'Discover').length ?? 0;
+    expect(pages).toBeGreaterThan(11);
+  }, 120_000);
+
+  it('completes under the emulated AWS quotas with no key failed', async () => {
+    rig = await migrationRig({ quotas: 'aws' });
+    for (let i = 0; i < 150; i++) await rig.seed(`OAUTH_CLIENT_SECRET_${i}`, `v${i}`);
+    const [run] = await rig.run();
+    expect(run?.status).toBe('SUCCEEDED');
+    expect(rig.served.some((s) => s.outcome.includes('ThrottlingException'))).toBe(true);
+    const summary = JSON.parse((await rig.flag())?.slice('done '.length) ?? '{}');
+    expect(summary).toMatchObject({ migrated: 150, failed: 0 });
+  }, 120_000);
+
+  it('touches no secret on a second run after success', async () => {
+    rig = await migrationRig();
+    for (let i = 0; i < 20; i++) await rig.seed(`BUILD_AUTH_FILE_${i}`, `v${i}`);
+    await rig.run();
+    const before = rig.writes();
+    const [again] = await rig.run({ executionName: 'legacy-migration-again' });
+    expect(again?.status).toBe('SUCCEEDED');
+    expect(rig.writes() - before).toBe(0);
+  });
+});
