@@ -42,9 +42,13 @@ export function apiErrorOf(response: Response, text: string, baseUrl: string): A
     const { error, message } = broker.data;
     return new ApiError(response.status, error, message, broker.data.requestId ?? requestId);
   }
-  const gateway =
-    typeof json === 'object' && json !== null ? (json as { message?: unknown }).message : undefined;
-  if (typeof gateway !== 'string' || requestId === undefined) return notBrokerError(baseUrl, response);
+  // API Gateway's own body is one message field (`Message` for IAM denials); another service's
+  // errors carry more, e.g. `__type` from an AWS JSON endpoint such as the local one on 4566.
+  const fields =
+    typeof json === 'object' && json !== null && !Array.isArray(json) ? Object.entries(json) : [];
+  const [name, gateway] = fields.length === 1 ? (fields[0] as [string, unknown]) : [];
+  if ((name !== 'message' && name !== 'Message') || typeof gateway !== 'string' || requestId === undefined)
+    return notBrokerError(baseUrl, response);
   return new ApiError(response.status, undefined, gateway, requestId);
 }
 

@@ -10,14 +10,19 @@ import { run } from '../../cli/program.js';
 import { fakeIo } from './support.js';
 
 /** What the stranger answers: status, content type and body, by request path. */
-let answer: (path: string) => { status: number; type: string; body: string };
+let answer: (path: string) => {
+  status: number;
+  type: string;
+  body: string;
+  headers?: Record<string, string>;
+};
 let server: Server;
 let endpoint: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    const { status, type, body } = answer(req.url ?? '/');
-    res.writeHead(status, { 'content-type': type });
+    const { status, type, body, headers } = answer(req.url ?? '/');
+    res.writeHead(status, { ...headers, 'content-type': type });
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -76,6 +81,20 @@ describe('an endpoint that is not a broker', () => {
     // Assess
     expect(result.code).toBe(EXIT.notBroker);
     expect(result.stdout).toBe('');
+  });
+
+  it('exits 5 when pointed at the local AWS endpoint instead of the API', async () => {
+    // Prepare: what the embedded Secrets Manager endpoint answers a GET with
+    answer = () => ({
+      status: 400,
+      type: 'application/x-amz-json-1.1',
+      body: '{"__type":"UnknownOperationException","message":"The requested operation is not recognized by this endpoint."}',
+      headers: { 'x-amzn-requestid': 'r-1', 'x-amzn-errortype': 'UnknownOperationException' },
+    });
+    // Act
+    const result = await cli(['secret', 'list']);
+    // Assess
+    expect(result.code).toBe(EXIT.notBroker);
   });
 
   it('names the error not_broker for scripts', async () => {
