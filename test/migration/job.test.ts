@@ -19,7 +19,7 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const valueOf = async (r: MigrationRig, key: string): Promise<string | undefined> => {
+const readValue = async (r: MigrationRig, key: string): Promise<string | undefined> => {
   try {
     const out = await r.secretsManager.send(new GetSecretValueCommand({ SecretId: `${ROOT}${key}` }));
     return out.SecretString;
@@ -67,15 +67,15 @@ describe('the migration state machine', () => {
     const [run] = await rig.run();
     expect(run?.status).toBe('SUCCEEDED');
     for (const { key, scope } of legacy) {
-      expect(await valueOf(rig, `__thv_${scope}_${key}`)).toBe(`legacy-${key}`);
-      expect(await valueOf(rig, key)).toBeUndefined();
+      expect(await readValue(rig, `__thv_${scope}_${key}`)).toBe(`legacy-${key}`);
+      expect(await readValue(rig, key)).toBeUndefined();
     }
     const after = await rig.snapshot();
     for (const { key, scope } of legacy) {
       expect(after.get(`__thv_${scope}_${key}`)).toEqual({ tags: { 'thv:scope': scope }, policy: true });
     }
-    expect(await valueOf(rig, 'GITHUB_TOKEN')).toBe('user-value');
-    expect(await valueOf(rig, 'BEARER_TOKEN_mine')).toBe('user-made');
+    expect(await readValue(rig, 'GITHUB_TOKEN')).toBe('user-value');
+    expect(await readValue(rig, 'BEARER_TOKEN_mine')).toBe('user-made');
     expect(after.get('BEARER_TOKEN_mine')?.tags).toEqual({ 'thv:owner': 'user' });
     expect(after.get('bearer_token_lookalike')?.tags).toEqual({ 'thv:owner': 'user' });
     expect(await rig.flag()).toMatch(/^done /);
@@ -145,21 +145,21 @@ describe('crash safety of the migration', () => {
       expect(await rig.flag()).toBeUndefined();
       // Write-before-delete: every legacy value is readable under at least one of its names.
       for (const key of keys) {
-        const either = (await valueOf(rig, key)) ?? (await valueOf(rig, `__thv_workloads_${key}`));
+        const either = (await readValue(rig, key)) ?? (await readValue(rig, `__thv_workloads_${key}`));
         expect(either).toBe(`legacy-${key}`);
       }
       const [second] = await rig.run({ executionName: 'legacy-migration-rerun' });
       expect(second?.status).toBe('SUCCEEDED');
       const after = await rig.snapshot();
       for (const key of keys) {
-        expect(await valueOf(rig, `__thv_workloads_${key}`)).toBe(`legacy-${key}`);
+        expect(await readValue(rig, `__thv_workloads_${key}`)).toBe(`legacy-${key}`);
         expect(after.get(`__thv_workloads_${key}`)).toEqual({
           tags: { 'thv:scope': 'workloads' },
           policy: true,
         });
         expect(after.has(key)).toBe(false);
       }
-      expect(await valueOf(rig, 'GITHUB_TOKEN')).toBe('user-value');
+      expect(await readValue(rig, 'GITHUB_TOKEN')).toBe('user-value');
       expect(await rig.flag()).toMatch(/^done /);
     });
   }
@@ -172,8 +172,8 @@ describe('the migration at scale and under quota', () => {
     await rig.store.put('__thv_registry_REGISTRY_OAUTH_ab12', 'newer-scoped', { scope: 'registry' });
     const [run] = await rig.run();
     expect(run?.status).toBe('SUCCEEDED');
-    expect(await valueOf(rig, '__thv_registry_REGISTRY_OAUTH_ab12')).toBe('newer-scoped');
-    expect(await valueOf(rig, 'REGISTRY_OAUTH_ab12')).toBeUndefined();
+    expect(await readValue(rig, '__thv_registry_REGISTRY_OAUTH_ab12')).toBe('newer-scoped');
+    expect(await readValue(rig, 'REGISTRY_OAUTH_ab12')).toBeUndefined();
   });
 
   it('moves more than 1,000 keys over many pages', async () => {
