@@ -71,4 +71,29 @@ describe('prototype names on the local gateway', () => {
       { numRuns: 60 },
     );
   });
+
+  it.each(NAMES)('the AWS endpoint answers a target or header named %s without a 5xx', async (name) => {
+    // Act
+    const target = await send(broker.awsUrl, 'POST', '/', {
+      body: '{}',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `secretsmanager.${name}` },
+    });
+    const header = await send(broker.awsUrl, 'POST', `/?${name}=x`, {
+      body: JSON.stringify({ SecretId: name }),
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'secretsmanager.GetSecretValue',
+        [name]: 'x',
+      },
+    });
+    // Assess
+    expect([target.status, (target.json as { __type?: string }).__type]).toEqual([
+      400,
+      'UnknownOperationException',
+    ]);
+    expect([header.status, (header.json as { __type?: string }).__type]).toEqual([
+      400,
+      'ResourceNotFoundException',
+    ]);
+  });
 });
