@@ -1,0 +1,203 @@
+/**
+ * Cold start: builds every Lambda bundle exactly as the stack does (lib/bundling.ts) plus a bare
+ * Secrets-Manager-only handler, then times fresh `node` processes that import each one, interleaved,
+ * and profiles one import of each (`--cpu-prof`) to show where the time goes.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { LAMBDA_BUNDLE } from '../lib/bundling.js';
+import type { Section } from './report.js';
+import { median, ratio, round } from './stats.js';
+
+const cap = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
+
+/** Processes per bundle (the issue asks for the median of at least 10). */
+export const IMPORT_RUNS = 15;
+
+/** One built bundle. */
+interface Bundle {
+  readonly name: string;
+  readonly file: string;
+  readonly bytes: number;
+  /** Modules it imports at load time (`import` statements) that are not bundled. */
+  readonly staticExternals: string[];
+  /** Modules it loads only on demand (`import()`). */
+  readonly lazyExternals: string[];
+  readonly env: Record<string, string>;
+}
+
+/** Builds `entry` into `outDir` with the stack's settings. */
+async function buildBundle(
+  root: URL,
+  entry: string,
+  outDir: string,
+  name: string,
+): Promise<Omit<Bundle, 'env'>> {
+  const file = `${outDir}/${name}.mjs`;
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL(entry, root))],
+    outfile: file,
+    bundle: true,
+    platform: LAMBDA_BUNDLE.platform,
+    target: LAMBDA_BUNDLE.target,
+    format: LAMBDA_BUNDLE.format,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    external: [...LAMBDA_BUNDLE.external],
+    minify: LAMBDA_BUNDLE.minify,
+    sourcemap: LAMBDA_BUNDLE.sourcemap,
+    sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+    banner: { js: LAMBDA_BUNDLE.banner },
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const externals = (kind: string) => [
+    ...new Set(
+      Object.values((result.metafile as Metafile).outputs)
+        .flatMap((o) => o.imports)
+        .filter((i) => i.external && i.kind === kind && !i.path.startsWith('node:'))
+        .map((i) => i.path),
+    ),
+  ];
+  return {
+    name,
+    file,
+    bytes: statSync(file).size,
+    staticExternals: externals('import-statement'),
+    lazyExternals: externals('dynamic-import'),
+  };
+}
+
+/** The environment of one import process: what the stack gives the function, and no more. */
+function functionEnv(extra: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    BROKER_MIGRATION_FLAG_PARAMETER: '/thv-broker/bench/migration-done',
+    ...extra,
+  };
+}
+
+/** Milliseconds a fresh `node` takes to start, import `file` and exit. */
+function importOnce(file: string, env: Record<string, string>, extraArgs: string[] = []): number {
+  const script = `await import(${JSON.stringify(pathToFileURL(file).href)});`;
+  const start = performance.now();
+  const out = spawnSync(process.execPath, [...extraArgs, '--input-type=module', '-e', script], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const ms = performance.now() - start;
+  if (out.status !== 0) throw new Error(`importing ${file} failed: ${out.stderr.toString().slice(0, 500)}`);
+  return ms;
+}
+
+/** Self time of one CPU profile, by package (or `node:` built-in), largest first. */
+function profileByPackage(profileFile: string): [string, number][] {
+  const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as {
+    nodes: { id: number; callFrame: { url: string; functionName: string }; children?: number[] }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const packageOf = (url: string): string | undefined => {
+    if (url === '') return undefined;
+    const tail = url.split('node_modules/').at(-1) as string;
+    if (url.includes('node_modules/')) {
+      const parts = tail.split('/');
+      return tail.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] as string);
+    }
+    if (url.startsWith('node:')) return 'node: built-ins and the module loader';
+    return 'the bundle itself';
+  };
+  // Inclusive time: each sample counts once for every package on its stack.
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const pkg = packageOf(byId.get(at)?.callFrame.url ?? '');
+      if (pkg !== undefined && !seen.has(pkg)) {
+        seen.add(pkg);
+        totals.set(pkg, (totals.get(pkg) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+      }
+    }
+  });
+  return [...totals.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+/** Builds the bundles, measures sizes and import times, profiles one import of each. */
+export async function measureBundles(root: URL, outDir: string): Promise<Section> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const { HANDLER_ENTRIES } = await import('../lib/broker-function.js');
+  const scopeEnv = {
+    BROKER_SERVED_SCOPES: 'workloads',
+    BROKER_SYSTEM_POLICY_PRINCIPALS: 'arn:aws:iam::123456789012:role/bench-scope-role',
+  };
+  const bundles: Bundle[] = [];
+  for (const [name, entry] of Object.entries(HANDLER_ENTRIES)) {
+    const built = await buildBundle(root, entry, outDir, name);
+    bundles.push({ ...built, env: functionEnv(name === 'scope' ? scopeEnv : {}) });
+  }
+  const bare = {
+    ...(await buildBundle(root, 'bench/fixtures/bare-handler.ts', outDir, 'bare')),
+    env: functionEnv({}),
+  };
+
+  // Warm the file cache, then interleave: bare, user, scope, bare, user, scope, ...
+  for (const b of [bare, ...bundles]) importOnce(b.file, b.env);
+  const times = new Map<string, number[]>([bare, ...bundles].map((b) => [b.name, []]));
+  for (let i = 0; i < IMPORT_RUNS; i += 1) {
+    for (const b of [bare, ...bundles]) times.get(b.name)?.push(importOnce(b.file, b.env));
+  }
+  const bareMedian = median(times.get('bare') ?? []);
+
+  const profileDir = `${outDir}/profiles`;
+  const figures: Record<string, number> = {};
+  const described: Record<string, string> = {};
+  const details: string[] = [
+    `bare handler: ${round(bare.bytes / 1000, 1)} KB, import median ${round(bareMedian, 1)} ms over ${IMPORT_RUNS} processes (a bare \`node -e 0\` is part of every figure)`,
+  ];
+  for (const b of bundles) {
+    const m = median(times.get(b.name) ?? []);
+    const key = `importRatio${cap(b.name)}`;
+    figures[key] = ratio(m, bareMedian);
+    figures[`bundleKb${cap(b.name)}`] = round(b.bytes / 1000, 1);
+    described[`bundleKb${cap(b.name)}`] = `size of the ${b.name} bundle (KB = 1,000 bytes)`;
+    figures[`importMs${cap(b.name)}`] = round(m, 1);
+    described[`importMs${cap(b.name)}`] = `median whole-process import time of the ${b.name} bundle (ms)`;
+    const dir = `${profileDir}/${b.name}`;
+    importOnce(b.file, b.env, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']);
+    const profileFile = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    const top = profileFile === undefined ? [] : profileByPackage(`${dir}/${profileFile}`).slice(0, 6);
+    details.push(
+      `${b.name}: ${round(b.bytes / 1000, 1)} KB, import median ${round(m, 1)} ms (×${figures[key]}); loads at import: ${b.staticExternals.join(', ') || 'nothing external'}; on demand only: ${b.lazyExternals.join(', ') || 'nothing'}`,
+      `${b.name} profile (inclusive ms by package, one import): ${top.map(([p, ms]) => `${p} ${ms.toFixed(1)}`).join('; ')}`,
+    );
+  }
+  figures.importRatio = Math.max(...bundles.map((b) => figures[`importRatio${cap(b.name)}`] ?? 0));
+  figures.maxBundleKb = Math.max(...bundles.map((b) => round(b.bytes / 1000, 1)));
+  figures.importMsBare = round(bareMedian, 1);
+  described.importMsBare = 'median whole-process import time of the bare Secrets-Manager-only handler (ms)';
+
+  const notes: Record<string, string> = {};
+  for (const b of bundles) {
+    const key = `importRatio${cap(b.name)}`;
+    const extra = b.staticExternals.filter((m) => m !== '@aws-sdk/client-secrets-manager');
+    if ((figures[key] ?? 0) > 1.25)
+      notes[key] =
+        extra.length > 0
+          ? `the ${b.name} bundle loads ${extra.join(', ')} at import, which the bare handler does not (see the profile line under Raw numbers).`
+          : `the ${b.name} bundle loads no more SDK modules than the bare handler; the extra time is its own code (see the profile line under Raw numbers).`;
+  }
+  const worst = bundles.find((b) => figures[`importRatio${cap(b.name)}`] === figures.importRatio);
+  if (worst && notes[`importRatio${cap(worst.name)}`])
+    notes.importRatio = notes[`importRatio${cap(worst.name)}`] as string;
+  details.push(`CPU profiles: ${profileDir}/<bundle>/*.cpuprofile (open in Chrome DevTools)`);
+  return { figures, described, notes, details };
+}
