@@ -36,7 +36,7 @@ const value = fc.oneof(
 );
 const pairs = fc.array(fc.tuple(name, value), { maxLength: 4 });
 
-const target = fc.constantFrom(
+const target = fc.constantFrom<Omit<EventSpec, 'body'>>(
   { method: 'GET', resource: '/v1/secrets', path: '/v1/secrets' },
   { method: 'GET', resource: '/v1/secrets/{key}', path: '/v1/secrets/K', pathParameters: { key: 'K' } },
   { method: 'PUT', resource: '/v1/secrets/{key}', path: '/v1/secrets/K', pathParameters: { key: 'K' } },
