@@ -80,10 +80,10 @@ function eventOf(
     queryStringParameters: '@q',
     multiValueQueryStringParameters: '@mq',
   })
-    .replace('"@h"', ownKeys([['content-type', 'application/json'], ...headers], false))
-    .replace('"@mh"', ownKeys([['content-type', 'application/json'], ...headers], true))
-    .replace('"@q"', query.length === 0 ? 'null' : ownKeys(query, false))
-    .replace('"@mq"', query.length === 0 ? 'null' : ownKeys(query, true));
+    .replace('"@h"', () => ownKeys([['content-type', 'application/json'], ...headers], false))
+    .replace('"@mh"', () => ownKeys([['content-type', 'application/json'], ...headers], true))
+    .replace('"@q"', () => (query.length === 0 ? 'null' : ownKeys(query, false)))
+    .replace('"@mq"', () => (query.length === 0 ? 'null' : ownKeys(query, true)));
   return JSON.parse(text) as APIGatewayProxyEvent;
 }
 
