@@ -12,7 +12,8 @@ import {
   scopePrefix,
   UserProvider,
 } from '../../lambda/core/index.js';
-import { MemoryStore } from '../support/memory-store.js';
+import { DESIGN_TABLE, namesAround, OWNER, plainKey, SCOPE, tagsArb } from '../support/legacy-keys.js';
+import { HookedStore, MemoryStore } from '../support/memory-store.js';
 
 const scopes = [...DEFAULT_SCOPES];
 /** The test's own oracles for "reserved" and "valid", independent of the code under test. */
@@ -259,6 +260,82 @@ describe('scoped provider isolation', () => {
         await scoped.set(name, v);
         expect((await scoped.get(name)).value).toBe(v);
       }),
+    );
+  });
+});
+
+describe('listings show only what the broker tagged', () => {
+  /** Secrets as any writer could have left them: any name near the prefixes, any tags. */
+  const rows = fc.uniqueArray(
+    fc.record({
+      key: fc.oneof(
+        namesAround(DESIGN_TABLE),
+        fc.tuple(fc.constantFrom(...scopes, 'other'), plainKey).map(([s, k]) => `__thv_${s}_${k}`),
+        fc.tuple(casedPrefix, fc.constantFrom(...scopes), plainKey).map(([p, s, k]) => `${p}${s}_${k}`),
+        fc
+          .tuple(fc.constantFrom(...scopes), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 5 }))
+          .map(([s, k]) => `__thv_${s}_${k}`),
+      ),
+      tags: tagsArb,
+    }),
+    { selector: (r) => r.key, maxLength: 30 },
+  );
+
+  /** Pages through a provider's whole listing. */
+  async function listAll(provider: UserProvider | ScopedProvider, limit: number): Promise<string[]> {
+    const keys: string[] = [];
+    let next: string | undefined;
+    do {
+      const page = await provider.list({ limit, ...(next === undefined ? {} : { next }) });
+      keys.push(...page.keys.map((k) => k.key));
+      next = page.next;
+    } while (next !== undefined);
+    return keys.sort();
+  }
+
+  /** The store behind a hook; a lax one ignores the tag filter, as an emulator might. */
+  function storeOf(
+    seeds: readonly { key: string; tags: Record<string, string> }[],
+    lax: boolean,
+  ): HookedStore {
+    const inner = new MemoryStore();
+    for (const s of seeds) inner.seedRaw(s.key, `v-${s.key}`, s.tags);
+    return new HookedStore(inner, { ignoreTagFilter: lax });
+  }
+
+  it('the user listing holds exactly the valid user keys tagged thv:owner=user', async () => {
+    await fc.assert(
+      fc.asyncProperty(rows, fc.boolean(), fc.integer({ min: 1, max: 8 }), async (seeds, lax, limit) => {
+        const user = new UserProvider(storeOf(seeds, lax), { isMigrated: async () => true });
+        const want = seeds
+          .filter((s) => s.tags[OWNER] === 'user' && !isReserved(s.key) && isValidKey(s.key))
+          .map((s) => s.key)
+          .sort();
+        expect(await listAll(user, limit)).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a scope listing holds exactly its own valid names tagged with its scope', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        rows,
+        fc.constantFrom(...scopes),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 8 }),
+        async (seeds, scope, lax, limit) => {
+          const scoped = new ScopedProvider(storeOf(seeds, lax), { scope, scopes });
+          const prefix = `__thv_${scope}_`;
+          const want = seeds
+            .filter((s) => s.key.startsWith(prefix) && isValidKey(s.key.slice(prefix.length)))
+            .filter((s) => s.tags[SCOPE] === scope)
+            .map((s) => s.key.slice(prefix.length))
+            .sort();
+          expect(await listAll(scoped, limit)).toEqual(want);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

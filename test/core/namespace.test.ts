@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   assertKnownScope,
@@ -132,5 +133,41 @@ describe('configuration checks', () => {
 
   it('reports a legacy row under the reserved prefix', () => {
     expect(legacyTableProblems([{ prefix: '__THV_x', scope: 'auth' }], DEFAULT_SCOPES)).toHaveLength(1);
+  });
+});
+
+describe('rootProblems and the reserved prefix', () => {
+  it.each(['__thv_/', '__THV_/', 'a__Thv_b/', 'team/__thV_/', 'x/y__tHV_/'])(
+    'reports root %j, which holds the reserved prefix in some case',
+    (root) => {
+      expect(rootProblems(root)).toEqual([expect.stringContaining('reserved prefix')]);
+    },
+  );
+
+  it.each(['__thv/', 'thv_/', '_thv_/', '__th_v_/', 'toolhive/thv/'])('accepts root %j', (root) => {
+    expect(rootProblems(root)).toEqual([]);
+  });
+
+  it('refuses exactly the well-formed roots that hold __thv_ in any case', () => {
+    const piece = fc.oneof(
+      fc.string({
+        unit: fc.constantFrom('a', 'Z', '0', '_', '-', '.', 't', 'h', 'v', 'T', 'H', 'V'),
+        maxLength: 6,
+      }),
+      fc.constantFrom('__thv_', '__THV_', '__tHv_', '__Thv_', '_thv_', '__thv'),
+    );
+    const root = fc
+      .array(
+        fc.array(piece, { minLength: 1, maxLength: 3 }).map((p) => p.join('')),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((segments) => `${segments.join('/')}/`)
+      .filter((r) => /^[A-Za-z0-9_+=.@-][A-Za-z0-9_+=.@/-]{0,54}\/$/.test(r));
+    fc.assert(
+      fc.property(root, (r) => {
+        expect(rootProblems(r).length > 0).toBe(r.toLowerCase().includes('__thv_'));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

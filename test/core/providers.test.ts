@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   InvalidKeyError,
+  PendingMigrationKeyError,
   ReservedKeyError,
   ScopedProvider,
   SecretNotFoundError,
@@ -204,5 +205,148 @@ describe('ScopedProvider', () => {
     });
     await expect(scoped.delete('BEARER_TOKEN_gh')).rejects.toThrow(SecretNotFoundError);
     expect(store.entries.has('BEARER_TOKEN_gh')).toBe(true);
+  });
+});
+
+describe('UserProvider while the legacy migration is pending', () => {
+  const pending = { isMigrated: async () => false };
+  const done = { isMigrated: async () => true };
+
+  it.each(['get', 'set', 'delete'] as const)(
+    'refuses %s of a legacy name with reserved_key, touching no storage',
+    async (op) => {
+      const store = await seeded();
+      const user = new UserProvider(store, pending);
+      const call = {
+        get: () => user.get('BEARER_TOKEN_gh'),
+        set: () => user.set('BEARER_TOKEN_gh', 'planted'),
+        delete: () => user.delete('BEARER_TOKEN_gh'),
+      }[op];
+      await expect(call()).rejects.toMatchObject({
+        code: 'reserved_key',
+        message: expect.stringContaining('until the legacy-key migration finishes'),
+      });
+      expect(store.touched).toEqual([]);
+      expect(store.entries.get('BEARER_TOKEN_gh')?.value).toBe('value-of-BEARER_TOKEN_gh');
+    },
+  );
+
+  it('holds legacy names by default, with no flag reader given', async () => {
+    await expect(new UserProvider(await seeded()).get('BEARER_TOKEN_gh')).rejects.toThrow(
+      PendingMigrationKeyError,
+    );
+  });
+
+  it('hides a user-tagged legacy name from listings until the flag is set', async () => {
+    const store = await seeded();
+    await store.put('REGISTRY_OAUTH_mine', 'v');
+    expect((await new UserProvider(store, pending).list()).keys.map((k) => k.key)).toEqual([
+      'GITHUB_TOKEN',
+      'my-api-key',
+    ]);
+    expect((await new UserProvider(store, done).list()).keys.map((k) => k.key)).toEqual([
+      'GITHUB_TOKEN',
+      'REGISTRY_OAUTH_mine',
+      'my-api-key',
+    ]);
+  });
+
+  it.each(['bearer_token_x', 'XBEARER_TOKEN_y', 'BEARER_TOKEN', 'registry_user_x'])(
+    'serves the look-alike %s as an ordinary user key',
+    async (key) => {
+      const user = new UserProvider(new MemoryStore(), pending);
+      await user.set(key, 'v');
+      expect((await user.get(key)).value).toBe('v');
+    },
+  );
+
+  it('holds the names of the deployment table, not the default one', async () => {
+    const user = new UserProvider(new MemoryStore(), {
+      ...pending,
+      legacyPrefixes: [{ prefix: 'OLD_', scope: 'auth' }],
+    });
+    await expect(user.set('OLD_x', 'v')).rejects.toThrow(PendingMigrationKeyError);
+    await expect(user.set('BEARER_TOKEN_x', 'v')).resolves.toMatchObject({ created: true });
+  });
+
+  it('serves a legacy name as an ordinary user key once the flag is set', async () => {
+    const user = new UserProvider(new MemoryStore(), done);
+    await user.set('BEARER_TOKEN_mine', 'v');
+    expect((await user.get('BEARER_TOKEN_mine')).value).toBe('v');
+    await user.delete('BEARER_TOKEN_mine');
+  });
+
+  it('refuses a whole bulk delete holding one legacy name', async () => {
+    const store = await seeded();
+    await expect(
+      new UserProvider(store, pending).deleteMany(['GITHUB_TOKEN', 'BEARER_TOKEN_gh']),
+    ).rejects.toThrow(PendingMigrationKeyError);
+    expect(store.touched).toEqual([]);
+  });
+
+  it('lists only keys tagged thv:owner=user, not an untagged pre-broker key', async () => {
+    const store = await seeded();
+    store.seedRaw('old-user-key', 'v');
+    expect((await new UserProvider(store, done).list()).keys.map((k) => k.key)).toEqual([
+      'GITHUB_TOKEN',
+      'my-api-key',
+    ]);
+  });
+});
+
+describe('ScopedProvider legacy fallback and tags', () => {
+  const fallback = {
+    scope: 'workloads',
+    scopes,
+    legacyFallback: 'until-migrated' as const,
+    isMigrated: async () => false,
+  };
+
+  it.each<Record<string, string>>([
+    { 'thv:owner': 'user' },
+    { 'thv:owner': 'admin' },
+    { 'thv:scope': 'workloads' },
+  ])('never reads a bare key tagged %j', async (tags) => {
+    const store = new MemoryStore();
+    store.seedRaw('BEARER_TOKEN_planted', 'planted', tags);
+    await expect(new ScopedProvider(store, fallback).get('BEARER_TOKEN_planted')).rejects.toThrow(
+      SecretNotFoundError,
+    );
+    expect(store.touched.filter((k) => k === 'BEARER_TOKEN_planted')).toEqual(['BEARER_TOKEN_planted']);
+  });
+
+  it('never reads a legacy key a user wrote through the user routes after the flag', async () => {
+    const store = new MemoryStore();
+    await new UserProvider(store, { isMigrated: async () => true }).set('BEARER_TOKEN_x', 'planted');
+    await expect(new ScopedProvider(store, fallback).get('BEARER_TOKEN_x')).rejects.toThrow(
+      SecretNotFoundError,
+    );
+  });
+
+  it('reads an untagged bare key that carries only a foreign tag', async () => {
+    const store = new MemoryStore();
+    store.seedRaw('BEARER_TOKEN_x', 'legacy', { team: 'a' });
+    expect(await new ScopedProvider(store, fallback).get('BEARER_TOKEN_x')).toMatchObject({
+      value: 'legacy',
+      legacy: true,
+    });
+  });
+
+  it('prefers the scoped key to the bare one', async () => {
+    const store = new MemoryStore();
+    store.seedRaw('BEARER_TOKEN_x', 'legacy');
+    store.seedRaw('__thv_workloads_BEARER_TOKEN_x', 'scoped', { 'thv:scope': 'workloads' }, true);
+    const secret = await new ScopedProvider(store, fallback).get('BEARER_TOKEN_x');
+    expect([secret.value, secret.legacy]).toEqual(['scoped', undefined]);
+  });
+
+  it('lists a scoped key only when it carries its own scope tag', async () => {
+    const store = new MemoryStore();
+    store.seedRaw('__thv_workloads_a', 'v', { 'thv:scope': 'workloads' });
+    store.seedRaw('__thv_workloads_b', 'v');
+    store.seedRaw('__thv_workloads_c', 'v', { 'thv:scope': 'registry' });
+    store.seedRaw('__THV_workloads_d', 'v', { 'thv:scope': 'workloads' });
+    const page = await new ScopedProvider(store, { scope: 'workloads', scopes }).list();
+    expect(page.keys.map((k) => k.key)).toEqual(['a']);
   });
 });

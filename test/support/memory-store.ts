@@ -133,3 +133,110 @@ export class MemoryStore implements SecretStore {
     return end < keys.length ? { items, next: String(end) } : { items };
   }
 }
+
+/** The store operations a {@link HookedStore} reports. */
+export type StoreOp = 'get' | 'put' | 'delete' | 'listPage' | 'describe' | 'tag' | 'protect';
+
+/** One store call as a {@link HookedStore} saw it (no value: a hook must never see one). */
+export interface StoreCall {
+  /** The operation. */
+  readonly op: StoreOp;
+  /** The key, for every operation but listPage. */
+  readonly key?: string;
+  /** The call's options (put, delete, listPage) or tags (tag). */
+  readonly options?: unknown;
+}
+
+/** Options of a {@link HookedStore}. */
+export interface HookedStoreOptions {
+  /**
+   * Runs before each call (`before`) and after it took effect or failed (`after`); whatever it
+   * throws, the caller gets instead of the result or the call's own error. Throwing at `before` means the call never happened; at
+   * `after`, it happened but its answer was lost (a killed process, a dropped connection).
+   */
+  readonly hook?: (call: StoreCall, phase: 'before' | 'after') => void;
+  /**
+   * Make a create-only system write three calls, as a Secrets Manager adapter may: create the
+   * secret bare, tag it, attach its policy, so a fault can fall between them.
+   * @default false
+   */
+  readonly splitSystemWrites?: boolean;
+  /**
+   * Answer listings without applying their tag filter (a lax emulator): callers must re-check.
+   * @default false
+   */
+  readonly ignoreTagFilter?: boolean;
+}
+
+/**
+ * A {@link SecretStore} over a {@link MemoryStore} that logs every call and lets a test inject
+ * faults (crashes, throttling) before or after any of them. deleteMany goes through delete.
+ */
+export class HookedStore implements SecretStore {
+  /** Every call, in order, including ones a hook failed. */
+  readonly calls: StoreCall[] = [];
+
+  constructor(
+    readonly inner: MemoryStore,
+    private readonly options: HookedStoreOptions = {},
+  ) {}
+
+  private async call<T>(call: StoreCall, run: () => Promise<T>): Promise<T> {
+    this.calls.push(call);
+    this.options.hook?.(call, 'before');
+    let result: T;
+    try {
+      result = await run();
+    } catch (error) {
+      // A call that failed (not found, conflict) has a cut point after it too.
+      this.options.hook?.(call, 'after');
+      throw error;
+    }
+    this.options.hook?.(call, 'after');
+    return result;
+  }
+
+  get(key: string): Promise<StoredSecret> {
+    return this.call({ op: 'get', key }, () => this.inner.get(key));
+  }
+
+  async put(key: string, value: string, options: PutOptions = {}): Promise<PutResult> {
+    const scope = options.scope;
+    if (!this.options.splitSystemWrites || !options.createOnly || scope === undefined)
+      return this.call({ op: 'put', key, options }, () => this.inner.put(key, value, options));
+    const result = await this.call({ op: 'put', key, options: { createOnly: true } }, async () => {
+      if (this.inner.entries.has(key)) throw new ConflictError(`secret ${key} already exists`);
+      this.inner.seedRaw(key, value);
+      return { version: randomUUID(), created: true };
+    });
+    await this.tag(key, { [SCOPE_TAG]: scope });
+    await this.protect(key);
+    return result;
+  }
+
+  delete(key: string, options: DeleteOptions = {}): Promise<void> {
+    return this.call({ op: 'delete', key, options }, () => this.inner.delete(key, options));
+  }
+
+  deleteMany(keys: readonly string[], options: DeleteOptions = {}): Promise<BulkDeleteResult> {
+    return deleteEach(keys, (key) => this.delete(key, options));
+  }
+
+  listPage(options: ListOptions): Promise<ListPage> {
+    const { tag: _tag, ...untagged } = options;
+    const asked = this.options.ignoreTagFilter ? untagged : options;
+    return this.call({ op: 'listPage', options }, () => this.inner.listPage(asked));
+  }
+
+  describe(key: string): Promise<SecretInfo> {
+    return this.call({ op: 'describe', key }, () => this.inner.describe(key));
+  }
+
+  tag(key: string, tags: SecretTags): Promise<void> {
+    return this.call({ op: 'tag', key, options: tags }, () => this.inner.tag(key, tags));
+  }
+
+  protect(key: string): Promise<void> {
+    return this.call({ op: 'protect', key }, () => this.inner.protect(key));
+  }
+}
