@@ -31,6 +31,9 @@ import { grantKeyUseForSecrets, secretArn } from './policies.js';
 /** Name of the execution the stack starts on first deploy; continuations are `<name>-2`, `<name>-3`, … */
 export const FIRST_EXECUTION_NAME = 'legacy-migration-v1';
 
+/** Construct id of aws-cdk-lib's singleton provider function behind every AwsCustomResource. */
+const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
+
 /** Error name of a batch the store kept throttling (the core's `MigrationThrottledError`). */
 const THROTTLED = 'MigrationThrottledError';
 
@@ -80,6 +83,9 @@ export interface MigrationJobProps {
    */
   readonly startOnDeploy?: boolean;
 }
+
+/** The tunable part of {@link MigrationJobProps}, as the broker's props pass it on. */
+export type MigrationTuning = Pick<MigrationJobProps, 'maxConcurrency' | 'batchSize' | 'startOnDeploy'>;
 
 /** The migration job: its function and role, the state machine, and the first-deploy start. */
 export class MigrationJob extends Construct {
@@ -147,6 +153,11 @@ export class MigrationJob extends Construct {
       this.stateMachine.role,
       [`${this.function.function.functionArn}:*`],
       'Invoking any version of the job’s own function.',
+    );
+    acknowledgeWildcardResources(
+      this.stateMachine.role,
+      ['*'],
+      'X-Ray trace segments and CloudWatch Logs delivery take no resource in IAM.',
     );
     if (props.startOnDeploy ?? true) this.startOnFirstDeploy();
   }
@@ -248,12 +259,16 @@ export class MigrationJob extends Construct {
     const systemArn = secretArn(this, `${root}${RESERVED_PREFIX}*`);
     const statements = [
       // Read and delete bare legacy keys, only while untagged (never a user's key of the same name).
-      new iam.PolicyStatement({
-        sid: 'ReadAndDeleteLegacyKeys',
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'],
-        resources: legacyArns,
-        conditions: untagged,
-      }),
+      ...(legacyArns.length === 0
+        ? []
+        : [
+            new iam.PolicyStatement({
+              sid: 'ReadAndDeleteLegacyKeys',
+              actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'],
+              resources: legacyArns,
+              conditions: untagged,
+            }),
+          ]),
       // Write, read back, tag and protect the scoped keys.
       new iam.PolicyStatement({
         sid: 'WriteSystemKeys',
@@ -333,7 +348,7 @@ export class MigrationJob extends Construct {
       // A redeploy that replaces the resource must not fail on the execution that already ran.
       ignoreErrorCodesMatching: 'ExecutionAlreadyExists',
     };
-    const starter = new cr.AwsCustomResource(this, 'StartOnDeploy', {
+    new cr.AwsCustomResource(this, 'StartOnDeploy', {
       onCreate: start,
       policy: cr.AwsCustomResourcePolicy.fromStatements([
         new iam.PolicyStatement({
@@ -344,10 +359,19 @@ export class MigrationJob extends Construct {
       installLatestAwsSdk: false,
       logRetention: undefined,
     });
-    acknowledge(
-      starter,
-      'AwsSolutions-L1',
-      'The custom-resource provider is aws-cdk-lib’s own singleton function; its runtime is set by the CDK.',
-    );
+    // The provider is aws-cdk-lib's singleton function, a child of the stack rather than of `starter`.
+    const provider = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+    if (provider !== undefined) {
+      acknowledge(
+        provider,
+        'AwsSolutions-L1',
+        'The custom-resource provider is aws-cdk-lib’s own singleton function; its runtime is chosen by the CDK.',
+      );
+      acknowledge(
+        provider,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'The CDK’s custom-resource provider writes its own logs with the basic execution role; it may only start this job.',
+      );
+    }
   }
 }

@@ -22,6 +22,7 @@ import {
   rootProblems,
   scopeListProblems,
 } from '../lambda/core/index.js';
+import type { MigrationTuning } from './migration-job.js';
 
 /** Stage throttling of the broker API. */
 export interface ApiThrottling {
@@ -104,6 +105,12 @@ export interface SecretBrokerProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Tuning of the legacy-key migration job: batches migrated at once, keys per batch, and whether
+   * the stack starts it on first deploy.
+   * @default - 5 batches of 10 keys at once, started on first deploy
+   */
+  readonly migration?: MigrationTuning;
 }
 
 /** {@link SecretBrokerProps} with defaults applied, after validation. */

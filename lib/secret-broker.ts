@@ -93,6 +93,7 @@ export class SecretBroker extends Construct {
       flagParameterName: this.migrationFlagParameterName,
       commonEnvironment: common,
       logRetention: config.logRetention,
+      ...props.migration,
     });
 
     this.userFunction = new BrokerFunction(this, 'UserApi', {

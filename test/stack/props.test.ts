@@ -130,8 +130,12 @@ describe('SecretBroker props', () => {
     // Act
     const { template } = synthBroker({ scopes: ['workloads', 'registry', 'billing'], root: 'acme/' });
 
-    // Assess
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+    // Assess: the user function, three scope functions, the migration's steps and the CDK's custom-resource provider.
+    template.resourceCountIs('AWS::Lambda::Function', 6);
+    const descriptions = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (r) => (r as { Properties: { Description?: string } }).Properties.Description ?? '',
+    );
+    expect(descriptions.filter((d) => d.includes('system secrets of scope')).length).toBe(3);
   });
 
   it('rejects a user role entry that is not a role ARN, naming the stack prop', () => {

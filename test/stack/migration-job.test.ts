@@ -1,0 +1,156 @@
+/** The MigrationJob construct in the synthesized template: state machine, role, first-deploy start. */
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { FIRST_EXECUTION_NAME } from '../../lib/migration-job.js';
+import { secretArn as arn } from './support/arns.js';
+import { resolve, type TemplateJson } from './support/policies.js';
+import { ACCOUNT, logicalId, REGION, synthBroker } from './support/synth.js';
+
+const { stack, template } = synthBroker({ breakGlassRoleArns: [`arn:aws:iam::${ACCOUNT}:role/BreakGlass`] });
+const migrationRole = { 'Fn::GetAtt': [logicalId(stack.broker.migration.role), 'Arn'] };
+
+/** Every statement of the policies attached to `roleLogicalId`. */
+function statementsOf(roleLogicalId: string): Record<string, unknown>[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) =>
+      ((p as { Properties: { Roles: { Ref: string }[] } }).Properties.Roles ?? []).some(
+        (r) => r.Ref === roleLogicalId,
+      ),
+    )
+    .flatMap(
+      (p) =>
+        resolve(
+          template.toJSON() as TemplateJson,
+          (p as { Properties: { PolicyDocument: { Statement: unknown } } }).Properties.PolicyDocument
+            .Statement,
+        ) as Record<string, unknown>[],
+    );
+}
+
+describe('the migration job', () => {
+  it('is a Standard state machine with full logging and tracing, in JSONPath', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      StateMachineName: 'Broker-legacy-migration',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+    });
+    const definition = JSON.stringify(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(definition).not.toContain('JSONata');
+  });
+
+  it('starts the job once on first deploy under a fixed execution name', () => {
+    const starts = Object.values(template.findResources('Custom::AWS')).map((r) =>
+      JSON.stringify((r as { Properties: { Create: unknown } }).Properties.Create),
+    );
+    expect(starts).toHaveLength(1);
+    expect(starts[0]).toContain(`\\"name\\":\\"${FIRST_EXECUTION_NAME}\\"`);
+    expect(starts[0]).toContain('\\"action\\":\\"startExecution\\"');
+    expect(starts[0]).toContain('ExecutionAlreadyExists');
+    expect(JSON.stringify(template.findResources('Custom::AWS'))).not.toContain('"Update"');
+  });
+
+  it('gives the migration role exactly the Secrets Manager rights of DESIGN §3', () => {
+    const statements = statementsOf(logicalId(stack.broker.migration.role)).filter((s) =>
+      JSON.stringify(s.Action).includes('secretsmanager:'),
+    );
+    const untagged = { Null: { 'aws:ResourceTag/thv:owner': 'true', 'aws:ResourceTag/thv:scope': 'true' } };
+    expect(statements).toEqual([
+      {
+        Sid: 'ReadAndDeleteLegacyKeys',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'],
+        Resource: [
+          'BEARER_TOKEN_',
+          'OAUTH_CLIENT_SECRET_',
+          'OAUTH_REFRESH_TOKEN_',
+          'registry-user-',
+          'registry-default-',
+          'BUILD_AUTH_FILE_',
+          'REGISTRY_OAUTH_',
+        ].map((p) => arn(`toolhive/${p}*`)),
+        Condition: untagged,
+      },
+      {
+        Sid: 'WriteSystemKeys',
+        Effect: 'Allow',
+        Action: [
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutResourcePolicy',
+          'secretsmanager:TagResource',
+        ],
+        Resource: arn('toolhive/__thv_*'),
+      },
+      {
+        Sid: 'CreateSystemKeys',
+        Effect: 'Allow',
+        Action: 'secretsmanager:CreateSecret',
+        Resource: arn('toolhive/__thv_*'),
+        Condition: {
+          StringEquals: { 'aws:RequestTag/thv:scope': ['workloads', 'registry', 'auth', 'llm'] },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['thv:scope'] },
+        },
+      },
+      {
+        Sid: 'AdoptUntaggedKeys',
+        Effect: 'Allow',
+        Action: 'secretsmanager:TagResource',
+        Resource: arn('toolhive/*'),
+        Condition: {
+          ...untagged,
+          StringEquals: { 'aws:RequestTag/thv:owner': 'user' },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['thv:owner'] },
+        },
+      },
+      { Sid: 'ListSecrets', Effect: 'Allow', Action: 'secretsmanager:ListSecrets', Resource: '*' },
+    ]);
+  });
+
+  it('lets the migration role read and write the flag parameter only', () => {
+    const ssm = statementsOf(logicalId(stack.broker.migration.role)).filter((s) =>
+      JSON.stringify(s.Action).includes('ssm:'),
+    );
+    expect(ssm).toEqual([
+      {
+        Sid: 'MigrationFlag',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter', 'ssm:PutParameter'],
+        Resource: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/Broker/migration-done`,
+      },
+    ]);
+  });
+
+  it("writes each scope's system secrets with the same principals as that scope's own function", () => {
+    const fn = template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: 'thv secret broker: legacy-key migration steps' },
+    });
+    const env = JSON.stringify(Object.values(fn)[0]);
+    for (const [scope, scopeFn] of stack.broker.scopeFunctions) {
+      expect(env).toContain(`\\"${scope}\\":[\\"`);
+      expect(env).toContain(logicalId(scopeFn.role));
+    }
+    expect(env).toContain(logicalId(stack.broker.migration.role));
+    expect(env).toContain('BreakGlass');
+  });
+
+  it('trusts the migration role in every scope function’s resource policy and the tamper rule', () => {
+    for (const fn of stack.broker.scopeFunctions.values()) {
+      const resource = template.toJSON().Resources[logicalId(fn.function)];
+      const principals = resource.Properties.Environment.Variables.BROKER_SYSTEM_POLICY_PRINCIPALS;
+      expect(JSON.stringify(principals)).toContain(JSON.stringify(migrationRole));
+    }
+    expect(JSON.stringify(template.findResources('AWS::Events::Rule'))).toContain(
+      logicalId(stack.broker.migration.role),
+    );
+  });
+
+  it('refuses a batch size or concurrency out of range, naming the prop', () => {
+    expect(() => synthBroker({ migration: { batchSize: 0 } })).toThrow(/migration batchSize/);
+    expect(() => synthBroker({ migration: { maxConcurrency: 100 } })).toThrow(/migration maxConcurrency/);
+  });
+
+  it('does not start the job when startOnDeploy is off', () => {
+    const { template: off } = synthBroker({ migration: { startOnDeploy: false } });
+    off.resourceCountIs('Custom::AWS', 0);
+  });
+});
