@@ -10,8 +10,9 @@ import { OWNER_TAG, SCOPE_TAG } from '../lambda/aws/secrets-manager-store.js';
 import { type LegacyPrefix, RESERVED_PREFIX, scopePrefix } from '../lambda/core/index.js';
 
 /**
- * What the Secrets Manager adapter calls on one secret. TagResource is needed because CreateSecret
- * passes tags; DescribeSecret, rotation and resource-policy reads are never called.
+ * What a scope function's adapter calls on its own secrets. TagResource is needed because
+ * CreateSecret passes tags; RestoreSecret is never called (a set over a deleted key recreates it),
+ * nor are rotation and resource-policy reads.
  */
 export const SECRET_WRITE_ACTIONS: readonly string[] = [
   'secretsmanager:CreateSecret',
@@ -19,7 +20,6 @@ export const SECRET_WRITE_ACTIONS: readonly string[] = [
   'secretsmanager:PutSecretValue',
   'secretsmanager:UpdateSecret',
   'secretsmanager:DeleteSecret',
-  'secretsmanager:RestoreSecret',
   'secretsmanager:TagResource',
 ];
 
@@ -128,7 +128,6 @@ export const USER_SECRET_ACTIONS: readonly string[] = [
   'secretsmanager:PutSecretValue',
   'secretsmanager:UpdateSecret',
   'secretsmanager:DeleteSecret',
-  'secretsmanager:RestoreSecret',
   'secretsmanager:DescribeSecret',
 ];
 
@@ -256,7 +255,8 @@ export function keyDecryptDenyStatement(
     sid,
     effect: iam.Effect.DENY,
     principals: [new iam.AnyPrincipal()],
-    actions: ['kms:Decrypt'],
+    // ReEncryptFrom decrypts too: under another key the caller controls, the value would be theirs.
+    actions: ['kms:Decrypt', 'kms:ReEncryptFrom'],
     resources: ['*'],
     conditions: {
       StringLike: { 'kms:EncryptionContext:SecretARN': secretArn(scope, namePattern) },

@@ -117,7 +117,8 @@ const insiders: [string, Caller][] = [
     "the scope's own role",
     { kind: 'role', roleArn: roleArn(logicalId(broker.scopeFunctions.get('workloads')?.role ?? broker)) },
   ],
-  ['the migration role', { kind: 'role', roleArn: MIGRATION }],
+  ['the migration job role', { kind: 'role', roleArn: roleArn(logicalId(broker.migration.role)) }],
+  ['the migration role passed by ARN', { kind: 'role', roleArn: MIGRATION }],
 ];
 
 describe('tamper detection rule', () => {

@@ -40,6 +40,8 @@ const keyId = logicalId(broker.key);
 const apiId = logicalId(broker.api.api);
 const guardId = logicalId(broker.guardPolicy);
 const userRoleGuardId = logicalId(broker.userRoleGuardPolicy);
+/** The migration job's role: trusted by system secrets, the key policy and the tamper rule. */
+const migrationJobRole = roleArn(logicalId(broker.migration.role));
 const userRoleId = logicalId(broker.userFunction.role);
 const scopeRoleId = (scope: string): string => logicalId(broker.scopeFunctions.get(scope)?.role ?? broker);
 const statementsOf = (role: RoleRef) =>
@@ -139,7 +141,6 @@ const USER_SECRET_STATEMENTS = [
       'secretsmanager:PutSecretValue',
       'secretsmanager:UpdateSecret',
       'secretsmanager:DeleteSecret',
-      'secretsmanager:RestoreSecret',
       'secretsmanager:DescribeSecret',
     ],
     Condition: { StringEquals: { 'aws:ResourceTag/thv:owner': 'user' } },
@@ -167,7 +168,7 @@ const USER_SECRET_STATEMENTS = [
 ];
 
 describe('role statements', () => {
-  it('gives the user-API role its log stream, tag-based user-secret access, ListSecrets, key use, and the guard', () => {
+  it('gives the user-API role its log stream, tag-based user-secret access, ListSecrets, key use, the flag, and the guard', () => {
     // Prepare
     const logsId = logicalId(broker.userFunction.logGroup);
 
@@ -178,7 +179,18 @@ describe('role statements', () => {
     expect(policies).toEqual([
       {
         name: expect.stringMatching(/^BrokerUserApiRoleDefaultPolicy/),
-        statements: [logWrite(logsId), ...USER_SECRET_STATEMENTS, list, keyUse(['toolhive/*'])],
+        statements: [
+          logWrite(logsId),
+          ...USER_SECRET_STATEMENTS,
+          list,
+          keyUse(['toolhive/*']),
+          // It holds legacy names as reserved until the migration's flag is set.
+          {
+            Action: 'ssm:GetParameter',
+            Effect: 'Allow',
+            Resource: 'arn:aws:ssm:eu-west-1:111122223333:parameter/Broker/migration-done',
+          },
+        ],
       },
       { name: guardId, statements: GUARD_STATEMENTS },
     ]);
@@ -281,24 +293,36 @@ describe('role statements', () => {
     ]);
   });
 
-  it('lets no role but the broker functions assume their roles', () => {
+  it('lets no role but the broker functions, the migration job and its start assume their roles', () => {
     // Act
     const roles = template.findResources('AWS::IAM::Role');
 
-    // Assess
-    const principals = Object.entries(roles)
-      .filter(([id]) => id !== logicalId(broker.api.api.node.findChild('CloudWatchRole')))
+    // Assess: the user and scope functions, the migration steps and the first-deploy start are
+    // Lambda functions; the state machine role is assumed by Step Functions for this account only.
+    const stateMachineRole = logicalId(broker.migration.stateMachine.role);
+    const lambdaTrusted = Object.entries(roles)
+      .filter(
+        ([id]) =>
+          ![logicalId(broker.api.api.node.findChild('CloudWatchRole')), stateMachineRole].includes(id),
+      )
       .map(
         ([, r]) =>
           (r as { Properties: { AssumeRolePolicyDocument: { Statement: unknown[] } } }).Properties
             .AssumeRolePolicyDocument.Statement,
       );
-    expect(principals).toHaveLength(1 + DEFAULT_SCOPES.length);
-    for (const statements of principals) {
+    expect(lambdaTrusted).toHaveLength(1 + DEFAULT_SCOPES.length + 2);
+    for (const statements of lambdaTrusted) {
       expect(statements).toEqual([
         { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
       ]);
     }
+    const trust = resolve(json, roles[stateMachineRole]?.Properties.AssumeRolePolicyDocument.Statement);
+    expect(trust).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'states.amazonaws.com' },
+        Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': '111122223333' } }),
+      }),
+    ]);
   });
 });
 
@@ -420,11 +444,16 @@ describe('API', () => {
 
 describe('functions', () => {
   it('gives every function its own role and its own log group on nodejs24.x', () => {
-    // Act
-    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    // Act: the broker's own functions (the first-deploy start is CDK's custom-resource function).
+    const ids = [broker.userFunction, ...broker.scopeFunctions.values(), broker.migration.function].map((f) =>
+      logicalId(f.function),
+    );
+    const fns = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([id]) => ids.includes(id))
+      .map(([, f]) => f);
 
     // Assess
-    expect(fns).toHaveLength(1 + DEFAULT_SCOPES.length);
+    expect(fns).toHaveLength(1 + DEFAULT_SCOPES.length + 1);
     const roles = fns.map((f) => JSON.stringify(f.Properties.Role));
     const logs = fns.map((f) => JSON.stringify(f.Properties.LoggingConfig.LogGroup));
     expect(new Set(roles).size).toBe(fns.length);
@@ -450,7 +479,12 @@ describe('functions', () => {
       BROKER_KMS_KEY_ID: keyArn(keyId),
       BROKER_RECOVERY_WINDOW_DAYS: '7',
       BROKER_LEGACY_FALLBACK: 'never',
-      BROKER_SYSTEM_POLICY_PRINCIPALS: [roleArn(logicalId(fn.role)), MIGRATION, BREAK_GLASS].join(','),
+      BROKER_SYSTEM_POLICY_PRINCIPALS: [
+        roleArn(logicalId(fn.role)),
+        migrationJobRole,
+        MIGRATION,
+        BREAK_GLASS,
+      ].join(','),
     });
   });
 
@@ -492,11 +526,13 @@ describe('KMS key', () => {
         Sid: `DenyDecrypt${scope}SystemSecrets`,
         Effect: 'Deny',
         Principal: { AWS: '*' },
-        Action: 'kms:Decrypt',
+        Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
         Resource: '*',
         Condition: {
           StringLike: { 'kms:EncryptionContext:SecretARN': secretArn(`toolhive/__thv_${scope}_*`) },
-          ArnNotEquals: { 'aws:PrincipalArn': [roleArn(scopeRoleId(scope)), MIGRATION, BREAK_GLASS] },
+          ArnNotEquals: {
+            'aws:PrincipalArn': [roleArn(scopeRoleId(scope)), migrationJobRole, MIGRATION, BREAK_GLASS],
+          },
         },
       });
     },
@@ -565,7 +601,15 @@ describe('detection', () => {
         userIdentity: {
           sessionContext: {
             sessionIssuer: {
-              arn: [{ 'anything-but': [...DEFAULT_SCOPES.map((s) => roleArn(scopeRoleId(s))), MIGRATION] }],
+              arn: [
+                {
+                  'anything-but': [
+                    ...DEFAULT_SCOPES.map((s) => roleArn(scopeRoleId(s))),
+                    migrationJobRole,
+                    MIGRATION,
+                  ],
+                },
+              ],
             },
           },
         },

@@ -47,7 +47,7 @@ function matchesLeaf(matcher: Json, value: Json): boolean {
     case 'anything-but': {
       const excluded = Array.isArray(arg) ? arg : [arg];
       if (excluded.some(isObject)) throw new Error('only anything-but over plain values is implemented');
-      return !excluded.includes(value);
+      return !excluded.some((e) => e === value);
     }
     default:
       throw new Error(`event-pattern operator ${operator} is not implemented by this matcher`);

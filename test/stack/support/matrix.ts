@@ -1,16 +1,20 @@
 /**
- * The IAM decision matrix (DESIGN §3): principals × Secrets Manager actions × secrets, and
- * principals × API routes, each cell with the decision the design expects. The expectations are
- * written from the design's rules here, never derived from the policies under test.
+ * The IAM decision matrix (DESIGN §3): principals × every secret-scoped Secrets Manager action of
+ * the service authorization reference × secrets, principals × KMS key uses, and principals × API
+ * routes, each cell with the decision the design expects. The expectations are written from the
+ * design's rules here, never derived from the policies under test. Every secret carries the tags the
+ * broker really writes (`thv:owner=user` on user secrets, `thv:scope=<scope>` on system secrets,
+ * none on legacy keys).
  */
 import { invokeArn, secretArn } from './arns.js';
 import type { RoleRef } from './policies.js';
+import type { Decision } from './simulate.js';
+import { ACCOUNT } from './synth.js';
 
-/** What IAM decides. */
-export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+export type { Decision } from './simulate.js';
 
 /** Kinds of principal in the matrix. */
-export type PrincipalKind = 'user-api' | 'scope' | 'user' | 'service' | 'admin' | 'break-glass';
+export type PrincipalKind = 'user-api' | 'scope' | 'user' | 'service' | 'admin' | 'break-glass' | 'migration';
 
 /** A principal of the matrix. */
 export interface MatrixPrincipal {
@@ -22,8 +26,10 @@ export interface MatrixPrincipal {
   readonly scope?: string;
   /** Its role ARN (also its `aws:PrincipalArn`). */
   readonly arn: string;
-  /** Where its identity policies come from: the template, or fixed outside policies. */
-  readonly source: { readonly template: RoleRef } | { readonly outside: object };
+  /** Where its identity policies come from: the template, fixed outside policies, or both. */
+  readonly template?: RoleRef;
+  /** An outside policy besides the template's (e.g. `secretsmanager:*` on `*` from elsewhere). */
+  readonly outside?: object;
 }
 
 /** A secret of the matrix. */
@@ -36,6 +42,8 @@ export interface MatrixSecret {
   readonly tags: Readonly<Record<string, string>>;
   /** The scope whose deny-all-but resource policy the secret carries (system secrets only). */
   readonly policyScope?: string;
+  /** Region of its ARN, when not the stack's. */
+  readonly region?: string;
 }
 
 /** One request of the matrix. */
@@ -50,6 +58,10 @@ export interface MatrixRequest {
   readonly context: Readonly<Record<string, string | string[]>>;
   /** The secret the request targets, if any. */
   readonly secret?: MatrixSecret;
+  /** For a KMS request: the secret whose data key it uses (its ARN is the encryption context). */
+  readonly kmsSecret?: MatrixSecret & { readonly arn: string };
+  /** The tags a create or tag request asks for. */
+  readonly requestTags?: Readonly<Record<string, string>>;
   /** The API route the request targets, if any: `"<METHOD> <path>"`. */
   readonly route?: { readonly method: string; readonly path: string };
 }
@@ -66,103 +78,207 @@ export interface MatrixCell {
 
 const ROOT = 'toolhive/';
 const SCOPE_TAG = 'thv:scope';
+const OWNER_TAG = 'thv:owner';
+const USER = { [OWNER_TAG]: 'user' };
 const SUFFIX = '-AbCdEf';
+const OTHER_REGION = 'us-east-1';
 
-/** The secrets of the matrix for `scopes`: a user secret, each scope's secret, look-alikes, another root. */
+/** The secrets of the matrix for `scopes`. */
 function matrixSecrets(scopes: readonly string[]): MatrixSecret[] {
   return [
-    { label: 'user secret', name: `${ROOT}GITHUB_TOKEN`, tags: { 'thv:owner': 'user' } },
-    { label: 'legacy workloads key', name: `${ROOT}BEARER_TOKEN_github`, tags: { 'thv:owner': 'user' } },
-    { label: 'legacy registry key', name: `${ROOT}REGISTRY_OAUTH_ab12`, tags: { 'thv:owner': 'user' } },
+    { label: 'user secret', name: `${ROOT}GITHUB_TOKEN`, tags: USER },
+    { label: 'untagged legacy workloads key', name: `${ROOT}BEARER_TOKEN_github`, tags: {} },
+    { label: 'untagged legacy registry key', name: `${ROOT}REGISTRY_OAUTH_ab12`, tags: {} },
+    { label: 'user-tagged legacy-named key', name: `${ROOT}BEARER_TOKEN_mine`, tags: USER },
+    { label: 'untagged pre-broker user key', name: `${ROOT}OLD_KEY`, tags: {} },
     ...scopes.map((s) => ({
       label: `${s} secret`,
       name: `${ROOT}__thv_${s}_TOKEN`,
       tags: { [SCOPE_TAG]: s },
       policyScope: s,
     })),
+    // A write that failed between CreateSecret and PutResourcePolicy: tagged, no resource policy.
+    {
+      label: 'workloads secret without its resource policy',
+      name: `${ROOT}__thv_workloads_HALF`,
+      tags: { [SCOPE_TAG]: 'workloads' },
+    },
+    // A crash right after CreateSecret of a scope without tags (the repair path of the migration).
+    { label: 'untagged system name', name: `${ROOT}__thv_registry_UNTAGGED`, tags: {} },
     { label: 'upper-case look-alike', name: `${ROOT}__THV_workloads_TOKEN`, tags: {} },
     { label: 'mixed-case look-alike', name: `${ROOT}__tHv_workloads_TOKEN`, tags: {} },
     { label: 'unknown scope neighbour', name: `${ROOT}__thv_workloadsx_TOKEN`, tags: {} },
     { label: 'scope-tagged user name', name: `${ROOT}odd`, tags: { [SCOPE_TAG]: 'workloads' } },
-    { label: 'another root', name: 'other/GITHUB_TOKEN', tags: {} },
-    { label: 'root look-alike', name: 'Toolhive/GITHUB_TOKEN', tags: {} },
+    {
+      label: 'nested-root system secret',
+      name: `${ROOT}team2/__thv_workloads_X`,
+      tags: { [SCOPE_TAG]: 'workloads' },
+    },
+    { label: 'nested-root user secret', name: `${ROOT}team2/GITHUB_TOKEN`, tags: USER },
+    { label: 'another root', name: 'other/GITHUB_TOKEN', tags: USER },
+    { label: 'root look-alike', name: 'Toolhive/GITHUB_TOKEN', tags: USER },
+    { label: 'user secret in another region', name: `${ROOT}GITHUB_TOKEN`, tags: USER, region: OTHER_REGION },
+    {
+      label: 'workloads secret in another region',
+      name: `${ROOT}__thv_workloads_TOKEN`,
+      tags: { [SCOPE_TAG]: 'workloads' },
+      policyScope: 'workloads',
+      region: OTHER_REGION,
+    },
   ];
 }
 
-/** Actions on one secret, with the request context each needs. */
-const SECRET_ACTIONS: readonly { label: string; action: string; create?: boolean; tagKeys?: string[] }[] = [
-  { label: 'CreateSecret', action: 'secretsmanager:CreateSecret', create: true },
+/** An action on one secret, with the tags it requests (create and tag calls). */
+interface SecretAction {
+  readonly label: string;
+  readonly action: string;
+  readonly create?: boolean;
+  readonly requestTags?: Readonly<Record<string, string>>;
+  /** Tag keys of an UntagResource. */
+  readonly untagKeys?: readonly string[];
+}
+
+const sm = (name: string): SecretAction => ({ label: name, action: `secretsmanager:${name}` });
+
+/** Every secret-scoped Secrets Manager action of the service authorization reference. */
+const SECRET_ACTIONS: readonly SecretAction[] = [
+  { label: 'CreateSecret untagged', action: 'secretsmanager:CreateSecret', create: true },
   {
-    label: 'CreateSecret+thv:scope tag',
+    label: 'CreateSecret thv:owner=user',
     action: 'secretsmanager:CreateSecret',
     create: true,
-    tagKeys: [SCOPE_TAG],
+    requestTags: USER,
   },
-  { label: 'GetSecretValue', action: 'secretsmanager:GetSecretValue' },
-  { label: 'PutSecretValue', action: 'secretsmanager:PutSecretValue' },
-  { label: 'UpdateSecret', action: 'secretsmanager:UpdateSecret' },
-  { label: 'DeleteSecret', action: 'secretsmanager:DeleteSecret' },
-  { label: 'DescribeSecret', action: 'secretsmanager:DescribeSecret' },
-  { label: 'RestoreSecret', action: 'secretsmanager:RestoreSecret' },
-  { label: 'RotateSecret', action: 'secretsmanager:RotateSecret' },
-  { label: 'TagResource team', action: 'secretsmanager:TagResource', tagKeys: ['team'] },
-  { label: 'TagResource thv:scope', action: 'secretsmanager:TagResource', tagKeys: [SCOPE_TAG] },
-  { label: 'TagResource THV:Scope', action: 'secretsmanager:TagResource', tagKeys: ['THV:Scope'] },
-  { label: 'UntagResource team', action: 'secretsmanager:UntagResource', tagKeys: ['team'] },
-  { label: 'PutResourcePolicy', action: 'secretsmanager:PutResourcePolicy' },
-  { label: 'GetResourcePolicy', action: 'secretsmanager:GetResourcePolicy' },
-  { label: 'DeleteResourcePolicy', action: 'secretsmanager:DeleteResourcePolicy' },
+  {
+    label: 'CreateSecret thv:owner=user+team',
+    action: 'secretsmanager:CreateSecret',
+    create: true,
+    requestTags: { ...USER, team: 'a' },
+  },
+  {
+    label: 'CreateSecret thv:scope=workloads',
+    action: 'secretsmanager:CreateSecret',
+    create: true,
+    requestTags: { [SCOPE_TAG]: 'workloads' },
+  },
+  sm('GetSecretValue'),
+  {
+    label: 'GetSecretValue (per-secret check of BatchGetSecretValue)',
+    action: 'secretsmanager:GetSecretValue',
+  },
+  sm('PutSecretValue'),
+  sm('UpdateSecret'),
+  sm('DeleteSecret'),
+  sm('DescribeSecret'),
+  sm('RestoreSecret'),
+  sm('RotateSecret'),
+  sm('CancelRotateSecret'),
+  sm('ListSecretVersionIds'),
+  sm('UpdateSecretVersionStage'),
+  sm('ReplicateSecretToRegions'),
+  sm('RemoveRegionsFromReplication'),
+  sm('StopReplicationToReplica'),
+  { label: 'TagResource thv:owner=user', action: 'secretsmanager:TagResource', requestTags: USER },
+  { label: 'TagResource team', action: 'secretsmanager:TagResource', requestTags: { team: 'a' } },
+  {
+    label: 'TagResource thv:scope',
+    action: 'secretsmanager:TagResource',
+    requestTags: { [SCOPE_TAG]: 'workloads' },
+  },
+  {
+    label: 'TagResource THV:Scope',
+    action: 'secretsmanager:TagResource',
+    requestTags: { 'THV:Scope': 'workloads' },
+  },
+  { label: 'UntagResource team', action: 'secretsmanager:UntagResource', untagKeys: ['team'] },
+  { label: 'UntagResource thv:owner', action: 'secretsmanager:UntagResource', untagKeys: [OWNER_TAG] },
+  sm('PutResourcePolicy'),
+  sm('GetResourcePolicy'),
+  sm('DeleteResourcePolicy'),
+  sm('ValidateResourcePolicy'),
+];
+
+/** Actions that take no resource. */
+const UNSCOPED_ACTIONS = ['ListSecrets', 'BatchGetSecretValue', 'GetRandomPassword'].map(
+  (a) => `secretsmanager:${a}`,
+);
+
+/** KMS uses of a secret's data key. */
+const KMS_ACTIONS = [
+  'kms:Decrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
 ];
 
 /** The API routes of the matrix: user routes, each scope's routes, an unknown scope, a prefix trap. */
 function matrixRoutes(scopes: readonly string[]): { method: string; path: string }[] {
   return [
     { method: 'GET', path: '/v1/secrets' },
-    ...['GET', 'PUT', 'DELETE'].map((method) => ({ method, path: '/v1/secrets/GITHUB_TOKEN' })),
+    ...['GET', 'PUT', 'DELETE', 'POST'].map((method) => ({ method, path: '/v1/secrets/GITHUB_TOKEN' })),
     ...scopes.flatMap((s) => [
       { method: 'GET', path: `/v1/scopes/${s}/secrets` },
       { method: 'DELETE', path: `/v1/scopes/${s}/secrets` },
-      ...['GET', 'PUT', 'DELETE'].map((method) => ({ method, path: `/v1/scopes/${s}/secrets/TOKEN` })),
+      ...['GET', 'PUT', 'DELETE', 'PATCH'].map((method) => ({
+        method,
+        path: `/v1/scopes/${s}/secrets/TOKEN`,
+      })),
     ]),
     { method: 'GET', path: '/v1/scopes/billing/secrets' },
     { method: 'GET', path: '/v1/scopes/workloadsx/secrets/TOKEN' },
   ];
 }
 
-/** Every request of the matrix. */
-export function matrixRequests(scopes: readonly string[], apiId: string): MatrixRequest[] {
+const arnOf = (s: MatrixSecret): string =>
+  s.region === undefined
+    ? secretArn(`${s.name}${SUFFIX}`)
+    : `arn:aws:secretsmanager:${s.region}:${ACCOUNT}:secret:${s.name}${SUFFIX}`;
+
+/** Every request of the matrix; `keyArn` is the broker key's ARN. */
+export function matrixRequests(scopes: readonly string[], apiId: string, keyArn: string): MatrixRequest[] {
   const requests: MatrixRequest[] = [];
-  for (const secret of matrixSecrets(scopes)) {
-    const arn = secretArn(`${secret.name}${SUFFIX}`);
+  const secrets = matrixSecrets(scopes);
+  for (const secret of secrets) {
     for (const a of SECRET_ACTIONS) {
       const context: Record<string, string | string[]> = {};
-      if (a.create) {
-        // The secret does not exist yet: no resource tags, only the name and the requested tags.
-        context['secretsmanager:Name'] = secret.name;
-        if (a.tagKeys !== undefined) {
-          context['aws:TagKeys'] = a.tagKeys;
-          for (const k of a.tagKeys) context[`aws:RequestTag/${k}`] = 'workloads';
-        }
-      } else {
-        for (const [k, v] of Object.entries(secret.tags)) context[`aws:ResourceTag/${k}`] = v;
-        if (a.tagKeys !== undefined) context['aws:TagKeys'] = a.tagKeys;
+      // A secret that CreateSecret is about to make has no resource tags, only a name.
+      if (a.create) context['secretsmanager:Name'] = secret.name;
+      else for (const [k, v] of Object.entries(secret.tags)) context[`aws:ResourceTag/${k}`] = v;
+      if (a.requestTags !== undefined) {
+        context['aws:TagKeys'] = Object.keys(a.requestTags);
+        for (const [k, v] of Object.entries(a.requestTags)) context[`aws:RequestTag/${k}`] = v;
       }
+      if (a.untagKeys !== undefined) context['aws:TagKeys'] = [...a.untagKeys];
       requests.push({
         action: a.action,
-        resource: arn,
+        resource: arnOf(secret),
         label: `${a.label} on ${secret.label}`,
         context,
         secret,
+        ...(a.requestTags === undefined ? {} : { requestTags: a.requestTags }),
       });
     }
   }
-  requests.push({ action: 'secretsmanager:ListSecrets', resource: '*', label: 'ListSecrets', context: {} });
-  requests.push({
-    action: 'secretsmanager:BatchGetSecretValue',
-    resource: '*',
-    label: 'BatchGetSecretValue',
-    context: {},
-  });
+  for (const action of UNSCOPED_ACTIONS) requests.push({ action, resource: '*', label: action, context: {} });
+  const kmsSecrets = secrets.filter(
+    (s) =>
+      ['user secret', 'untagged legacy workloads key'].includes(s.label) ||
+      (s.policyScope !== undefined && s.region === undefined),
+  );
+  for (const secret of kmsSecrets) {
+    for (const action of KMS_ACTIONS) {
+      for (const via of [true, false]) {
+        requests.push({
+          action,
+          resource: keyArn,
+          label: `${action} for ${secret.label}${via ? ' via Secrets Manager' : ' directly'}`,
+          context: via ? { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } : {},
+          kmsSecret: { ...secret, arn: arnOf(secret) },
+        });
+      }
+    }
+  }
   for (const route of matrixRoutes(scopes)) {
     requests.push({
       action: 'execute-api:Invoke',
@@ -175,71 +291,184 @@ export function matrixRequests(scopes: readonly string[], apiId: string): Matrix
   return requests;
 }
 
-/** The Secrets Manager actions the design gives a function on its own secrets (written from DESIGN §3, not the code). */
+/** The Secrets Manager actions the design gives a scope function on its own secrets (DESIGN §3, not the code). */
 export const FUNCTION_SECRET_ACTIONS: readonly string[] = [
   'secretsmanager:CreateSecret',
   'secretsmanager:GetSecretValue',
   'secretsmanager:PutSecretValue',
   'secretsmanager:UpdateSecret',
   'secretsmanager:DeleteSecret',
-  'secretsmanager:RestoreSecret',
   'secretsmanager:TagResource',
 ];
-const USER_API_ACTIONS = new Set(FUNCTION_SECRET_ACTIONS);
-const SCOPE_ACTIONS = new Set([...USER_API_ACTIONS, 'secretsmanager:PutResourcePolicy']);
-const startsWithReserved = (name: string, anyCase: boolean): boolean =>
-  anyCase ? name.toLowerCase().startsWith(`${ROOT}__thv_`) : name.startsWith(`${ROOT}__thv_`);
+const SCOPE_ACTIONS = new Set([...FUNCTION_SECRET_ACTIONS, 'secretsmanager:PutResourcePolicy']);
+/** What the user function may do to a secret tagged `thv:owner=user` (DESIGN §3). */
+const USER_API_ACTIONS = new Set([
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:DescribeSecret',
+]);
 
 /** What the expected decisions depend on besides the principal and the request. */
 export interface MatrixRules {
   /** Role ARNs a scope's resource policy lets through (the scope role, migration, break-glass). */
   readonly allowedBySystemPolicy: (scope: string) => readonly string[];
+  /** Role ARNs the key policy lets decrypt a scope's system secrets. */
+  readonly allowedToDecrypt: (scope: string) => readonly string[];
   /** Legacy prefix rows the scope roles may read (`until-migrated`); empty under `never`. */
   readonly legacyReads: readonly { readonly prefix: string; readonly scope: string }[];
+  /** Every row of the legacy table (the migration reads and deletes them all). */
+  readonly legacyTable: readonly { readonly prefix: string; readonly scope: string }[];
+  /** The broker's scopes. */
+  readonly scopes: readonly string[];
 }
 
-/** The decision DESIGN §1 and §3 ask for. */
+const inRegion = (s: MatrixSecret): boolean => s.region === undefined;
+const underRoot = (s: MatrixSecret): boolean => inRegion(s) && s.name.startsWith(ROOT);
+const reservedName = (name: string, anyCase: boolean): boolean =>
+  anyCase ? name.toLowerCase().startsWith(`${ROOT}__thv_`) : name.startsWith(`${ROOT}__thv_`);
+
+/** The decision DESIGN §1, §3 and §5 ask for. */
 export function expectedDecision(p: MatrixPrincipal, r: MatrixRequest, rules: MatrixRules): Decision {
-  if (r.route !== undefined) {
-    const { path } = r.route;
-    const userRoute = path === '/v1/secrets' || path.startsWith('/v1/secrets/');
-    const scopeRoute =
-      p.scope !== undefined &&
-      (path === `/v1/scopes/${p.scope}/secrets` || path.startsWith(`/v1/scopes/${p.scope}/secrets/`));
-    if (p.kind === 'user' && userRoute) return 'Allowed';
-    if (p.kind === 'service' && scopeRoute) return 'Allowed';
-    return 'ImplicitlyDenied';
-  }
-  const everything = p.kind === 'admin' || p.kind === 'break-glass';
+  if (r.route !== undefined) return expectedRoute(p, r.route.path);
+  if (r.kmsSecret !== undefined) return expectedKeyUse(p, r, rules);
+  const outsideRights = p.outside !== undefined;
+  const userGuarded = p.kind === 'user-api' || p.kind === 'user';
   if (r.secret === undefined) {
-    if (r.action === 'secretsmanager:ListSecrets')
-      return ['user-api', 'scope'].includes(p.kind) || everything ? 'Allowed' : 'ImplicitlyDenied';
-    return everything ? 'Allowed' : 'ImplicitlyDenied';
+    const listing = ['secretsmanager:ListSecrets', 'secretsmanager:BatchGetSecretValue'].includes(r.action);
+    if (p.kind === 'user' && listing) return 'ExplicitlyDenied';
+    if (outsideRights) return 'Allowed';
+    if (r.action === 'secretsmanager:ListSecrets' && ['user-api', 'scope', 'migration'].includes(p.kind))
+      return 'Allowed';
+    return 'ImplicitlyDenied';
   }
   const s = r.secret;
   const create = r.action === 'secretsmanager:CreateSecret';
   const tagKeys = (r.context['aws:TagKeys'] as string[] | undefined) ?? [];
-  const guarded = p.kind === 'user-api' || p.kind === 'user';
+  const ownerTagged = s.tags[OWNER_TAG] === 'user';
+  const untagged = Object.keys(s.tags).length === 0;
   const guardDenies =
-    startsWithReserved(s.name, false) ||
+    (inRegion(s) && reservedName(s.name, false)) ||
     (!create && SCOPE_TAG in s.tags) ||
-    (create && startsWithReserved(s.name, true)) ||
+    (create && reservedName(s.name, true)) ||
     (['secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'].includes(
       r.action,
     ) &&
-      tagKeys.some((k) => k.toLowerCase() === SCOPE_TAG));
+      tagKeys.some((k) => k.toLowerCase() === SCOPE_TAG)) ||
+    // Untagged keys under the root are legacy system secrets until the migration adopts them.
+    (!create && r.action !== 'secretsmanager:TagResource' && underRoot(s) && !ownerTagged);
+  const userRoleGuardDenies = r.action === 'secretsmanager:TagResource' && underRoot(s) && !ownerTagged;
   const policyDenies =
     !create && s.policyScope !== undefined && !rules.allowedBySystemPolicy(s.policyScope).includes(p.arn);
-  if ((guarded && guardDenies) || policyDenies) return 'ExplicitlyDenied';
+  if ((userGuarded && guardDenies) || (p.kind === 'user' && userRoleGuardDenies) || policyDenies)
+    return 'ExplicitlyDenied';
 
-  if (everything) return 'Allowed';
-  if (p.kind === 'user-api' && USER_API_ACTIONS.has(r.action) && s.name.startsWith(ROOT)) return 'Allowed';
-  if (p.kind === 'scope' && SCOPE_ACTIONS.has(r.action) && s.name.startsWith(`${ROOT}__thv_${p.scope}_`))
-    return 'Allowed';
-  // Under until-migrated a scope role reads (only reads) the bare legacy keys its scope owns.
+  if (outsideRights) return 'Allowed';
+  const requested = r.requestTags ?? {};
+  const onlyOwnerTag = tagKeys.length > 0 && tagKeys.every((k) => k === OWNER_TAG);
+  if (p.kind === 'user-api' && underRoot(s)) {
+    if (USER_API_ACTIONS.has(r.action) && ownerTagged) return 'Allowed';
+    if (create && requested[OWNER_TAG] === 'user' && onlyOwnerTag) return 'Allowed';
+    // Re-tagging thv:owner=user where it already is: the check CreateSecret's tags imply.
+    if (
+      r.action === 'secretsmanager:TagResource' &&
+      ownerTagged &&
+      requested[OWNER_TAG] === 'user' &&
+      onlyOwnerTag
+    )
+      return 'Allowed';
+  }
+  const ownPrefix = inRegion(s) && p.scope !== undefined && s.name.startsWith(`${ROOT}__thv_${p.scope}_`);
+  if (p.kind === 'scope' && SCOPE_ACTIONS.has(r.action) && ownPrefix) return 'Allowed';
+  // Under until-migrated a scope role reads (only reads) the untagged bare legacy keys its scope owns.
   const legacyOfScope = rules.legacyReads.some(
-    (row) => row.scope === p.scope && s.name.startsWith(`${ROOT}${row.prefix}`),
+    (row) => row.scope === p.scope && inRegion(s) && s.name.startsWith(`${ROOT}${row.prefix}`),
   );
-  if (p.kind === 'scope' && r.action === 'secretsmanager:GetSecretValue' && legacyOfScope) return 'Allowed';
+  if (
+    p.kind === 'scope' &&
+    ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'].includes(r.action) &&
+    legacyOfScope &&
+    s.tags[OWNER_TAG] === undefined
+  )
+    return 'Allowed';
+  if (p.kind === 'migration') return expectedMigration(r, s, rules, untagged, onlyOwnerTag);
+  return 'ImplicitlyDenied';
+}
+
+/** DESIGN §3's migration row: legacy read + delete, system writes, adoption of untagged keys. */
+function expectedMigration(
+  r: MatrixRequest,
+  s: MatrixSecret,
+  rules: MatrixRules,
+  untagged: boolean,
+  onlyOwnerTag: boolean,
+): Decision {
+  const legacy = inRegion(s) && rules.legacyTable.some((row) => s.name.startsWith(`${ROOT}${row.prefix}`));
+  const system = inRegion(s) && reservedName(s.name, false);
+  const requested = r.requestTags ?? {};
+  if (
+    legacy &&
+    untagged &&
+    ['secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'].includes(r.action)
+  )
+    return 'Allowed';
+  if (
+    system &&
+    [
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:PutResourcePolicy',
+      'secretsmanager:TagResource',
+    ].includes(r.action)
+  )
+    return 'Allowed';
+  const tagKeys = Object.keys(requested);
+  if (
+    system &&
+    r.action === 'secretsmanager:CreateSecret' &&
+    tagKeys.length > 0 &&
+    tagKeys.every((k) => k === SCOPE_TAG) &&
+    rules.scopes.includes(requested[SCOPE_TAG] ?? '')
+  )
+    return 'Allowed';
+  if (
+    underRoot(s) &&
+    untagged &&
+    r.action === 'secretsmanager:TagResource' &&
+    requested[OWNER_TAG] === 'user' &&
+    onlyOwnerTag
+  )
+    return 'Allowed';
+  return 'ImplicitlyDenied';
+}
+
+function expectedRoute(p: MatrixPrincipal, path: string): Decision {
+  const userRoute = path === '/v1/secrets' || path.startsWith('/v1/secrets/');
+  const scopeRoute =
+    p.scope !== undefined &&
+    (path === `/v1/scopes/${p.scope}/secrets` || path.startsWith(`/v1/scopes/${p.scope}/secrets/`));
+  if (p.kind === 'user' && userRoute) return 'Allowed';
+  if (p.kind === 'service' && scopeRoute) return 'Allowed';
+  return 'ImplicitlyDenied';
+}
+
+/** KMS: functions use the key through Secrets Manager for their own names; the key policy keeps system data keys to their roles. */
+function expectedKeyUse(p: MatrixPrincipal, r: MatrixRequest, rules: MatrixRules): Decision {
+  const s = r.kmsSecret as MatrixSecret;
+  const via = r.context['kms:ViaService'] !== undefined;
+  const systemScope = rules.scopes.find((scope) => s.name.startsWith(`${ROOT}__thv_${scope}_`));
+  const decrypts = r.action === 'kms:Decrypt' || r.action === 'kms:ReEncryptFrom';
+  if (decrypts && systemScope !== undefined && !rules.allowedToDecrypt(systemScope).includes(p.arn))
+    return 'ExplicitlyDenied';
+  if (p.outside !== undefined) return 'Allowed';
+  if (!via || !['kms:Decrypt', 'kms:GenerateDataKey'].includes(r.action)) return 'ImplicitlyDenied';
+  if (p.kind === 'user-api' || p.kind === 'migration') return 'Allowed';
+  if (p.kind === 'scope') {
+    const own = s.name.startsWith(`${ROOT}__thv_${p.scope}_`);
+    const legacy = rules.legacyReads.some(
+      (row) => row.scope === p.scope && s.name.startsWith(`${ROOT}${row.prefix}`),
+    );
+    return own || legacy ? 'Allowed' : 'ImplicitlyDenied';
+  }
   return 'ImplicitlyDenied';
 }
