@@ -42,34 +42,43 @@ interface Seed {
 }
 
 /** A table, what its store holds, and a run of user operations with the flag set somewhere (or never). */
-const userRunArb = anyTable.chain((table) => {
-  const name = namesAround(table);
-  return fc.record({
-    table: fc.constant(table),
-    seeds: fc.uniqueArray(
-      fc.record({ key: name, value: fc.string({ maxLength: 6 }).map((v) => `seed:${v}`), tags: tagsArb }),
+const userRunArb = anyTable.chain((table) =>
+  fc
+    .uniqueArray(
+      fc.record({
+        key: namesAround(table),
+        value: fc.string({ maxLength: 6 }).map((v) => `seed:${v}`),
+        tags: tagsArb,
+      }),
       { selector: (s) => s.key, maxLength: 20 },
-    ),
-    ops: fc.array(
-      fc.oneof(
-        {
-          weight: 3,
-          arbitrary: fc.record({ kind: fc.constantFrom('get' as const, 'delete' as const), key: name }),
-        },
-        {
-          weight: 3,
-          arbitrary: fc.record({
-            kind: fc.constant('set' as const),
-            key: name,
-            value: fc.string({ maxLength: 6 }).map((v) => `set:${v}`),
-          }),
-        },
-        { weight: 1, arbitrary: fc.constant({ kind: 'flag' as const }) },
-      ),
-      { maxLength: 30 },
-    ),
-  });
-});
+    )
+    .chain((seeds) => {
+      // Half the operations name a secret that is there, so held names with values are asked for.
+      const name =
+        seeds.length === 0
+          ? namesAround(table)
+          : fc.oneof(namesAround(table), fc.constantFrom(...seeds.map((s) => s.key)));
+      const ops = fc.array(
+        fc.oneof(
+          {
+            weight: 3,
+            arbitrary: fc.record({ kind: fc.constantFrom('get' as const, 'delete' as const), key: name }),
+          },
+          {
+            weight: 3,
+            arbitrary: fc.record({
+              kind: fc.constant('set' as const),
+              key: name,
+              value: fc.string({ maxLength: 6 }).map((v) => `set:${v}`),
+            }),
+          },
+          { weight: 1, arbitrary: fc.constant({ kind: 'flag' as const }) },
+        ),
+        { maxLength: 30 },
+      );
+      return fc.record({ table: fc.constant(table), seeds: fc.constant(seeds), ops });
+    }),
+);
 
 /** What a user operation must come to, by the design: a refusal, a value, or not found. */
 type Expected = 'reserved' | 'invalid' | 'held' | 'not_found' | { value: string } | 'ok';
@@ -256,17 +265,25 @@ describe('the user provider while the migration is pending and after', () => {
 const fallbackArb = anyTable.chain((table) => {
   const scopes = [...new Set([...DESIGN_SCOPES, ...table.map((r) => r.scope)])];
   const name = namesAround(table);
-  return fc.record({
-    table: fc.constant(table),
-    scopes: fc.constant(scopes),
-    scope: fc.constantFrom(...table.map((r) => r.scope), ...DESIGN_SCOPES),
-    mode: fc.constantFrom('never' as const, 'until-migrated' as const, 'until-migrated' as const),
-    migrated: fc.boolean(),
-    bare: fc.uniqueArray(fc.record({ key: name, tags: tagsArb }), { selector: (b) => b.key, maxLength: 15 }),
-    // Names whose scoped key exists too (a migrated or freshly written system secret).
-    scoped: fc.uniqueArray(name, { maxLength: 5 }),
-    asked: fc.array(name, { maxLength: 15 }),
-  });
+  return fc
+    .record({
+      table: fc.constant(table),
+      scopes: fc.constant(scopes),
+      scope: fc.constantFrom(...table.map((r) => r.scope), ...DESIGN_SCOPES),
+      mode: fc.constantFrom('never' as const, 'until-migrated' as const, 'until-migrated' as const),
+      migrated: fc.boolean(),
+      bare: fc.uniqueArray(fc.record({ key: name, tags: tagsArb }), {
+        selector: (b) => b.key,
+        maxLength: 15,
+      }),
+    })
+    .chain((v) => {
+      // Most names asked for have a bare key; some of those have a scoped key too.
+      const known = v.bare.length === 0 ? name : fc.oneof(name, fc.constantFrom(...v.bare.map((b) => b.key)));
+      return fc
+        .tuple(fc.uniqueArray(known, { maxLength: 5 }), fc.array(known, { maxLength: 15 }))
+        .map(([scoped, asked]) => ({ ...v, scoped, asked }));
+    });
 });
 
 describe('the scoped legacy fallback', () => {
