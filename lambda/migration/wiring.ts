@@ -5,7 +5,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
-import { readMigrationFlag, writeMigrationFlag } from '../aws/migration-flag.js';
+import { readMigrationFlag, type SsmClientSource, writeMigrationFlag } from '../aws/migration-flag.js';
 import type { BrokerConfig } from '../config.js';
 import type { SecretStore } from '../core/index.js';
 import { storeFor } from '../handlers/deps.js';
@@ -32,7 +32,8 @@ export function scopePrincipalsFromEnv(
 /** What the migration steps need besides the broker's configuration. */
 export interface MigrationWiring {
   readonly secretsManager: SecretsManagerClient;
-  readonly ssm: SSMClient;
+  /** The SSM client, or a source that makes it on first use (only the first and last steps read or write the flag). */
+  readonly ssm: SSMClient | SsmClientSource;
   /** Each scope's resource-policy principals (its own role first, then the migration and break-glass roles). */
   readonly principalsByScope: Readonly<Record<string, readonly string[]>>;
   /** Overrides of batch size and concurrency. */
@@ -53,12 +54,18 @@ export function migrationStepsFor(config: BrokerConfig, wiring: MigrationWiring)
       ),
     ]),
   );
+  let ssmClient: Promise<SSMClient> | undefined;
+  const ssm = (): Promise<SSMClient> => {
+    const source = wiring.ssm;
+    ssmClient ??= Promise.resolve(typeof source === 'function' ? source() : source);
+    return ssmClient;
+  };
   return createMigrationSteps({
     storeFor: (scope) => (scope === undefined ? bare : (scoped.get(scope) ?? bare)),
     legacyPrefixes: config.legacyPrefixes,
     flag: {
-      read: () => readMigrationFlag(wiring.ssm, flagName),
-      write: (value) => writeMigrationFlag(wiring.ssm, flagName, value),
+      read: async () => readMigrationFlag(await ssm(), flagName),
+      write: async (value) => writeMigrationFlag(await ssm(), flagName, value),
     },
     ...wiring.tuning,
   });
