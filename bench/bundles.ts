@@ -20,6 +20,8 @@ export const IMPORT_RUNS = 21;
 /** One built bundle. */
 interface Bundle {
   readonly name: string;
+  /** Entry file, relative to the repository. */
+  readonly entry: string;
   readonly file: string;
   readonly bytes: number;
   /** Modules it imports at load time (`import` statements) that are not bundled. */
@@ -63,6 +65,7 @@ async function buildBundle(
   ];
   return {
     name,
+    entry,
     file,
     bytes: statSync(file).size,
     staticExternals: externals('import-statement'),
@@ -210,7 +213,7 @@ export async function measureBundles(root: URL, outDir: string): Promise<Section
     if ((figures[key] ?? 0) > 1.25)
       notes[key] =
         extra.length > 0
-          ? `the ${b.name} bundle loads ${extra.join(', ')} at import, which the bare handler does not (see the profile line under Raw numbers).`
+          ? `the ${b.name} bundle (${b.entry}) loads ${extra.join(', ')} at import, which the bare handler does not (see the profile line under Raw numbers); a client it needs only in some invocations can be loaded on first use (\`import()\`), as the user and scope handlers load the SSM client.`
           : `the ${b.name} bundle loads no more SDK modules than the bare handler; the extra time is its own code (see the profile line under Raw numbers).`;
   }
   const worst = bundles.find((b) => figures[`importRatio${cap(b.name)}`] === figures.importRatio);

@@ -4,7 +4,7 @@
  * with a ratio to the least a local HTTP service can cost on this machine.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +27,21 @@ interface Load {
   readonly errors: number;
 }
 
-async function load(url: string, connections: number, seconds: number): Promise<Load> {
-  const r = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
+async function load(
+  url: string,
+  connections: number,
+  seconds: number,
+  write?: { readonly body: string },
+): Promise<Load> {
+  const r = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    pipelining: 1,
+    ...(write === undefined
+      ? {}
+      : { method: 'PUT' as const, body: write.body, headers: { 'content-type': 'application/json' } }),
+  });
   return { rps: r.requests.average, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
@@ -49,12 +62,33 @@ require('node:http').createServer((req, res) => {
 }).listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
+/** Resident memory (MB) of the largest process in process group `pgid` (Linux /proc), or undefined. */
+function largestRssMb(pgid: number): number | undefined {
+  let largest: number | undefined;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): state, ppid, pgrp, ...
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgrp !== pgid) continue;
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]);
+      if (Number.isFinite(kb)) largest = Math.max(largest ?? 0, kb / 1024);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return largest;
+}
+
 /** `npm start` running on free loopback ports with a fresh data dir. */
 export interface NpmStart {
   /** Base URL of the local API. */
   readonly url: string;
   /** Base URL of the embedded AWS endpoint. */
   readonly awsUrl: string;
+  /** Resident memory of its server process now (MB), where /proc can tell. */
+  rssMb(): number | undefined;
 }
 
 /** Runs `fn` with `npm start` running (its own process group, stopped afterwards). */
@@ -77,7 +111,8 @@ export async function withNpmStart<T>(root: URL, fn: (server: NpmStart) => Promi
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitForOk(`${url}/v1/openapi.json`);
-    return await fn({ url, awsUrl: `http://127.0.0.1:${awsPort}` });
+    const pgid = child.pid as number;
+    return await fn({ url, awsUrl: `http://127.0.0.1:${awsPort}`, rssMb: () => largestRssMb(pgid) });
   } finally {
     await stopGroup(child);
     rmSync(dataDir, { recursive: true, force: true });
@@ -110,6 +145,11 @@ export async function measureHttp(server: NpmStart): Promise<Section> {
     const body = await sample.text();
     if (sample.status !== 200) throw new Error(`GET answered ${sample.status}`);
     const broker = await loads(url);
+    const rssAfterGets = server.rssMb();
+    // Writes: every acknowledged PUT is a durable (fsynced) SQLite commit in the embedded endpoint.
+    const puts = await load(url, 8, LOAD_SECONDS, { body: JSON.stringify({ value: 'bench-value' }) });
+    if (puts.non2xx > 0 || puts.errors > 0)
+      throw new Error(`PUT load: ${puts.non2xx} non-2xx, ${puts.errors} errors`);
 
     bareServer = spawn(process.execPath, ['-e', BARE_SERVER], {
       env: { ...process.env, PORT: String(barePort), BODY: body },
@@ -136,6 +176,15 @@ export async function measureHttp(server: NpmStart): Promise<Section> {
       details.push(
         `${c} connection(s), ${LOAD_SECONDS} s: npm start ${round(b.rps, 0)} req/s (p99 ${b.p99Ms} ms), bare server ${round(n.rps, 0)} req/s (p99 ${n.p99Ms} ms)`,
       );
+    }
+    figures.httpPutRps8 = round(puts.rps, 0);
+    described.httpPutRps8 = 'PUT /v1/secrets/{key} (an update) through npm start, 8 connections (req/s)';
+    figures.httpPutP99Ms8 = puts.p99Ms;
+    described.httpPutP99Ms8 = 'p99 of those PUTs (ms)';
+    details.push(`PUT, 8 connections, ${LOAD_SECONDS} s: ${round(puts.rps, 0)} req/s (p99 ${puts.p99Ms} ms)`);
+    if (rssAfterGets !== undefined) {
+      figures.npmStartRssMb = round(rssAfterGets, 0);
+      described.npmStartRssMb = 'resident memory of the npm start server process after the GET loads (MB)';
     }
     figures.httpP99Ms32 = (broker.get(32) as Load).p99Ms;
     figures.bareP99Ms32 = (bare.get(32) as Load).p99Ms;
