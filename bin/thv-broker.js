@@ -3,8 +3,13 @@
 // by `npm run build`, which `npm ci` and `npm install` run as `prepare`), so no TypeScript is
 // compiled on a run. When dist/ is missing, or older than any of its sources (an edit since the
 // build), it compiles cli/ on the fly with tsx instead, in this same process, so stdin, stdout,
-// signals and the exit code stay the CLI's own either way.
+// signals and the exit code stay the CLI's own either way. This file is also where the parts
+// that the CLI may not import are plugged in: `migrate … --local` needs the stack (lib/) and the
+// local runner (local/), loaded only when that command runs.
 import { readFileSync, statSync } from 'node:fs';
+
+// The SDK's notice about Node versions is the operator's business, not every command's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const dist = new URL('../dist/thv-broker.mjs', import.meta.url);
 
@@ -23,10 +28,29 @@ function builtAndFresh() {
   }
 }
 
-if (builtAndFresh()) {
-  await import(dist.href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../cli/main.ts');
+let tsx;
+async function typescript() {
+  tsx ??= import('tsx/esm/api').then(({ register }) => register());
+  await tsx;
 }
+
+const extensions = {
+  async localMigration(options) {
+    await typescript();
+    const [{ localMigrationBackend }, { definitionFromTemplate }, { brokerTemplate }] = await Promise.all([
+      import('../local/migration/backend.ts'),
+      import('../local/migration/definition.ts'),
+      import('../lib/migration-template.ts'),
+    ]);
+    return localMigrationBackend({ ...options, definition: definitionFromTemplate(brokerTemplate()) });
+  },
+};
+
+let cli;
+if (builtAndFresh()) {
+  cli = await import(dist.href);
+} else {
+  await typescript();
+  cli = await import('../cli/main.ts');
+}
+await cli.main(extensions);

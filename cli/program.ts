@@ -1,13 +1,21 @@
 /** The `thv-broker` command line: global options, the `secret` and `scope` commands, exit codes. */
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import type { LocalBackendFactory } from '../lambda/core/migration-operator.js';
 import { createContext } from './commands/context.js';
 import { shareSettings } from './commands/inherit.js';
+import { migrateCommand } from './commands/migrate.js';
 import { scopeCommand } from './commands/scope.js';
 import { secretCommand } from './commands/secret.js';
 import { DEFAULT_ENDPOINT, ENDPOINT_ENV } from './endpoint.js';
 import { EXIT } from './errors.js';
 import type { CliIo } from './io.js';
 import { Output } from './output.js';
+
+/** What the entry point may plug in: the local migration runner (it needs the stack and local/). */
+export interface CliExtensions {
+  /** Builds the backend of `migrate … --local`. */
+  readonly localMigration?: LocalBackendFactory;
+}
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -17,10 +25,16 @@ Exit codes:
   3  refused: reserved or invalid key, unknown scope, invalid body, value too large, access denied
   4  failed: server error, throttled, conflict, network or credentials problem (retrying may help)
   5  not a broker: what answered at --endpoint is not a thv-secret-broker (check the URL)
+  (migrate start: 1 when some key failed; the flag stays unset, run it again)
   130 interrupted at a prompt`;
 
 /** Builds the program for `argv`; `io` is where it reads and writes. */
-function buildProgram(io: CliIo, argv: readonly string[]) {
+function buildProgram(
+  io: CliIo,
+  argv: readonly string[],
+  extensions: CliExtensions,
+  exit: (code: number) => void,
+) {
   const program = new Command('thv-broker')
     .description('Read and write secrets in a thv-secret-broker, local (npm start) or deployed (SigV4).')
     .option(
@@ -43,16 +57,31 @@ function buildProgram(io: CliIo, argv: readonly string[]) {
   const context = () => createContext(program.opts(), io);
   program.addCommand(secretCommand(context));
   program.addCommand(scopeCommand(context, argv));
+  program.addCommand(
+    migrateCommand({
+      io,
+      json: () => program.opts().json === true,
+      exit,
+      ...(extensions.localMigration ? { local: extensions.localMigration } : {}),
+    }),
+  );
   shareSettings(program);
   return program;
 }
 
 /** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io, argv);
+export async function run(
+  argv: readonly string[],
+  io: CliIo,
+  extensions: CliExtensions = {},
+): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, argv, extensions, (c) => {
+    code = c;
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT.ok;
+    return code;
   } catch (error) {
     // Commander has already printed its own message (or the help) before throwing.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;

@@ -341,3 +341,60 @@ export function flagValue(totals: MigrationTotals, finishedAt: string): string {
   const { failedKeys: _failedKeys, ...counts } = totals;
   return `${MIGRATION_DONE} ${JSON.stringify({ ...counts, finishedAt })}`;
 }
+
+/** A dry run over the whole listing: what the migration would do, with nothing written. */
+export interface MigrationPlan {
+  /** Moves whose scoped key does not exist yet. */
+  readonly moves: PlannedMove[];
+  /** Moves whose scoped key exists already: the scoped value wins and the bare key is deleted. */
+  readonly conflicts: PlannedMove[];
+  /** Untagged bare keys that would become user keys. */
+  readonly adopt: string[];
+  /** Legacy keys that cannot move. */
+  readonly unmovable: Unmovable[];
+  /** Keys left alone, by reason. */
+  readonly skipped: Readonly<Record<SkipReason, number>>;
+  /** Every key listed. */
+  readonly listed: number;
+  /** True when a list was cut at {@link MAX_PLAN_ENTRIES} (the counts stay exact). */
+  readonly truncated: boolean;
+  /** Exact sizes of the lists above. */
+  readonly counts: {
+    readonly moves: number;
+    readonly conflicts: number;
+    readonly adopt: number;
+    readonly unmovable: number;
+  };
+}
+
+/** Most entries of each list a plan carries (its counts stay exact). */
+export const MAX_PLAN_ENTRIES = 1_000;
+
+/** Plans the whole migration from every listing row (keys and tags). */
+export function planAll(rows: readonly SecretSummary[], table: readonly LegacyPrefix[]): MigrationPlan {
+  const existing = new Set(rows.map((r) => r.key));
+  const plan = planPage(rows, table);
+  const moves: PlannedMove[] = [];
+  const conflicts: PlannedMove[] = [];
+  const adopt: string[] = [];
+  for (const item of plan.items) {
+    if (item.kind === 'adopt') adopt.push(item.key);
+    else (existing.has(item.to) ? conflicts : moves).push(item);
+  }
+  const cut = <T>(list: T[]): T[] => list.slice(0, MAX_PLAN_ENTRIES);
+  return {
+    moves: cut(moves),
+    conflicts: cut(conflicts),
+    adopt: cut(adopt),
+    unmovable: cut(plan.unmovable),
+    skipped: plan.skipped,
+    listed: rows.length,
+    truncated: [moves, conflicts, adopt, plan.unmovable].some((l) => l.length > MAX_PLAN_ENTRIES),
+    counts: {
+      moves: moves.length,
+      conflicts: conflicts.length,
+      adopt: adopt.length,
+      unmovable: plan.unmovable.length,
+    },
+  };
+}

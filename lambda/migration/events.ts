@@ -71,6 +71,8 @@ const stepSchema = z.discriminatedUnion('step', [
     error: z.string().optional(),
   }),
   z.object({ step: z.literal('finish'), carry: carrySchema }),
+  /** A dry run (invoked by an operator, not by the state machine): lists everything, writes nothing. */
+  z.object({ step: z.literal('plan') }),
 ]);
 
 /** One step's event (a parsed carry is a {@link Carry}). */

@@ -16,11 +16,14 @@ import {
   type LegacyPrefix,
   MAX_PAGE_SIZE,
   type MigrationItem,
+  type MigrationPlan,
   type MigrationTotals,
+  planAll,
   planPage,
   reportOf,
   runBatch,
   type SecretStore,
+  type SecretSummary,
 } from '../core/index.js';
 import { type Carry, parseStep } from './events.js';
 
@@ -76,7 +79,8 @@ export type StepResult =
   | { readonly action: 'migrate'; readonly carry: Carry; readonly batches: MigrationItem[][] }
   | { readonly action: 'continue' | 'finish'; readonly carry: Carry }
   | BatchReport
-  | { readonly summary: MigrationTotals };
+  | { readonly summary: MigrationTotals }
+  | { readonly plan: MigrationPlan; readonly done: boolean };
 
 /** The steps as one dispatcher: the event names its step. */
 export function createMigrationSteps(deps: MigrationStepsDeps): (event: unknown) => Promise<StepResult> {
@@ -133,6 +137,16 @@ export function createMigrationSteps(deps: MigrationStepsDeps): (event: unknown)
         if (event.error !== undefined) return failedBatchReport(event.batch, event.error);
         const storeOf = (item: MigrationItem) => deps.storeFor(item.kind === 'move' ? item.scope : undefined);
         return reportOf(await runBatch(storeOf, event.batch, itemConcurrency));
+      }
+      case 'plan': {
+        const rows: SecretSummary[] = [];
+        let next: string | undefined;
+        do {
+          const page = await bareStore.listPage({ limit: MAX_PAGE_SIZE, ...(next ? { next } : {}) });
+          rows.push(...page.items);
+          next = page.next;
+        } while (next !== undefined);
+        return { plan: planAll(rows, deps.legacyPrefixes), done: isDoneFlag(await deps.flag.read()) };
       }
       case 'finish': {
         const { totals } = event.carry;

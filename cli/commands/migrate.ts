@@ -1,0 +1,169 @@
+/** `thv-broker migrate plan|start|status`: the one-shot legacy-key migration (DESIGN §5). */
+import { Command } from '@commander-js/extra-typings';
+import type { MigrationPlan, MigrationTotals } from '../../lambda/core/index.js';
+import type {
+  BackendOptions,
+  LocalBackendFactory,
+  MigrationBackend,
+  StatusReport,
+} from '../../lambda/core/migration-operator.js';
+import type { CliIo } from '../io.js';
+import { awsMigrationBackend } from '../migration-aws.js';
+import { Output } from '../output.js';
+import { progressReporter } from '../progress.js';
+
+/** Exit code when some key failed (the flag stays unset; run `migrate start` again). */
+export const EXIT_INCOMPLETE = 1;
+
+/** What the migrate commands are built from. */
+export interface MigrateDeps {
+  readonly io: CliIo;
+  /** `--json` of the program. */
+  readonly json: () => boolean;
+  /** The local backend, supplied by the entry point. */
+  readonly local?: LocalBackendFactory;
+  /** Sets the process's exit code. */
+  readonly exit: (code: number) => void;
+}
+
+interface MigrateOptions {
+  local?: true;
+  awsEndpoint?: string;
+  stateMachineArn?: string;
+  function?: string;
+  flagParameter?: string;
+  awsRegion?: string;
+}
+
+/** Builds the backend the options ask for. */
+async function backendOf(options: MigrateOptions, deps: MigrateDeps): Promise<MigrationBackend> {
+  const settings: BackendOptions = {
+    env: deps.io.env,
+    ...(options.awsEndpoint ? { awsEndpoint: options.awsEndpoint } : {}),
+    ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
+    ...(options.function ? { functionName: options.function } : {}),
+    ...(options.flagParameter ? { flagParameter: options.flagParameter } : {}),
+    ...(options.awsRegion ? { region: options.awsRegion } : {}),
+  };
+  if (options.local) {
+    if (deps.local === undefined) throw new Error('this build of thv-broker has no local migration runner');
+    return deps.local(settings);
+  }
+  return awsMigrationBackend(settings);
+}
+
+const withBackendOptions = <T extends Command<[], Record<string, unknown>>>(command: T) =>
+  command
+    .option('--local', 'run against `npm start` on this machine (its AWS endpoint, BROKER_AWS_PORT)')
+    .option(
+      '--aws-endpoint <url>',
+      'local: the AWS endpoint of npm start (default http://127.0.0.1:$BROKER_AWS_PORT or 4566)',
+    )
+    .option('--state-machine-arn <arn>', 'deployed: the job (stack output MigrationStateMachineArn)')
+    .option(
+      '--function <name>',
+      'deployed: the job’s function, for plan (stack output MigrationFunctionName)',
+    )
+    .option('--flag-parameter <name>', 'deployed: the flag parameter (stack output MigrationFlagParameter)')
+    .option('--aws-region <region>', 'deployed: the stack’s region (default AWS_REGION)');
+
+function planLines(plan: MigrationPlan, done: boolean): string[] {
+  const lines = [
+    done
+      ? 'The migration is done (flag set); a run would change nothing.'
+      : 'The migration is pending (flag unset).',
+    `listed ${plan.listed} keys: ${plan.counts.moves} to move, ${plan.counts.conflicts} already scoped (scoped value wins, bare key deleted), ${plan.counts.adopt} to adopt as user keys, ${plan.counts.unmovable} that cannot move, ${Object.values(plan.skipped).reduce((a, b) => a + b, 0)} left alone`,
+  ];
+  if (plan.moves.length > 0) lines.push('', 'MOVE (legacy key → scoped key)');
+  for (const m of plan.moves) lines.push(`  ${m.from} → ${m.to}`);
+  if (plan.conflicts.length > 0)
+    lines.push('', 'ALREADY SCOPED (the scoped value wins; the bare key is deleted)');
+  for (const m of plan.conflicts) lines.push(`  ${m.from} → ${m.to}`);
+  if (plan.adopt.length > 0)
+    lines.push('', 'ADOPT (tagged thv:owner=user, readable through the user routes)');
+  for (const k of plan.adopt) lines.push(`  ${k}`);
+  if (plan.unmovable.length > 0) lines.push('', 'CANNOT MOVE');
+  for (const u of plan.unmovable) lines.push(`  ${u.key}: ${u.reason}`);
+  if (plan.truncated)
+    lines.push('', 'Lists are cut at 1,000 entries each; the counts above are exact (--json for scripts).');
+  return lines;
+}
+
+function totalsLine(t: MigrationTotals): string {
+  return `migrated ${t.migrated}, already scoped ${t.alreadyScoped}, adopted ${t.adopted}, skipped ${t.skipped + t.missing}, failed ${t.failed}`;
+}
+
+function statusLines(report: StatusReport): string[] {
+  const lines = [report.flag === undefined ? 'flag: unset (migration pending)' : `flag: ${report.flag}`];
+  if (report.executions.length > 0) lines.push('', 'EXECUTION  STATUS  STARTED  STOPPED');
+  for (const e of report.executions) {
+    lines.push(`${e.name}  ${e.status}  ${e.startedAt ?? '-'}  ${e.stoppedAt ?? '-'}`);
+    if (e.error) lines.push(`  ${e.error}`);
+  }
+  return lines;
+}
+
+/** Builds the `migrate` command. */
+export function migrateCommand(deps: MigrateDeps) {
+  const out = () => new Output(deps.io, deps.json());
+  const migrate = new Command('migrate').description(
+    'the one-shot migration of bare legacy system keys into their scopes (plan, start, status)',
+  );
+  migrate.addCommand(
+    withBackendOptions(new Command('plan'))
+      .description(
+        'dry run: every legacy key and what it would become, conflicts, keys to adopt; writes nothing',
+      )
+      .action(async (options) => {
+        const { plan, done } = await (await backendOf(options, deps)).plan();
+        out().result({ done, ...plan }, planLines(plan, done));
+      }),
+  );
+  migrate.addCommand(
+    withBackendOptions(new Command('start'))
+      .description('local: run the job to its end with progress; deployed: start an execution')
+      .option(
+        '--name <name>',
+        'execution name (a fresh one by default; the stack’s own first run is legacy-migration-v1)',
+      )
+      .action(async (options) => {
+        const backend = await backendOf(options, deps);
+        const total = options.local ? (await backend.plan()).plan.listed : undefined;
+        const progress = progressReporter(deps.io.stderr);
+        const report = await backend.start({
+          ...(options.name ? { name: String(options.name) } : {}),
+          onProgress: (p) => progress.update(total === undefined ? p : { ...p, total }),
+        });
+        progress.done();
+        const failed = report.totals?.failed ?? 0;
+        const lines = report.alreadyDone
+          ? ['The migration is already done (flag set); nothing to do.']
+          : report.finished
+            ? [
+                failed === 0
+                  ? 'The migration finished; the flag is set.'
+                  : 'The migration did not finish; the flag is NOT set.',
+                ...(report.totals ? [totalsLine(report.totals)] : []),
+                ...(report.totals?.failedKeys ?? []).map((f) => `  failed: ${f.key} (${f.reason})`),
+                ...(failed > 0
+                  ? ['Fix the cause and run `thv-broker migrate start` again: finished keys are skipped.']
+                  : []),
+              ]
+            : [
+                `Started ${report.executions.map((e) => e.name).join(', ')}.`,
+                'Watch it with `thv-broker migrate status` (same options).',
+              ];
+        out().result(report, lines);
+        if (failed > 0) deps.exit(EXIT_INCOMPLETE);
+      }),
+  );
+  migrate.addCommand(
+    withBackendOptions(new Command('status'))
+      .description('the flag and the recent executions')
+      .action(async (options) => {
+        const report = await (await backendOf(options, deps)).status();
+        out().result(report, statusLines(report));
+      }),
+  );
+  return migrate;
+}

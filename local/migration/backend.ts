@@ -1,0 +1,173 @@
+/**
+ * `thv-broker migrate … --local`: the synthesized state machine run on this machine against the AWS
+ * endpoint of a running `npm start`, every Task served by the real step handler. The runs are
+ * recorded in an SSM parameter of that endpoint, so `status` sees them from any process.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { readMigrationFlag } from '../../lambda/aws/migration-flag.js';
+import { ENV, loadConfig } from '../../lambda/config.js';
+import type { MigrationPlan, MigrationTotals } from '../../lambda/core/index.js';
+import type {
+  ExecutionInfo,
+  MigrationBackend,
+  MigrationProgress,
+} from '../../lambda/core/migration-operator.js';
+import { migrationStepsFor } from '../../lambda/migration/wiring.js';
+import { localScopeRoleArn } from '../api-server.js';
+import { LOCAL_ACCOUNT } from '../aws/arn.js';
+import { DEFAULT_AWS_PORT, LOCAL_MIGRATION_FLAG_PARAMETER } from '../env.js';
+import type { AslDefinition } from './definition.js';
+import { runLocalMigration } from './runner.js';
+
+/** The stand-in ARN of the migration role on this machine, trusted by every local system secret. */
+export const LOCAL_MIGRATION_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/thv-broker-local-migration`;
+
+/** SSM parameter holding the recent local runs (names, status, times; never a value). */
+export const LOCAL_RUNS_PARAMETER = '/thv-broker/local/migration-runs';
+
+/** Options of the local backend. */
+export interface LocalBackendOptions {
+  /** The job's definition, from the synthesized template. */
+  readonly definition: AslDefinition;
+  /** The AWS endpoint of `npm start`. @default http://127.0.0.1:$BROKER_AWS_PORT (4566) */
+  readonly awsEndpoint?: string;
+  /** The environment (the `BROKER_*` settings `npm start` runs with). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Wait before a retry, in ms. @default 200 */
+  readonly retryIntervalMs?: number;
+}
+
+/** The local backend. */
+export function localMigrationBackend(options: LocalBackendOptions): MigrationBackend {
+  const env = options.env;
+  const url = options.awsEndpoint ?? `http://127.0.0.1:${env.BROKER_AWS_PORT || DEFAULT_AWS_PORT}`;
+  const clientConfig = {
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    retryMode: 'adaptive' as const,
+    maxAttempts: 10,
+  };
+  const secretsManager = new SecretsManagerClient(clientConfig);
+  const ssm = new SSMClient(clientConfig);
+  const config = loadConfig({
+    ...env,
+    [ENV.servedScopes]: '',
+    [ENV.migrationFlagParameter]: env[ENV.migrationFlagParameter] || LOCAL_MIGRATION_FLAG_PARAMETER,
+  });
+  const steps = migrationStepsFor(config, {
+    secretsManager,
+    ssm,
+    principalsByScope: Object.fromEntries(
+      config.scopes.map((scope) => [scope, [localScopeRoleArn(scope), LOCAL_MIGRATION_ROLE_ARN]]),
+    ),
+  });
+  const reachable = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      const code =
+        (error as { code?: string; cause?: { code?: string } }).code ??
+        (error as { cause?: { code?: string } }).cause?.code;
+      if (code === 'ECONNREFUSED')
+        throw new Error(
+          `no AWS endpoint answers at ${url}: start the broker with \`npm start\` (or set BROKER_AWS_PORT / --aws-endpoint)`,
+        );
+      throw error;
+    }
+  };
+  const runs = async (): Promise<ExecutionInfo[]> => {
+    try {
+      const out = await ssm.send(new GetParameterCommand({ Name: LOCAL_RUNS_PARAMETER }));
+      return JSON.parse(out.Parameter?.Value ?? '[]') as ExecutionInfo[];
+    } catch (error) {
+      if ((error as Error).name === 'ParameterNotFound') return [];
+      throw error;
+    }
+  };
+  const record = async (entries: readonly ExecutionInfo[]): Promise<void> => {
+    const all = [...entries]
+      .reverse()
+      .concat(await runs())
+      .slice(0, 20);
+    await ssm.send(
+      new PutParameterCommand({
+        Name: LOCAL_RUNS_PARAMETER,
+        Value: JSON.stringify(all),
+        Type: 'String',
+        Overwrite: true,
+      }),
+    );
+  };
+
+  return {
+    plan: () =>
+      reachable(async () => (await steps({ step: 'plan' })) as { plan: MigrationPlan; done: boolean }),
+    start: ({ name, onProgress }) =>
+      reachable(async () => {
+        const executionName =
+          name ??
+          `legacy-migration-local-${new Date()
+            .toISOString()
+            .replace(/[^0-9]/g, '')
+            .slice(0, 14)}`;
+        let totals: MigrationTotals | undefined;
+        let processed = 0;
+        let failed = 0;
+        let listed = 0;
+        const startedAt = new Date().toISOString();
+        const executions = await runLocalMigration({
+          definition: options.definition,
+          steps: steps as (event: unknown) => Promise<unknown>,
+          executionName,
+          retryIntervalMs: options.retryIntervalMs ?? 200,
+          onStep: (event, result) => {
+            const e = event as { step?: string; carry?: { totals: MigrationTotals } };
+            const r = result as {
+              carry?: { totals: MigrationTotals };
+              counts?: Record<string, number>;
+              failed?: unknown[];
+            };
+            if (e.step === 'discover' && r.carry) {
+              totals = r.carry.totals;
+              listed = totals.listed;
+              processed = Math.max(processed, totals.skipped);
+            }
+            if (e.step === 'finish' && e.carry) totals = e.carry.totals;
+            if (e.step === 'migrate' && r.counts) {
+              processed += Object.values(r.counts).reduce((a, b) => a + b, 0) + (r.failed?.length ?? 0);
+              failed += r.failed?.length ?? 0;
+            }
+            if (e.step === 'discover' || e.step === 'migrate') {
+              const progress: MigrationProgress = { listed, processed, failed };
+              onProgress?.(progress);
+            }
+          },
+        });
+        const stoppedAt = new Date().toISOString();
+        const infos: ExecutionInfo[] = executions.map((x) => ({
+          name: x.name,
+          status: x.status,
+          startedAt,
+          stoppedAt,
+          ...(x.error ? { error: `${x.error.name}: ${x.error.cause}` } : {}),
+        }));
+        await record(infos);
+        const first = executions[0]?.output as { done?: boolean } | undefined;
+        const alreadyDone =
+          executions.length === 1 && executions[0]?.status === 'SUCCEEDED' && first?.done === true;
+        return {
+          executions: infos,
+          ...(totals === undefined ? {} : { totals }),
+          alreadyDone,
+          finished: true,
+        };
+      }),
+    status: () =>
+      reachable(async () => ({
+        flag: await readMigrationFlag(ssm, config.migrationFlagParameter as string),
+        executions: await runs(),
+      })),
+  };
+}
