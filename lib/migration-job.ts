@@ -101,7 +101,7 @@ export class MigrationJob extends Construct {
   constructor(scope: Construct, id: string, props: MigrationJobProps) {
     super(scope, id);
     const batchSize = props.batchSize ?? DEFAULT_BATCH_SIZE;
-    const maxConcurrency = props.maxConcurrency ?? 5;
+    const maxConcurrency = props.maxConcurrency ?? 10;
     if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_PAGE_SIZE))
       throw new Error(
         `migration batchSize: must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${batchSize}`,

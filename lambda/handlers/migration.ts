@@ -8,8 +8,10 @@ const config = loadConfig();
 
 /** The Step Functions task handler: the event names its step. */
 export const handler = migrationStepsFor(config, {
-  // Adaptive retries slow the client down to the quota instead of spending the retry budget on it.
-  secretsManager: new SecretsManagerClient({ retryMode: 'adaptive', maxAttempts: 10 }),
+  // Standard retries (exponential backoff, full jitter) on throttling. Adaptive mode was measured to
+  // hold the job to half the quota: its client-side rate limiter backs off far more than the few
+  // throttles at the quota's edge need (bench/REPORT.md, migration figures).
+  secretsManager: new SecretsManagerClient({ retryMode: 'standard', maxAttempts: 10 }),
   // Loaded on first use: most invocations (the per-page steps) never touch the flag.
   ssm: lazySsmClient,
   principalsByScope: scopePrincipalsFromEnv(),

@@ -46,7 +46,7 @@ export function localMigrationBackend(options: LocalBackendOptions): MigrationBa
     endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    retryMode: 'adaptive' as const,
+    retryMode: 'standard' as const,
     maxAttempts: 10,
   };
   const secretsManager = new SecretsManagerClient(clientConfig);

@@ -97,14 +97,14 @@ const WRITE_OPS = new Set([
   'DeleteParameter',
 ]);
 
-/** Client settings for the endpoint; adaptive retries as the deployed function has. */
+/** Client settings for the endpoint; standard retries with backoff, as the deployed function has. */
 export function clientConfig(url: string, maxAttempts = 10) {
   return {
     endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts,
-    retryMode: 'adaptive' as const,
+    retryMode: 'standard' as const,
   };
 }
 
