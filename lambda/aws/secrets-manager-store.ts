@@ -23,6 +23,7 @@ import {
   assertValueSize,
   type BulkDeleteResult,
   ConflictError,
+  InvalidBodyError,
   DEFAULT_ROOT,
   type DeleteOptions,
   deleteEach,
@@ -203,6 +204,10 @@ export class SecretsManagerStore implements SecretStore {
       }
       return out.NextToken ? { items, next: out.NextToken } : { items };
     } catch (error) {
+      // A caller's token that is not even well formed (e.g. empty) is refused by the SDK's or the
+      // service's validation, not as InvalidNextTokenException: still the caller's "next" at fault.
+      if (options.next !== undefined && awsErrorName(error) === 'ValidationException')
+        throw new InvalidBodyError('the "next" token is invalid or expired', { cause: error });
       throw mapSecretsManagerError(error, options.prefix ?? '');
     }
   }
