@@ -185,10 +185,10 @@ describe('thv-broker scope', () => {
 
   it('stores a scoped name under the scope, not as a user key', async () => {
     // Act
-    await cliSet(['scope', 'registry', 'set', 'REGISTRY_OAUTH_cli'], 'registry-cli-value');
+    await cliSet(['scope', 'registry', 'set', 'registry-cli-key'], 'registry-cli-value');
     // Assess
-    expect((await send(broker.url, 'GET', scopePath('registry', 'REGISTRY_OAUTH_cli'))).status).toBe(200);
-    expect((await send(broker.url, 'GET', userPath('REGISTRY_OAUTH_cli'))).status).toBe(404);
+    expect((await send(broker.url, 'GET', scopePath('registry', 'registry-cli-key'))).status).toBe(200);
+    expect((await send(broker.url, 'GET', userPath('registry-cli-key'))).status).toBe(404);
   });
 
   it('cleans up a scope with --yes and reports the count', async () => {
