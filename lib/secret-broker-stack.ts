@@ -108,6 +108,18 @@ export class SecretBrokerStack extends Stack {
       value: this.broker.key.keyArn,
       description: 'KMS key of the broker secrets',
     });
+    new CfnOutput(this, 'MigrationStateMachineArn', {
+      value: this.broker.migration.stateMachine.stateMachineArn,
+      description: 'thv-broker migrate start|status --state-machine-arn',
+    });
+    new CfnOutput(this, 'MigrationFunctionName', {
+      value: this.broker.migration.function.function.functionName,
+      description: 'thv-broker migrate plan --function',
+    });
+    new CfnOutput(this, 'MigrationFlagParameter', {
+      value: this.broker.migrationFlagParameterName,
+      description: 'thv-broker migrate status --flag-parameter (set to "done …" when the migration finished)',
+    });
   }
 
   /**

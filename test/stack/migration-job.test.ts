@@ -153,4 +153,15 @@ describe('the migration job', () => {
     const { template: off } = synthBroker({ migration: { startOnDeploy: false } });
     off.resourceCountIs('Custom::AWS', 0);
   });
+
+  it('names the job, its function and its flag in the stack outputs the CLI asks for', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.MigrationStateMachineArn?.Value).toEqual({
+      Ref: logicalId(stack.broker.migration.stateMachine),
+    });
+    expect(outputs.MigrationFunctionName?.Value).toEqual({
+      Ref: logicalId(stack.broker.migration.function.function),
+    });
+    expect(outputs.MigrationFlagParameter?.Value).toBe('/Broker/migration-done');
+  });
 });
