@@ -213,8 +213,8 @@ export async function measureBundles(root: URL, outDir: string): Promise<Section
     if ((figures[key] ?? 0) > 1.25)
       notes[key] =
         extra.length > 0
-          ? `the ${b.name} bundle (${b.entry}) loads ${extra.join(', ')} at import, which the bare handler does not (see the profile line under Raw numbers); a client it needs only in some invocations can be loaded on first use (\`import()\`), as the user and scope handlers load the SSM client.`
-          : `the ${b.name} bundle loads no more SDK modules than the bare handler; the extra time is its own code (see the profile line under Raw numbers).`;
+          ? `The ${b.name} bundle (${b.entry}) loads ${extra.join(', ')} at import, which the bare handler does not (see the profile line under Raw numbers); a client it needs only in some invocations can be loaded on first use (\`import()\`), as the user and scope handlers load the SSM client.`
+          : `The ${b.name} bundle loads no more SDK modules than the bare handler; the extra time is its own code (see the profile line under Raw numbers).`;
   }
   const worst = bundles.find((b) => figures[`importRatio${cap(b.name)}`] === figures.importRatio);
   if (worst && notes[`importRatio${cap(worst.name)}`])

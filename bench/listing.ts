@@ -164,7 +164,7 @@ export async function measureListing(): Promise<Section> {
     list100Beside10kMs: round(beside.seconds * 1000, 1),
   };
   const notes: Record<string, string> = {
-    listCallsRatio: `a user listing sends ListSecrets Filters ${filters}.${
+    listCallsRatio: `A user listing sends ListSecrets Filters ${filters}.${
       filters.includes('tag-key')
         ? ''
         : ' With a name filter alone every system secret under the root matches it, so they come back to the function, which drops them and pages on.'

@@ -70,9 +70,11 @@ export function verdicts(run: BenchRun): Verdict[] {
       return { key, target, value, status: 'reported', margin: '' };
     const bound = target.bound;
     const pct = Math.abs((value - bound) / bound) * 100;
-    return value <= bound
+    const met = target.kind === 'min' ? value >= bound : value <= bound;
+    const beyond = target.kind === 'min' ? 'short of' : 'over';
+    return met
       ? { key, target, value, status: 'met', margin: `${pct.toFixed(1)}% inside the bound` }
-      : { key, target, value, status: 'missed', margin: `${pct.toFixed(1)}% over the bound` };
+      : { key, target, value, status: 'missed', margin: `${pct.toFixed(1)}% ${beyond} the bound` };
   });
 }
 
@@ -120,7 +122,10 @@ export function renderReport(run: BenchRun): string {
     '| key | what | figure | target | verdict |',
     '| --- | --- | --- | --- | --- |',
     ...all.map((v) => {
-      const bound = v.target.kind === 'max' ? `≤ ${v.target.bound} ${v.target.unit}` : 'reported';
+      const bound =
+        v.target.kind === 'reported'
+          ? 'reported'
+          : `${relation(v.target)} ${v.target.bound} ${v.target.unit}`;
       const verdict =
         v.status === 'met' || v.status === 'missed' ? `**${v.status}** (${v.margin})` : v.status;
       const shown = v.status === 'skipped' ? `skipped: ${v.margin}` : show(v.value, v.target.unit);
@@ -133,7 +138,7 @@ export function renderReport(run: BenchRun): string {
   if (missed.length === 0) lines.push('None.', '');
   for (const v of missed) {
     lines.push(
-      `- \`${v.key}\`: ${show(v.value, v.target.unit)} against ≤ ${v.target.bound} ${v.target.unit} (${v.margin}). ${notes[v.key] ?? 'No explanation recorded.'}`,
+      `- \`${v.key}\`: ${show(v.value, v.target.unit)} against ${relation(v.target)} ${v.target.bound} ${v.target.unit} (${v.margin}). ${notes[v.key] ?? 'No explanation recorded.'}`,
     );
   }
   if (missed.length > 0) lines.push('');
@@ -162,4 +167,9 @@ export function renderReport(run: BenchRun): string {
 export function writeReport(dir: URL, run: BenchRun): void {
   writeFileSync(new URL('results.json', dir), `${JSON.stringify(resultsJson(run), null, 2)}\n`);
   writeFileSync(new URL('REPORT.md', dir), renderReport(run));
+}
+
+/** The comparison a bounded target asks for. */
+function relation(target: Target): string {
+  return target.kind === 'min' ? '≥' : '≤';
 }

@@ -78,11 +78,7 @@ export async function main(): Promise<void> {
     figures: {},
     skipped: { cliStartRatio: 'not run: npm start did not come up' },
   };
-  const migration = await migrationFigures();
-  sections.Migration =
-    'skipped' in migration
-      ? { figures: {}, skipped: { migration: migration.skipped } }
-      : { figures: migration as Record<string, number> };
+  sections.Migration = await migrationFigures();
 
   const run: BenchRun = {
     startedAt,
