@@ -34,7 +34,7 @@ export function awsCliMissing(): string | undefined {
   return probe.status === 0 ? undefined : 'the AWS CLI (`aws`) is not installed on this machine';
 }
 
-/** Measures cliStartRatio (and the same ratio for the CLI compiled on the fly with tsx). */
+/** Measures cliStartRatio. */
 export async function measureCli(root: URL, server: NpmStart): Promise<Section> {
   const missing = awsCliMissing();
   if (missing !== undefined) return { figures: {}, skipped: { cliStartRatio: missing } };
@@ -51,12 +51,6 @@ export async function measureCli(root: URL, server: NpmStart): Promise<Section> 
       args: ['bin/thv-broker.js', 'secret', 'get', BENCH_KEY],
       env: { THV_BROKER_ENDPOINT: server.url },
     },
-    // What bin/thv-broker.js did before it shipped compiled JavaScript.
-    thvTsx: {
-      command: process.execPath,
-      args: ['--import', 'tsx', 'cli/main.ts', 'secret', 'get', BENCH_KEY],
-      env: { THV_BROKER_ENDPOINT: server.url },
-    },
     aws: {
       command: 'aws',
       args: [
@@ -70,7 +64,7 @@ export async function measureCli(root: URL, server: NpmStart): Promise<Section> 
       env: { ...credentials, AWS_PAGER: '' },
     },
   } as const;
-  const times: Record<keyof typeof commands, number[]> = { thv: [], thvTsx: [], aws: [] };
+  const times: Record<keyof typeof commands, number[]> = { thv: [], aws: [] };
   for (const [name, c] of Object.entries(commands) as [
     keyof typeof commands,
     (typeof commands)[keyof typeof commands],
@@ -86,16 +80,14 @@ export async function measureCli(root: URL, server: NpmStart): Promise<Section> 
       times[name].push(timedRun(c.command, [...c.args], c.env, cwd).ms);
     }
   }
-  const [thv, thvTsx, aws] = [median(times.thv), median(times.thvTsx), median(times.aws)];
+  const [thv, aws] = [median(times.thv), median(times.aws)];
   return {
     figures: {
       cliStartRatio: ratio(thv, aws),
-      cliStartRatioTsx: ratio(thvTsx, aws),
       cliStartMs: round(thv, 1),
       awsCliStartMs: round(aws, 1),
     },
     described: {
-      cliStartRatioTsx: 'the same, with the CLI compiled on the fly by tsx (what bin/ did before dist/)',
       cliStartMs: 'median whole-process time of `thv-broker secret get K` (ms)',
       awsCliStartMs: 'median whole-process time of `aws secretsmanager get-secret-value` (ms)',
     },
@@ -105,7 +97,6 @@ export async function measureCli(root: URL, server: NpmStart): Promise<Section> 
     },
     details: [
       `thv-broker secret get (dist/): median ${round(thv, 1)} ms of ${CLI_RUNS}`,
-      `thv-broker secret get (tsx, no dist/): median ${round(thvTsx, 1)} ms of ${CLI_RUNS}`,
       `aws secretsmanager get-secret-value: median ${round(aws, 1)} ms of ${CLI_RUNS}`,
     ],
   };
