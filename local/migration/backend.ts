@@ -3,9 +3,11 @@
  * endpoint of a running `npm start`, every Task served by the real step handler. The runs are
  * recorded in an SSM parameter of that endpoint, so `status` sees them from any process.
  */
+
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readMigrationFlag } from '../../lambda/aws/migration-flag.js';
+import { migrationRetryStrategy } from '../../lambda/aws/migration-retry.js';
 import { ENV, loadConfig } from '../../lambda/config.js';
 import type { MigrationPlan, MigrationTotals } from '../../lambda/core/index.js';
 import type {
@@ -46,8 +48,7 @@ export function localMigrationBackend(options: LocalBackendOptions): MigrationBa
     endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    retryMode: 'standard' as const,
-    maxAttempts: 10,
+    retryStrategy: migrationRetryStrategy(),
   };
   const secretsManager = new SecretsManagerClient(clientConfig);
   const ssm = new SSMClient(clientConfig);

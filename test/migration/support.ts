@@ -3,6 +3,7 @@
  * every Task served by the real step handler, over the real SDK clients against the embedded
  * endpoint (with a request log, so tests can count what was written).
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { readMigrationFlag } from '../../lambda/aws/migration-flag.js';
+import { migrationRetryStrategy } from '../../lambda/aws/migration-retry.js';
 import { SecretsManagerStore } from '../../lambda/aws/secrets-manager-store.js';
 import { type BrokerConfig, ENV, loadConfig } from '../../lambda/config.js';
 import { migrationStepsFor } from '../../lambda/migration/wiring.js';
@@ -97,14 +99,13 @@ const WRITE_OPS = new Set([
   'DeleteParameter',
 ]);
 
-/** Client settings for the endpoint; standard retries with backoff, as the deployed function has. */
-export function clientConfig(url: string, maxAttempts = 10) {
+/** Client settings for the endpoint, with the deployed function's retries. */
+export function clientConfig(url: string) {
   return {
     endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts,
-    retryMode: 'standard' as const,
+    retryStrategy: migrationRetryStrategy(),
   };
 }
 

@@ -1,0 +1,47 @@
+/** The migration's retry strategy: throttling and transient errors retried with short jittered waits, nothing else. */
+import { describe, expect, it } from 'vitest';
+import {
+  MIGRATION_MAX_ATTEMPTS,
+  migrationBackoffMs,
+  migrationRetryStrategy,
+} from '../../lambda/aws/migration-retry.js';
+
+describe('the migration retry strategy', () => {
+  it('retries throttling until the last attempt, then gives up', async () => {
+    const waits: number[] = [];
+    const strategy = migrationRetryStrategy(async (ms) => {
+      waits.push(ms);
+    });
+    let token = await strategy.acquireInitialRetryToken('secretsmanager');
+    for (let i = 1; i < MIGRATION_MAX_ATTEMPTS; i++) {
+      token = await strategy.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' });
+      expect(token.getRetryCount()).toBe(i);
+    }
+    await expect(strategy.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' })).rejects.toThrow();
+    expect(waits).toHaveLength(MIGRATION_MAX_ATTEMPTS - 1);
+  });
+
+  it('keeps retrying under sustained throttling across many calls (no shared retry quota)', async () => {
+    const strategy = migrationRetryStrategy(async () => {});
+    for (let call = 0; call < 1_000; call++) {
+      const token = await strategy.acquireInitialRetryToken('secretsmanager');
+      await expect(
+        strategy.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' }),
+      ).resolves.toBeDefined();
+    }
+  });
+
+  it('does not retry a client error', async () => {
+    const strategy = migrationRetryStrategy(async () => {});
+    const token = await strategy.acquireInitialRetryToken('secretsmanager');
+    await expect(strategy.refreshRetryTokenForRetry(token, { errorType: 'CLIENT_ERROR' })).rejects.toThrow();
+  });
+
+  it('waits between 0 and 2 s, growing with the attempt', () => {
+    for (let attempt = 1; attempt < 20; attempt++) {
+      const ms = migrationBackoffMs(attempt);
+      expect(ms).toBeGreaterThanOrEqual(0);
+      expect(ms).toBeLessThanOrEqual(Math.min(2_000, 40 * 2 ** attempt));
+    }
+  });
+});
