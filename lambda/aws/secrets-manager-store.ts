@@ -23,10 +23,10 @@ import {
   assertValueSize,
   type BulkDeleteResult,
   ConflictError,
-  InvalidBodyError,
   DEFAULT_ROOT,
   type DeleteOptions,
   deleteEach,
+  InvalidBodyError,
   type ListOptions,
   type ListPage,
   MAX_PAGE_SIZE,
@@ -212,6 +212,23 @@ export class SecretsManagerStore implements SecretStore {
     }
   }
 
+  /** The CreateSecret of a broker write: its tags, the broker's KMS key, the description. */
+  private createCommand(
+    name: string,
+    value: string,
+    token: string,
+    options: PutOptions,
+  ): CreateSecretCommand {
+    return new CreateSecretCommand({
+      Name: name,
+      SecretString: value,
+      ClientRequestToken: token,
+      Tags: tagsFor(options.scope),
+      ...(this.kmsKeyId === undefined ? {} : { KmsKeyId: this.kmsKeyId }),
+      ...(options.description === undefined ? {} : { Description: options.description }),
+    });
+  }
+
   /** The migration's write: CreateSecret only (an existing secret is a conflict), then the policy. */
   private async createNew(
     key: string,
@@ -221,16 +238,7 @@ export class SecretsManagerStore implements SecretStore {
     options: PutOptions,
   ): Promise<PutResult> {
     try {
-      const out = await this.client.send(
-        new CreateSecretCommand({
-          Name: name,
-          SecretString: value,
-          ClientRequestToken: token,
-          Tags: tagsFor(options.scope),
-          ...(this.kmsKeyId === undefined ? {} : { KmsKeyId: this.kmsKeyId }),
-          ...(options.description === undefined ? {} : { Description: options.description }),
-        }),
-      );
+      const out = await this.client.send(this.createCommand(name, value, token, options));
       if (options.scope !== undefined) await this.protect(key);
       return { version: out.VersionId ?? token, created: true };
     } catch (error) {
@@ -307,16 +315,7 @@ export class SecretsManagerStore implements SecretStore {
     deleted = false,
   ): Promise<PutResult> {
     try {
-      const out = await this.client.send(
-        new CreateSecretCommand({
-          Name: name,
-          SecretString: value,
-          ClientRequestToken: token,
-          Tags: tagsFor(options.scope),
-          ...(this.kmsKeyId === undefined ? {} : { KmsKeyId: this.kmsKeyId }),
-          ...(options.description === undefined ? {} : { Description: options.description }),
-        }),
-      );
+      const out = await this.client.send(this.createCommand(name, value, token, options));
       return { version: out.VersionId ?? token, created: true };
     } catch (error) {
       // Another writer created it between our update and create: write over theirs.

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MigrationThrottledError } from '../../lambda/core/index.js';
+import { EMPTY_TOTALS, MigrationThrottledError } from '../../lambda/core/index.js';
 import { MigrationIncompleteError } from '../../lambda/migration/steps.js';
 import { migrationStepsFor } from '../../lambda/migration/wiring.js';
 import {
@@ -97,7 +97,7 @@ describe('the history budget', () => {
 
   it('writes no more events per page than the worst-case model, retries and catches included', () => {
     expect(run.status).toBe('FAILED');
-    expect(run.error?.name).toBe(new MigrationIncompleteError({ ...emptyTotals(), failed: 1 }).name);
+    expect(run.error?.name).toBe(new MigrationIncompleteError({ ...EMPTY_TOTALS, failed: 1 }).name);
     const perPage: number[] = [];
     for (const event of run.events) {
       if (event.type === 'StateEntered' && event.state.name === 'Discover') perPage.push(0);
@@ -141,16 +141,3 @@ describe('the history budget', () => {
     );
   });
 });
-
-function emptyTotals() {
-  return {
-    listed: 0,
-    migrated: 0,
-    alreadyScoped: 0,
-    adopted: 0,
-    missing: 0,
-    skipped: 0,
-    failed: 0,
-    failedKeys: [],
-  };
-}
