@@ -73,4 +73,16 @@ describe('layering', () => {
       [],
     );
   });
+
+  it('keeps aws-local-stepfunctions (a dev dependency) to the local runner only', () => {
+    const users = ['lambda', 'lib', 'local', 'cli', 'bin'].flatMap((d) =>
+      readdirSync(join(repo, d), { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile() && /\.(ts|js)$/.test(e.name))
+        .map((e) => relative(repo, join(e.parentPath, e.name)))
+        .filter((f) => importSpecifiers(readFileSync(join(repo, f), 'utf8')).includes('aws-local-stepfunctions')),
+    );
+    expect(users).toEqual(['local/migration/runner.ts']);
+    const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies)).not.toContain('aws-local-stepfunctions');
+  });
 });
