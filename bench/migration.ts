@@ -46,21 +46,10 @@ const sizeOf = (name: string, fallback: number): number => {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 };
 
-/** Counts of endpoint answers by operation and outcome (BENCH_MIGRATION_LOG=1, for diagnosis). */
-export const answers = new Map<string, number>();
-function tally(line: string): void {
-  const key = line.split(' ').slice(0, -1).join(' ');
-  answers.set(key, (answers.get(key) ?? 0) + 1);
-}
-
 /** An endpoint with `keys` untagged legacy keys, and the job's wiring over it. */
 async function rig(keys: number, conditions: { quotas?: 'aws'; latencyMs?: number }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'thv-bench-migration-'));
-  const endpoint = await startAwsEndpoint({
-    port: 0,
-    dataDir,
-    ...(process.env.BENCH_MIGRATION_LOG ? { log: (line: string) => tally(line) } : {}),
-  });
+  const endpoint = await startAwsEndpoint({ port: 0, dataDir });
   const config = {
     endpoint: endpoint.url,
     region: 'us-east-1',

@@ -11,11 +11,12 @@ import { awsErrorName } from './errors.js';
 /** Makes (or hands over) the SSM client, once, when the flag is first needed. */
 export type SsmClientSource = () => SSMClient | Promise<SSMClient>;
 
-/** The SSM client made once from `source`. */
-function once(source: SsmClientSource): () => Promise<SSMClient> {
+/** The SSM client made once from `source` (a client or a source), on first call. */
+export function ssmClientOnce(source: SSMClient | SsmClientSource): () => Promise<SSMClient> {
+  const make: SsmClientSource = typeof source === 'function' ? source : () => source;
   let client: Promise<SSMClient> | undefined;
   return () => {
-    client ??= Promise.resolve().then(source);
+    client ??= Promise.resolve().then(make);
     return client;
   };
 }
@@ -61,7 +62,7 @@ export function migrationFlagReader(
   source: SSMClient | SsmClientSource,
   parameterName: string,
 ): () => Promise<boolean> {
-  const client = once(typeof source === 'function' ? source : () => source);
+  const client = ssmClientOnce(source);
   let done = false;
   return async () => {
     if (done) return true;

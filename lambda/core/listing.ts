@@ -68,17 +68,25 @@ export async function listFiltered(store: SecretStore, options: FilteredListOpti
   return next === undefined ? { keys } : { keys, next };
 }
 
+/** Visits every store row that `keep` accepts, page by page. */
+export async function* allRows(
+  store: SecretStore,
+  options: Pick<FilteredListOptions, 'prefix' | 'tag' | 'keep'>,
+): AsyncGenerator<SecretSummary> {
+  let next: string | undefined;
+  do {
+    const page = await store.listPage({ ...storeFilter(options), limit: MAX_PAGE_SIZE, ...tokenOf(next) });
+    for (const item of page.items) if (options.keep(item)) yield item;
+    next = page.next;
+  } while (next !== undefined);
+}
+
 /** Visits every store key that `keep` accepts, page by page. */
 export async function* allKeys(
   store: SecretStore,
   options: Pick<FilteredListOptions, 'prefix' | 'tag' | 'keep'>,
 ): AsyncGenerator<string> {
-  let next: string | undefined;
-  do {
-    const page = await store.listPage({ ...storeFilter(options), limit: MAX_PAGE_SIZE, ...tokenOf(next) });
-    for (const item of page.items) if (options.keep(item)) yield item.key;
-    next = page.next;
-  } while (next !== undefined);
+  for await (const item of allRows(store, options)) yield item.key;
 }
 
 /** The store-side filters of a listing, without absent fields. */

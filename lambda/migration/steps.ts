@@ -7,6 +7,7 @@
 import {
   addPlan,
   addReport,
+  allRows,
   type BatchReport,
   batchesOf,
   EMPTY_TOTALS,
@@ -140,12 +141,7 @@ export function createMigrationSteps(deps: MigrationStepsDeps): (event: unknown)
       }
       case 'plan': {
         const rows: SecretSummary[] = [];
-        let next: string | undefined;
-        do {
-          const page = await bareStore.listPage({ limit: MAX_PAGE_SIZE, ...(next ? { next } : {}) });
-          rows.push(...page.items);
-          next = page.next;
-        } while (next !== undefined);
+        for await (const row of allRows(bareStore, { keep: () => true })) rows.push(row);
         return { plan: planAll(rows, deps.legacyPrefixes), done: isDoneFlag(await deps.flag.read()) };
       }
       case 'finish': {

@@ -5,7 +5,12 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
-import { readMigrationFlag, type SsmClientSource, writeMigrationFlag } from '../aws/migration-flag.js';
+import {
+  readMigrationFlag,
+  type SsmClientSource,
+  ssmClientOnce,
+  writeMigrationFlag,
+} from '../aws/migration-flag.js';
 import type { BrokerConfig } from '../config.js';
 import type { SecretStore } from '../core/index.js';
 import { storeFor } from '../handlers/deps.js';
@@ -54,12 +59,7 @@ export function migrationStepsFor(config: BrokerConfig, wiring: MigrationWiring)
       ),
     ]),
   );
-  let ssmClient: Promise<SSMClient> | undefined;
-  const ssm = (): Promise<SSMClient> => {
-    const source = wiring.ssm;
-    ssmClient ??= Promise.resolve(typeof source === 'function' ? source() : source);
-    return ssmClient;
-  };
+  const ssm = ssmClientOnce(wiring.ssm);
   return createMigrationSteps({
     storeFor: (scope) => (scope === undefined ? bare : (scoped.get(scope) ?? bare)),
     legacyPrefixes: config.legacyPrefixes,

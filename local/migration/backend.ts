@@ -114,9 +114,9 @@ export function localMigrationBackend(options: LocalBackendOptions): MigrationBa
             .replace(/[^0-9]/g, '')
             .slice(0, 14)}`;
         let totals: MigrationTotals | undefined;
-        let processed = 0;
-        let failed = 0;
-        let listed = 0;
+        // The last Discover's totals hold every earlier page; the current page's batches come on top.
+        let batched = 0;
+        let batchFailed = 0;
         const startedAt = new Date().toISOString();
         const executions = await runLocalMigration({
           definition: options.definition,
@@ -132,16 +132,24 @@ export function localMigrationBackend(options: LocalBackendOptions): MigrationBa
             };
             if (e.step === 'discover' && r.carry) {
               totals = r.carry.totals;
-              listed = totals.listed;
-              processed = Math.max(processed, totals.skipped);
+              batched = 0;
+              batchFailed = 0;
             }
             if (e.step === 'finish' && e.carry) totals = e.carry.totals;
             if (e.step === 'migrate' && r.counts) {
-              processed += Object.values(r.counts).reduce((a, b) => a + b, 0) + (r.failed?.length ?? 0);
-              failed += r.failed?.length ?? 0;
+              batched += Object.values(r.counts).reduce((a, b) => a + b, 0) + (r.failed?.length ?? 0);
+              batchFailed += r.failed?.length ?? 0;
             }
             if (e.step === 'discover' || e.step === 'migrate') {
-              const progress: MigrationProgress = { listed, processed, failed };
+              const t = totals;
+              const done = t
+                ? t.skipped + t.failed + t.migrated + t.alreadyScoped + t.adopted + t.missing
+                : 0;
+              const progress: MigrationProgress = {
+                listed: t?.listed ?? 0,
+                processed: done + batched,
+                failed: (t?.failed ?? 0) + batchFailed,
+              };
               onProgress?.(progress);
             }
           },
