@@ -79,7 +79,9 @@ describe('layering', () => {
       readdirSync(join(repo, d), { withFileTypes: true, recursive: true })
         .filter((e) => e.isFile() && /\.(ts|js)$/.test(e.name))
         .map((e) => relative(repo, join(e.parentPath, e.name)))
-        .filter((f) => importSpecifiers(readFileSync(join(repo, f), 'utf8')).includes('aws-local-stepfunctions')),
+        .filter((f) =>
+          importSpecifiers(readFileSync(join(repo, f), 'utf8')).includes('aws-local-stepfunctions'),
+        ),
     );
     expect(users).toEqual(['local/migration/runner.ts']);
     const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
