@@ -23,6 +23,7 @@ import {
   stdoutSink,
   writeAudit,
 } from '../lambda/http/index.js';
+import { matchRoute, SCOPE_ROUTES, USER_ROUTES } from '../lambda/http/routes.js';
 import { LOCAL_ACCOUNT } from './aws/arn.js';
 import { LOCAL_MIGRATION_FLAG_PARAMETER } from './env.js';
 import {
@@ -91,26 +92,31 @@ export interface GatewayRoute {
 }
 
 /**
- * The resource a raw path matches in the stack's API: `/v1/secrets`, `/v1/secrets/{key}`, and
- * per scope `/v1/scopes/<scope>/secrets` and `/v1/scopes/<scope>/secrets/{name}` (a literal scope
- * segment: API Gateway picks the function by resource, so each scope has its own resources).
- * Anything else goes to the user function as `/{proxy+}`, which answers 404 or 405 in JSON where
- * API Gateway itself would answer 403 "Missing Authentication Token".
+ * The resource a raw path matches in the stack's API, from the handlers' own route table (as
+ * lib/broker-api.ts builds the API from it): the user routes as they are, and per scope the scope
+ * routes with a literal scope segment (API Gateway picks the function by resource, so each scope
+ * has its own resources). Anything else goes to the user function as `/{proxy+}`, which answers
+ * 404 or 405 in JSON where API Gateway itself would answer 403 "Missing Authentication Token".
  */
 export function gatewayRoute(rawPath: string, scopes: readonly string[]): GatewayRoute {
-  const s = rawPath.split('/').slice(1);
-  if (s[0] === 'v1' && s[1] === 'secrets') {
-    if (s.length === 2) return { target: 'user', resource: '/v1/secrets', pathParameters: null };
-    if (s.length === 3 && s[2] !== '')
-      return { target: 'user', resource: '/v1/secrets/{key}', pathParameters: { key: s[2] as string } };
-  }
-  if (s[0] === 'v1' && s[1] === 'scopes' && s[3] === 'secrets' && scopes.includes(s[2] as string)) {
-    const base = `/v1/scopes/${s[2]}/secrets`;
-    if (s.length === 4) return { target: s[2] as string, resource: base, pathParameters: null };
-    if (s.length === 5 && s[4] !== '')
-      return { target: s[2] as string, resource: `${base}/{name}`, pathParameters: { name: s[4] as string } };
+  const segments = rawPath.split('/').slice(1);
+  const user = matchRoute(segments, '', USER_ROUTES);
+  if (user !== undefined) return gatewayMatch('user', user.template.path, user.rawParams);
+  const scope = segments[0] === 'v1' && segments[1] === 'scopes' ? segments[2] : undefined;
+  if (scope !== undefined && scopes.includes(scope)) {
+    const literal = SCOPE_ROUTES.map((r) => ({ ...r, path: r.path.replace('{scope}', scope) }));
+    const match = matchRoute(segments, '', literal);
+    if (match !== undefined) return gatewayMatch(scope, match.template.path, match.rawParams);
   }
   return { target: 'user', resource: '/{proxy+}', pathParameters: { proxy: rawPath.slice(1) } };
+}
+
+function gatewayMatch(
+  target: string,
+  resource: string,
+  params: Readonly<Record<string, string>>,
+): GatewayRoute {
+  return { target, resource, pathParameters: Object.keys(params).length === 0 ? null : { ...params } };
 }
 
 /** Starts the local API on loopback. */
