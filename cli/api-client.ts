@@ -3,7 +3,16 @@
  * unsigned and to a deployed API with SigV4; it turns every failure into a {@link CliError}.
  */
 import type * as z from 'zod';
-import { CleanupResponse, ListResponse, PutSecretResponse, SecretResponse } from '../lambda/http/schemas.js';
+import {
+  CleanupResponse,
+  DeletedListResponse,
+  DeletedScopedListResponse,
+  ListResponse,
+  PutSecretResponse,
+  RestoreResponse,
+  RestoreScopedResponse,
+  SecretResponse,
+} from '../lambda/http/schemas.js';
 import type { Endpoint } from './endpoint.js';
 import { ApiError, TransportError, UnaddressableError } from './errors.js';
 import { apiErrorOf, notBrokerError, parseJson, reasonOf } from './responses.js';
@@ -22,6 +31,27 @@ export interface PutResult {
   readonly created: boolean;
 }
 
+/** A deleted key (or scoped name) and its dates, whichever route listed it. */
+export interface DeletedKey {
+  /** Key, or name within the scope. */
+  readonly key: string;
+  /** When it was deleted (ISO 8601). */
+  readonly deletedAt: string;
+  /** When it will be purged for good (ISO 8601). */
+  readonly purgeAt: string;
+}
+
+/** One page of deleted keys. */
+export interface DeletedPage {
+  /** Deleted keys on this page (may be empty while `next` is set). */
+  readonly keys: DeletedKey[];
+  /** Token of the next page; absent on the last one. */
+  readonly next?: string;
+}
+
+/** Which earlier value `getVersion` reads: `previous`, or a version id. */
+export type VersionChoice = { readonly previous: true } | { readonly id: string };
+
 /** Options of {@link BrokerClient}. */
 export interface BrokerClientOptions {
   /** Where to send requests. */
@@ -39,7 +69,7 @@ export interface BrokerClientOptions {
 }
 
 interface Call {
-  readonly method: 'GET' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'PUT' | 'DELETE' | 'POST';
   readonly path: string;
   readonly query?: Readonly<Record<string, string | undefined>>;
   readonly body?: unknown;
@@ -53,6 +83,13 @@ export function pathSegment(what: string, text: string): string {
     );
   }
   return encodeURIComponent(text);
+}
+
+/** The path of a target's deleted-key listing. */
+function deletedPath(target: Target): string {
+  return target.kind === 'user'
+    ? '/v1/deleted-secrets'
+    : `/v1/scopes/${pathSegment('scope', target.scope)}/deleted-secrets`;
 }
 
 /** The base path of a target's secrets, e.g. `/v1/secrets` or `/v1/scopes/workloads/secrets`. */
@@ -72,6 +109,36 @@ export class BrokerClient {
   async listPage(target: Target, page: { limit?: number; next?: string } = {}): Promise<ListResponse> {
     const query = { limit: page.limit === undefined ? undefined : String(page.limit), next: page.next };
     const { body } = await this.call({ method: 'GET', path: targetPath(target), query }, ListResponse);
+    return body;
+  }
+
+  /** Reads one page of deleted keys, with when each was deleted and will be purged. */
+  async listDeletedPage(target: Target, page: { limit?: number; next?: string } = {}): Promise<DeletedPage> {
+    const query = { limit: page.limit === undefined ? undefined : String(page.limit), next: page.next };
+    const path = deletedPath(target);
+    if (target.kind === 'user') {
+      const { body } = await this.call({ method: 'GET', path, query }, DeletedListResponse);
+      return withNext(body.items, body.next);
+    }
+    const { body } = await this.call({ method: 'GET', path, query }, DeletedScopedListResponse);
+    return withNext(
+      body.items.map(({ name, ...dates }) => ({ key: name, ...dates })),
+      body.next,
+    );
+  }
+
+  /** Restores a deleted secret; `not_deleted` when it is live, `not_found` when it does not exist. */
+  async restore(target: Target, key: string): Promise<void> {
+    const path = `${this.keyPath(target, key)}/restore`;
+    if (target.kind === 'user') await this.call({ method: 'POST', path }, RestoreResponse);
+    else await this.call({ method: 'POST', path }, RestoreScopedResponse);
+  }
+
+  /** Reads an earlier value of a secret: the previous one, or a version id. */
+  async getVersion(target: Target, key: string, version: VersionChoice): Promise<SecretResponse> {
+    const segment = 'previous' in version ? 'previous' : pathSegment('version', version.id);
+    const path = `${this.keyPath(target, key)}/versions/${segment}`;
+    const { body } = await this.call({ method: 'GET', path }, SecretResponse);
     return body;
   }
 
@@ -155,6 +222,10 @@ export class BrokerClient {
     headers['content-type'] = 'application/json';
     return { method: call.method, url, headers, body: JSON.stringify(call.body) };
   }
+}
+
+function withNext(keys: DeletedKey[], next: string | undefined): DeletedPage {
+  return next === undefined ? { keys } : { keys, next };
 }
 
 async function sign(signer: RequestSigner, request: OutgoingRequest): Promise<Record<string, string>> {

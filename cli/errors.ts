@@ -11,7 +11,7 @@ export const EXIT = {
   usage: 1,
   /** The key (or scoped name) does not exist. */
   notFound: 2,
-  /** The broker refused the request as asked: reserved or invalid key, unknown scope, bad body, too large, denied. */
+  /** The broker refused the request as asked: reserved or invalid key, unknown scope, bad body, too large, denied, restore of a live key. */
   refused: 3,
   /** The request could not be completed: server error, throttling, conflict, network, credentials. */
   failed: 4,
@@ -93,6 +93,8 @@ export class NotBrokerError extends CliError {
 // 4xx would fail the same way again.
 function exitCodeOfStatus(status: number, code: string | undefined): number {
   if (status === 404 && code === 'not_found') return EXIT.notFound;
+  // A restore of a live key is a 409 that no retry changes: refused as asked.
+  if (status === 409 && code === 'not_deleted') return EXIT.refused;
   if (status === 409 || status === 429 || status >= 500) return EXIT.failed;
   if (status >= 400) return EXIT.refused;
   return EXIT.failed;

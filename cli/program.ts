@@ -22,7 +22,8 @@ Exit codes:
   0  done
   1  usage: bad arguments, a value on the command line, no value on stdin, cleanup not confirmed
   2  not found: the key or name does not exist
-  3  refused: reserved or invalid key, unknown scope, invalid body, value too large, access denied
+  3  refused: reserved or invalid key, unknown scope, invalid body, value too large, access denied,
+     restore of a key that is not deleted
   4  failed: server error, throttled, conflict, network or credentials problem (retrying may help)
   5  not a broker: what answered at --endpoint is not a thv-secret-broker (check the URL)
   (migrate start: 1 when some key failed; the flag stays unset, run it again)

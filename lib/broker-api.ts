@@ -42,9 +42,14 @@ const SCOPE_PARAM = '{scope}';
 const pathOf = (route: RouteTemplate, scope: string | undefined): string =>
   scope === undefined ? route.path : route.path.replace(SCOPE_PARAM, scope);
 
-/** Invoke-grant paths of `routes`: every other path parameter matches any key (`*`). */
+// Invoke-grant paths of `routes`: every other path parameter matches any key (`*`). A path that
+// another one already covers is left out (IAM's `*` spans `/`, so `/v1/secrets/*` covers
+// `/v1/secrets/*/restore`), which keeps the caller's policy small as routes are added.
 function invokePaths(routes: readonly RouteTemplate[], scope?: string): string[] {
-  return routes.map((route) => pathOf(route, scope).replace(/\{[^}]+\}/g, '*'));
+  const paths = [...new Set(routes.map((route) => pathOf(route, scope).replace(/\{[^}]+\}/g, '*')))];
+  const covers = (wide: string, path: string) =>
+    wide !== path && wide.endsWith('/*') && path.startsWith(wide.slice(0, -1));
+  return paths.filter((path) => !paths.some((wide) => covers(wide, path)));
 }
 
 /** Method paths of the user routes, for `execute-api:Invoke` grants. */

@@ -11,8 +11,9 @@ import { type LegacyPrefix, RESERVED_PREFIX, scopePrefix } from '../lambda/core/
 
 /**
  * What a scope function's adapter calls on its own secrets. TagResource is needed because
- * CreateSecret passes tags; RestoreSecret is never called (a set over a deleted key recreates it),
- * nor are rotation and resource-policy reads.
+ * CreateSecret passes tags; RestoreSecret only for the explicit restore route (a set over a deleted
+ * key recreates it), with DescribeSecret before it to tell a deleted secret from a live one and to
+ * check its scope tag. Rotation and resource-policy reads are never called.
  */
 export const SECRET_WRITE_ACTIONS: readonly string[] = [
   'secretsmanager:CreateSecret',
@@ -21,6 +22,8 @@ export const SECRET_WRITE_ACTIONS: readonly string[] = [
   'secretsmanager:UpdateSecret',
   'secretsmanager:DeleteSecret',
   'secretsmanager:TagResource',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:RestoreSecret',
 ];
 
 /** The ARN pattern of the secrets whose names match `namePattern` (IAM wildcards allowed). */
@@ -122,13 +125,18 @@ export function userRoleGuardStatements(scope: IConstruct, root: string): iam.Po
   ];
 }
 
-/** What the user function does to a user secret that exists (DescribeSecret reads its tags). */
+/**
+ * What the user function does to a user secret that exists (DescribeSecret reads its tags, also
+ * before a restore). A deleted secret keeps its tags, so RestoreSecret falls under the same
+ * `thv:owner=user` condition: a deleted system or untagged secret stays out of reach.
+ */
 export const USER_SECRET_ACTIONS: readonly string[] = [
   'secretsmanager:GetSecretValue',
   'secretsmanager:PutSecretValue',
   'secretsmanager:UpdateSecret',
   'secretsmanager:DeleteSecret',
   'secretsmanager:DescribeSecret',
+  'secretsmanager:RestoreSecret',
 ];
 
 /**

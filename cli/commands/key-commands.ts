@@ -1,14 +1,14 @@
 /**
- * The four key commands (list, get, set, delete), built once and used for both user secrets
+ * The key commands (list, get, set, delete, restore), built once and used for both user secrets
  * (`thv-broker secret …`) and a scope's system secrets (`thv-broker scope <scope> …`).
  */
 import { Command, type CommandUnknownOpts, InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import type { Target } from '../api-client.js';
+import type { Target, VersionChoice } from '../api-client.js';
 import { UsageError } from '../errors.js';
 import { readValue } from '../value-input.js';
 import type { ContextFactory } from './context.js';
-import { formatKeys } from './format.js';
-import { listAll } from './list-all.js';
+import { formatDeletedKeys, formatKeys } from './format.js';
+import { listAll, listAllDeleted } from './list-all.js';
 
 /** Words that differ between user secrets and scoped names, for help and messages. */
 interface Nouns {
@@ -35,7 +35,7 @@ function parseLimit(text: string): number {
   return limit;
 }
 
-/** Builds `list`, `get`, `set`, `delete` for `target`. */
+/** Builds `list`, `get`, `set`, `delete`, `restore` for `target`. */
 export function keyCommands(target: Target, context: ContextFactory): CommandUnknownOpts[] {
   const nouns = nounsOf(target);
   return [
@@ -43,6 +43,7 @@ export function keyCommands(target: Target, context: ContextFactory): CommandUnk
     getCommand(target, context, nouns),
     setCommand(target, context, nouns),
     deleteCommand(target, context, nouns),
+    restoreCommand(target, context, nouns),
   ];
 }
 
@@ -52,8 +53,14 @@ function listCommand(target: Target, context: ContextFactory) {
       'list keys, sorted, with their last update and description (never values); follows every page',
     )
     .option('--limit <n>', 'print at most n keys', parseLimit)
+    .option('--deleted', 'list deleted keys instead, with when each was deleted and will be purged')
     .action(async (options) => {
       const { client, out } = context();
+      if (options.deleted) {
+        const keys = await listAllDeleted(client, target, options.limit);
+        out.result({ keys }, formatDeletedKeys(keys));
+        return;
+      }
       const keys = await listAll(client, target, options.limit);
       out.result({ keys }, formatKeys(keys));
     });
@@ -63,11 +70,42 @@ function getCommand(target: Target, context: ContextFactory, nouns: Nouns) {
   return new Command('get')
     .description('print the value alone on stdout (pipe-friendly); with --json, the whole record')
     .argument(`<${nouns.key}>`)
-    .action(async (key) => {
+    .option('--previous', 'print the previous value (the one the last set replaced) instead')
+    .option('--version <id>', 'print the value of this version id (as --json shows it) instead')
+    .action(async (key, options) => {
+      const version = versionChoice(options, nouns);
       const { client, out } = context();
-      const secret = await client.get(target, key);
+      const secret =
+        version === undefined ? await client.get(target, key) : await client.getVersion(target, key, version);
       if (out.json) out.result(secret, []);
       else out.value(secret.value);
+    });
+}
+
+/** `--previous` or `--version <id>`, at most one of them. */
+function versionChoice(
+  options: { readonly previous?: true; readonly version?: string },
+  nouns: Nouns,
+): VersionChoice | undefined {
+  if (options.previous && options.version !== undefined) {
+    throw new UsageError(
+      `--previous and --version cannot be used together: ${nouns.command} get <${nouns.key}> --previous, or --version <id>`,
+    );
+  }
+  if (options.previous) return { previous: true };
+  return options.version === undefined ? undefined : { id: options.version };
+}
+
+function restoreCommand(target: Target, context: ContextFactory, nouns: Nouns) {
+  return new Command('restore')
+    .description(
+      'bring back a deleted secret (value, versions, description) before it is purged; see list --deleted',
+    )
+    .argument(`<${nouns.key}>`)
+    .action(async (key) => {
+      const { client, out } = context();
+      await client.restore(target, key);
+      out.result({ key, restored: true }, [`restored ${nouns.show(key)}`]);
     });
 }
 

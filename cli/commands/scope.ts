@@ -1,5 +1,5 @@
 /**
- * `thv-broker scope <scope> list|get|set|delete|cleanup`: one scope's system secrets.
+ * `thv-broker scope <scope> list|get|set|delete|restore|cleanup`: one scope's system secrets.
  *
  * Commander dispatches subcommands on the first operand, but here the scope name comes first. So
  * `scope` takes its operands raw and hands everything after the scope name to a small program
@@ -16,15 +16,19 @@ import { keyCommands } from './key-commands.js';
 
 const COMMANDS_HELP = `
 Commands (run "thv-broker scope <scope> <command> --help" for each):
-  list [--limit n]       list the scope's names (never values)
-  get <name>             print the value of a name
-  set <name>             create or update a name; value from stdin or a hidden prompt
-  delete <name>          delete a name
-  cleanup [--yes]        delete every secret of the scope
+  list [--limit n] [--deleted]         list the scope's names (never values); --deleted: the deleted ones
+  get <name> [--previous|--version id] print the value of a name (or an earlier one)
+  set <name>                           create or update a name; value from stdin or a hidden prompt
+  delete <name>                        delete a name (restorable until it is purged)
+  restore <name>                       bring back a deleted name
+  cleanup [--yes]                      delete every secret of the scope
 
 Examples:
   thv-broker scope workloads list
-  printf %s "$TOKEN" | thv-broker scope workloads set BEARER_TOKEN_github`;
+  printf %s "$TOKEN" | thv-broker scope workloads set BEARER_TOKEN_github
+  thv-broker scope workloads get BEARER_TOKEN_github --previous
+  thv-broker scope workloads list --deleted
+  thv-broker scope workloads restore BEARER_TOKEN_github`;
 
 /** Builds the `scope` command; `argv` is the whole command line, to find a `--` in it. */
 export function scopeCommand(context: ContextFactory, argv: readonly string[]) {

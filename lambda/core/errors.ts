@@ -2,6 +2,7 @@
  * Named errors of the broker's core. Messages are written for the caller: they say which key and
  * why, and never carry a secret value. The HTTP layer maps `code` to a status in one place.
  */
+import type { SecretVersionRef } from './versions.js';
 
 /** Every error code a caller can rely on (DESIGN §4). */
 export type BrokerErrorCode =
@@ -12,6 +13,7 @@ export type BrokerErrorCode =
   | 'unknown_scope'
   | 'value_too_large'
   | 'conflict'
+  | 'not_deleted'
   | 'throttled'
   | 'internal';
 
@@ -83,6 +85,32 @@ export class SecretNotFoundError extends BrokerError {
     options?: { cause?: unknown },
   ) {
     super(`secret ${describeKey(key)} was not found`, options);
+  }
+}
+
+/** A secret's version (the previous one, or one by id) that does not exist, or whose secret does not. */
+export class VersionNotFoundError extends BrokerError {
+  readonly code = 'not_found';
+  constructor(
+    readonly key: string,
+    readonly version: SecretVersionRef,
+    options?: { cause?: unknown },
+  ) {
+    // One message for both cases: Secrets Manager answers them with the same error.
+    super(
+      version === 'previous'
+        ? `secret ${describeKey(key)} has no previous version (or does not exist)`
+        : `secret ${describeKey(key)} has no version ${describeKey(version.id)} (or does not exist)`,
+      options,
+    );
+  }
+}
+
+/** A restore of a secret that is not deleted: there is nothing to restore. */
+export class NotDeletedError extends BrokerError {
+  readonly code = 'not_deleted';
+  constructor(readonly key: string) {
+    super(`secret ${describeKey(key)} is not deleted; only a deleted secret can be restored`);
   }
 }
 

@@ -9,3 +9,4 @@ export * from './resource-policy.js';
 export * from './scoped-provider.js';
 export * from './user-provider.js';
 export * from './value.js';
+export * from './versions.js';

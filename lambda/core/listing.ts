@@ -32,6 +32,11 @@ export interface FilteredListOptions extends PageRequest {
   readonly prefix?: string;
   /** Store-side tag filter (advisory too: `keep` sees each row's tags and re-checks). */
   readonly tag?: ListOptions['tag'];
+  /**
+   * List the deleted secrets instead of the live ones.
+   * @default false
+   */
+  readonly deleted?: boolean;
   /** Keeps a store row, or drops it; applied to every row, whatever the store filtered. */
   readonly keep: (item: SecretSummary) => boolean;
   /** Turns a kept store key into the key the caller sees. */
@@ -54,12 +59,15 @@ export async function listFiltered(store: SecretStore, options: FilteredListOpti
       ...tokenOf(next),
     });
     for (const item of page.items) {
-      if (!options.keep(item)) continue;
-      // Tags are the store's business: a caller sees key, description and date only.
+      // The store filters live from deleted itself; re-checked so a lax store cannot mix them.
+      if ((item.deletedAt !== undefined) !== (options.deleted === true) || !options.keep(item)) continue;
+      // Tags are the store's business: a caller sees key, description and dates only.
       keys.push({
         key: rename(item.key),
         ...(item.description === undefined ? {} : { description: item.description }),
         updatedAt: item.updatedAt,
+        ...(item.deletedAt === undefined ? {} : { deletedAt: item.deletedAt }),
+        ...(item.purgeAt === undefined ? {} : { purgeAt: item.purgeAt }),
       });
     }
     next = page.next;
@@ -90,10 +98,13 @@ export async function* allKeys(
 }
 
 /** The store-side filters of a listing, without absent fields. */
-function storeFilter(options: Pick<FilteredListOptions, 'prefix' | 'tag'>): Omit<ListOptions, 'limit'> {
+function storeFilter(
+  options: Pick<FilteredListOptions, 'prefix' | 'tag' | 'deleted'>,
+): Omit<ListOptions, 'limit'> {
   return {
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
     ...(options.tag === undefined ? {} : { tag: options.tag }),
+    ...(options.deleted ? { deleted: true } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
  * The storage port: the few operations the providers need from a secret store. Keys here are
  * full broker keys (user or system), never a Secrets Manager name or ARN; the adapter adds the root.
  */
+import type { SecretVersionRef } from './versions.js';
 
 /** A secret as read from the store. */
 export interface StoredSecret {
@@ -28,6 +29,10 @@ export interface SecretSummary {
   readonly updatedAt: string;
   /** The secret's tags, where the store reports them (providers never show them to callers). */
   readonly tags?: SecretTags;
+  /** When it was deleted (ISO 8601); only in a listing of deleted secrets. */
+  readonly deletedAt?: string;
+  /** When the store will purge it for good, the end of its recovery window (ISO 8601); deleted listings only. */
+  readonly purgeAt?: string;
 }
 
 /** Metadata of one secret, never its value. */
@@ -75,11 +80,30 @@ export interface ListOptions {
   /** Only keys starting with this (advisory: callers re-check every key they keep). */
   readonly prefix?: string;
   /** Only secrets carrying this tag (filtered by the store itself; callers re-check the rows). */
-  readonly tag?: { readonly key: string; readonly value: string };
+  readonly tag?: TagFilter;
+  /**
+   * List the secrets scheduled for deletion (with `deletedAt` and `purgeAt`) instead of the live ones.
+   * @default false
+   */
+  readonly deleted?: boolean;
   /** Page size, 1–100. */
   readonly limit: number;
   /** Token from the previous page. */
   readonly next?: string;
+}
+
+/** One tag a secret must carry. */
+export interface TagFilter {
+  /** Tag key. */
+  readonly key: string;
+  /** Tag value. */
+  readonly value: string;
+}
+
+/** Options of a restore. */
+export interface RestoreOptions {
+  /** Restore only a secret carrying this tag; any other is reported absent, as a listing would not show it. */
+  readonly tag?: TagFilter;
 }
 
 /** Options of a delete. */
@@ -108,6 +132,17 @@ export interface SecretStore {
   deleteMany(keys: readonly string[], options?: DeleteOptions): Promise<BulkDeleteResult>;
   /** Lists one page of secrets. */
   listPage(options: ListOptions): Promise<ListPage>;
+  /**
+   * Reads an earlier value of a live secret; throws `VersionNotFoundError` when the secret has no
+   * such version, is absent, or is scheduled for deletion.
+   */
+  getVersion(key: string, version: SecretVersionRef): Promise<StoredSecret>;
+  /**
+   * Cancels the scheduled deletion of a secret, bringing back its value, versions and tags. Throws
+   * `SecretNotFoundError` when it does not exist (never did, or was purged) or lacks `options.tag`,
+   * `NotDeletedError` when it is live.
+   */
+  restore(key: string, options?: RestoreOptions): Promise<void>;
   /** Reads a secret's tags; throws `SecretNotFoundError` when absent or scheduled for deletion. */
   describe(key: string): Promise<SecretInfo>;
   /** Adds tags to a secret (the migration: scope-tag repair and adoption of user keys). */

@@ -3,7 +3,7 @@
  * deletes a key outside its own prefix, except the opt-in legacy fallback for a bare key that the
  * legacy table maps to S, and only until the migration is done.
  */
-import { SecretNotFoundError } from './errors.js';
+import { NotDeletedError, SecretNotFoundError, VersionNotFoundError } from './errors.js';
 import { allKeys, type KeyPage, listFiltered, type PageRequest } from './listing.js';
 import {
   assertKnownScope,
@@ -19,6 +19,7 @@ import {
 import type { PutResult, SecretStore, SecretSummary, StoredSecret } from './port.js';
 import type { SetOptions } from './user-provider.js';
 import { assertValueSize } from './value.js';
+import type { SecretVersionRef } from './versions.js';
 
 /** When a scoped get may fall back to the bare legacy key. */
 export type LegacyFallback = 'never' | 'until-migrated';
@@ -122,15 +123,55 @@ export class ScopedProvider {
     }
   }
 
+  /**
+   * Reads an earlier value of `name` in this scope. Never from a legacy key: the fallback exists
+   * for reads of the current value during the migration, not for a bare key's history.
+   */
+  async getVersion(name: string, version: SecretVersionRef): Promise<ScopedSecret> {
+    const key = this.keyOf(name);
+    try {
+      return { ...(await this.store.getVersion(key, version)), key: name };
+    } catch (error) {
+      if (error instanceof VersionNotFoundError)
+        throw new VersionNotFoundError(name, version, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Restores the deleted `name` of this scope (only a secret tagged with this scope, never a legacy key). */
+  async restore(name: string): Promise<void> {
+    const key = this.keyOf(name);
+    try {
+      await this.store.restore(key, { tag: this.tag });
+    } catch (error) {
+      throw asScopedNotFound(error, name);
+    }
+  }
+
   /** Lists this scope's names (prefix stripped), one page at a time. */
   async list(options: PageRequest = {}): Promise<KeyPage> {
+    return this.listWhere(options, false);
+  }
+
+  /** Lists this scope's deleted names (prefix stripped) with when they were deleted and will be purged. */
+  async listDeleted(options: PageRequest = {}): Promise<KeyPage> {
+    return this.listWhere(options, true);
+  }
+
+  private async listWhere(options: PageRequest, deleted: boolean): Promise<KeyPage> {
     return listFiltered(this.store, {
       ...options,
       prefix: this.prefix,
-      tag: { key: SCOPE_TAG, value: this.scope },
+      tag: this.tag,
+      deleted,
       keep: (item) => this.isOwnRow(item),
       rename: (key) => key.slice(this.prefix.length),
     });
+  }
+
+  /** The tag of this scope's secrets. */
+  private get tag(): { readonly key: string; readonly value: string } {
+    return { key: SCOPE_TAG, value: this.scope };
   }
 
   /** Deletes every key of this scope and nothing else; returns how many were deleted. */
@@ -160,7 +201,8 @@ export class ScopedProvider {
   }
 }
 
-/** A store's not-found error (about a store key) renamed to the scoped name the caller used; others as they are. */
+/** A store's not-found or not-deleted error (about a store key) renamed to the scoped name the caller used; others as they are. */
 function asScopedNotFound(error: unknown, name: string): unknown {
+  if (error instanceof NotDeletedError) return new NotDeletedError(name);
   return error instanceof SecretNotFoundError ? new SecretNotFoundError(name, { cause: error }) : error;
 }

@@ -18,6 +18,10 @@ import {
 } from './namespace.js';
 import type { BulkDeleteResult, PutResult, SecretStore, SecretSummary, StoredSecret } from './port.js';
 import { assertValueSize } from './value.js';
+import type { SecretVersionRef } from './versions.js';
+
+/** The tag every user secret carries; restores and listings ask the store for it. */
+const USER_TAG = { key: OWNER_TAG, value: USER_OWNER } as const;
 
 /** Options of a user write. */
 export interface SetOptions {
@@ -78,12 +82,34 @@ export class UserProvider {
     await this.store.delete(key);
   }
 
+  /** Reads an earlier value of a user secret: the previous one, or one by version id. */
+  async getVersion(key: string, version: SecretVersionRef): Promise<StoredSecret> {
+    await this.assertOpen(key);
+    return this.store.getVersion(key, version);
+  }
+
+  /** Restores a deleted user secret (only one tagged as a user secret, as the listing shows them). */
+  async restore(key: string): Promise<void> {
+    await this.assertOpen(key);
+    await this.store.restore(key, { tag: USER_TAG });
+  }
+
   /** Lists user keys, one page at a time; reserved keys and (while pending) legacy names never appear. */
   async list(options: PageRequest = {}): Promise<KeyPage> {
+    return this.listWhere(options, false);
+  }
+
+  /** Lists deleted user keys with when they were deleted and will be purged; the same keys are hidden as in {@link list}. */
+  async listDeleted(options: PageRequest = {}): Promise<KeyPage> {
+    return this.listWhere(options, true);
+  }
+
+  private async listWhere(options: PageRequest, deleted: boolean): Promise<KeyPage> {
     const held = !(await this.isMigrated());
     return listFiltered(this.store, {
       ...options,
-      tag: { key: OWNER_TAG, value: USER_OWNER },
+      tag: USER_TAG,
+      deleted,
       keep: (item) => isUserRow(item) && !(held && this.legacyScope(item.key) !== undefined),
     });
   }

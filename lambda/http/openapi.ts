@@ -7,13 +7,17 @@ import {
   DEFAULT_SCOPES,
   MAX_KEY_LENGTH,
   MAX_VALUE_BYTES,
+  PREVIOUS_VERSION,
   RESERVED_PREFIX,
   scopePrefix,
+  VERSION_ID_PATTERN,
 } from '../core/index.js';
 import { ALL_ROUTES, type Method, type RouteName } from './routes.js';
 import {
   type ApiErrorCode,
   CleanupResponse,
+  DeletedListResponse,
+  DeletedScopedListResponse,
   ERROR_STATUS,
   ErrorResponse,
   IDEMPOTENCY_KEY_PATTERN,
@@ -22,6 +26,8 @@ import {
   ListResponse,
   PutSecretBody,
   PutSecretResponse,
+  RestoreResponse,
+  RestoreScopedResponse,
   SecretResponse,
 } from './schemas.js';
 
@@ -33,6 +39,10 @@ const COMPONENTS = {
   KeySummary,
   KeyPage: ListResponse,
   CleanupResult: CleanupResponse,
+  DeletedKeyPage: DeletedListResponse,
+  DeletedNamePage: DeletedScopedListResponse,
+  RestoreResult: RestoreResponse,
+  RestoreScopedResult: RestoreScopedResponse,
   Error: ErrorResponse,
 } as const;
 
@@ -74,6 +84,23 @@ const OPERATIONS: Readonly<Record<RouteName, OperationDoc>> = {
     ok: { 204: { description: 'Deleted' } },
     errors: ['invalid_key', 'reserved_key', 'not_found', ...COMMON_ERRORS],
   },
+  listDeletedSecrets: {
+    summary:
+      'List deleted user keys with when they were deleted and will be purged (never a value, never a reserved key)',
+    query: true,
+    ok: { 200: { description: 'A page of deleted keys', schema: 'DeletedKeyPage' } },
+    errors: ['invalid_body', ...COMMON_ERRORS],
+  },
+  restoreSecret: {
+    summary: 'Restore a deleted user secret (value, versions and description) before it is purged',
+    ok: { 200: { description: 'Restored', schema: 'RestoreResult' } },
+    errors: ['invalid_key', 'invalid_body', 'reserved_key', 'not_found', 'not_deleted', ...COMMON_ERRORS],
+  },
+  getSecretVersion: {
+    summary: `Read an earlier value of a user secret: "${PREVIOUS_VERSION}" or a version id`,
+    ok: { 200: { description: 'That version of the secret', schema: 'Secret' } },
+    errors: ['invalid_key', 'invalid_body', 'reserved_key', 'not_found', ...COMMON_ERRORS],
+  },
   listScope: {
     summary: "List a scope's names (prefix stripped), one page at a time",
     query: true,
@@ -104,6 +131,23 @@ const OPERATIONS: Readonly<Record<RouteName, OperationDoc>> = {
     ok: { 204: { description: 'Deleted' } },
     errors: ['invalid_key', 'unknown_scope', 'not_found', ...COMMON_ERRORS],
   },
+  listDeletedScoped: {
+    summary:
+      "List the scope's deleted names (prefix stripped) with when they were deleted and will be purged",
+    query: true,
+    ok: { 200: { description: 'A page of deleted names', schema: 'DeletedNamePage' } },
+    errors: ['invalid_body', 'unknown_scope', ...COMMON_ERRORS],
+  },
+  restoreScoped: {
+    summary: 'Restore a deleted system secret of the scope before it is purged',
+    ok: { 200: { description: 'Restored', schema: 'RestoreScopedResult' } },
+    errors: ['invalid_key', 'invalid_body', 'unknown_scope', 'not_found', 'not_deleted', ...COMMON_ERRORS],
+  },
+  getScopedVersion: {
+    summary: `Read an earlier value of a system secret of the scope: "${PREVIOUS_VERSION}" or a version id`,
+    ok: { 200: { description: 'That version, named without the scope prefix', schema: 'Secret' } },
+    errors: ['invalid_key', 'invalid_body', 'unknown_scope', 'not_found', ...COMMON_ERRORS],
+  },
 };
 
 const PARAMETERS: Readonly<Record<string, { description: string; schema: Record<string, unknown> }>> = {
@@ -118,6 +162,10 @@ const PARAMETERS: Readonly<Record<string, { description: string; schema: Record<
   name: {
     description: `Name within the scope (stored as ${scopePrefix('<scope>')}<name>), percent-encoded once; same characters as a key.`,
     schema: { type: 'string' },
+  },
+  version: {
+    description: `"${PREVIOUS_VERSION}" (the value the last write replaced, Secrets Manager's AWSPREVIOUS) or a version id as returned in \`version\`; anything else is 400 invalid_body, an unknown one 404 not_found.`,
+    schema: { type: 'string', pattern: `^(${PREVIOUS_VERSION}|${VERSION_ID_PATTERN.source.slice(1, -1)})$` },
   },
 };
 

@@ -10,6 +10,8 @@ import {
   type KeyPage,
   type PageRequest,
   type PutResult,
+  parseVersionRef,
+  type SecretVersionRef,
   type SetOptions,
   type StoredSecret,
 } from '../core/index.js';
@@ -30,6 +32,7 @@ import {
   ListQuery,
   type ListResponse,
   PutSecretBody,
+  RestoreBody,
   type SecretResponse,
 } from './schemas.js';
 
@@ -46,7 +49,16 @@ export interface KeyedProvider {
   delete(key: string): Promise<void>;
   /** Lists keys, one page at a time. */
   list(options?: PageRequest): Promise<KeyPage>;
+  /** Lists deleted keys with their deletion and purge times, one page at a time. */
+  listDeleted(options?: PageRequest): Promise<KeyPage>;
+  /** Restores a deleted secret. */
+  restore(key: string): Promise<void>;
+  /** Reads an earlier version of a secret. */
+  getVersion(key: string, version: SecretVersionRef): Promise<StoredSecret>;
 }
+
+/** What a key is called in the answers of a route family: `key` on user routes, `name` on scope routes. */
+export type KeyField = 'key' | 'name';
 
 /** Raw segments of the request, or a 404 when the event names a parameter it does not carry. */
 export function segmentsOf(event: APIGatewayProxyEvent): string[] {
@@ -105,14 +117,57 @@ export async function serveList(
 
 /** `GET` of one secret, with only the documented fields. */
 export async function serveGet(provider: KeyedProvider, key: string): Promise<APIGatewayProxyResult> {
-  const secret = await provider.get(key);
-  const body: SecretResponse = {
-    key,
-    value: secret.value,
-    version: secret.version,
-    updatedAt: secret.updatedAt,
-  };
-  return json(200, body);
+  return json(200, secretResponse(key, await provider.get(key)));
+}
+
+/** `GET .../versions/{version}`: an earlier value, in the shape of a read. The key is judged before the version. */
+export async function serveGetVersion(
+  provider: KeyedProvider,
+  key: string,
+  match: RouteMatch,
+  checkKey: (key: string) => unknown,
+): Promise<APIGatewayProxyResult> {
+  checkKey(key);
+  const raw = match.rawParams.version ?? '';
+  const version = parseVersionRef(decodeSegment(raw) ?? raw);
+  return json(200, secretResponse(key, await provider.getVersion(key, version)));
+}
+
+/** `GET` of the deleted keys: one page, each with when it was deleted and will be purged. */
+export async function serveListDeleted(
+  provider: KeyedProvider,
+  event: APIGatewayProxyEvent,
+  field: KeyField,
+): Promise<APIGatewayProxyResult> {
+  const page = await provider.listDeleted(listRequest(event));
+  const items = page.keys.map((k) => ({
+    [field]: k.key,
+    deletedAt: k.deletedAt ?? '',
+    purgeAt: k.purgeAt ?? '',
+  }));
+  return json(200, withNext({ items }, page.next));
+}
+
+/**
+ * `POST .../restore`: no body, or an empty JSON object. The key is judged before the body, as on
+ * a write, so a refused key is refused whatever was sent.
+ */
+export async function serveRestore(
+  provider: KeyedProvider,
+  key: string,
+  event: APIGatewayProxyEvent,
+  field: KeyField,
+  checkKey: (key: string) => unknown,
+): Promise<APIGatewayProxyResult> {
+  checkKey(key);
+  if ((event.body ?? '') !== '') parseJsonBody(event, RestoreBody);
+  await provider.restore(key);
+  return json(200, { [field]: key, restored: true });
+}
+
+/** A secret as a read answers it: only the documented fields. */
+function secretResponse(key: string, secret: StoredSecret): SecretResponse {
+  return { key, value: secret.value, version: secret.version, updatedAt: secret.updatedAt };
 }
 
 /**
@@ -172,7 +227,10 @@ function listResponse(page: KeyPage): ListResponse {
     ...(k.description === undefined ? {} : { description: k.description }),
     updatedAt: k.updatedAt,
   }));
-  return page.next === undefined
-    ? { keys }
-    : { keys, next: Buffer.from(page.next, 'utf8').toString('base64url') };
+  return withNext({ keys }, page.next);
+}
+
+/** A page body with the store's token wrapped as `next` (see {@link listResponse}), when there is one. */
+function withNext<T extends object>(body: T, next: string | undefined): T & { next?: string } {
+  return next === undefined ? body : { ...body, next: Buffer.from(next, 'utf8').toString('base64url') };
 }

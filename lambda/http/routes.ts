@@ -22,14 +22,20 @@ export type RouteName =
   | 'getSecret'
   | 'putSecret'
   | 'deleteSecret'
+  | 'listDeletedSecrets'
+  | 'restoreSecret'
+  | 'getSecretVersion'
   | 'listScope'
   | 'cleanupScope'
   | 'getScoped'
   | 'putScoped'
-  | 'deleteScoped';
+  | 'deleteScoped'
+  | 'listDeletedScoped'
+  | 'restoreScoped'
+  | 'getScopedVersion';
 
 /** HTTP methods the API serves. */
-export type Method = 'GET' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'PUT' | 'DELETE' | 'POST';
 
 /** One resource template and the operation behind each of its methods. */
 export interface RouteTemplate {
@@ -39,10 +45,16 @@ export interface RouteTemplate {
   readonly methods: Readonly<Partial<Record<Method, RouteName>>>;
 }
 
-/** User routes (the user-API function). */
+/**
+ * User routes (the user-API function). No key can collide with an operation: new operations sit at
+ * a fixed segment beside `secrets`, or one segment deeper than the key.
+ */
 export const USER_ROUTES: readonly RouteTemplate[] = [
   { path: '/v1/secrets', methods: { GET: 'listSecrets' } },
   { path: '/v1/secrets/{key}', methods: { GET: 'getSecret', PUT: 'putSecret', DELETE: 'deleteSecret' } },
+  { path: '/v1/deleted-secrets', methods: { GET: 'listDeletedSecrets' } },
+  { path: '/v1/secrets/{key}/restore', methods: { POST: 'restoreSecret' } },
+  { path: '/v1/secrets/{key}/versions/{version}', methods: { GET: 'getSecretVersion' } },
 ];
 
 /** Scope routes (one scope-API function per scope). */
@@ -52,6 +64,9 @@ export const SCOPE_ROUTES: readonly RouteTemplate[] = [
     path: '/v1/scopes/{scope}/secrets/{name}',
     methods: { GET: 'getScoped', PUT: 'putScoped', DELETE: 'deleteScoped' },
   },
+  { path: '/v1/scopes/{scope}/deleted-secrets', methods: { GET: 'listDeletedScoped' } },
+  { path: '/v1/scopes/{scope}/secrets/{name}/restore', methods: { POST: 'restoreScoped' } },
+  { path: '/v1/scopes/{scope}/secrets/{name}/versions/{version}', methods: { GET: 'getScopedVersion' } },
 ];
 
 /** Every route of the API. */

@@ -89,6 +89,41 @@ export const ListResponse = z.object({
     .meta({ description: 'Pass as `next` to read the following page; absent on the last page.' }),
 });
 
+/** When a deleted secret was deleted and when it will be purged for good. */
+const deletionDates = {
+  deletedAt: z.string().meta({ description: 'When the secret was deleted (ISO 8601).' }),
+  purgeAt: z.string().meta({
+    description:
+      "When Secrets Manager purges it for good: the deletion plus the broker's recovery window (ISO 8601). Restorable until then.",
+  }),
+};
+
+const nextToken = z
+  .string()
+  .optional()
+  .meta({ description: 'Pass as `next` to read the following page; absent on the last page.' });
+
+/** `GET /v1/deleted-secrets`: a page of deleted user keys, never a value. */
+export const DeletedListResponse = z.object({
+  items: z.array(z.object({ key: z.string(), ...deletionDates })),
+  next: nextToken,
+});
+
+/** `GET /v1/scopes/{scope}/deleted-secrets`: a page of the scope's deleted names, never a value. */
+export const DeletedScopedListResponse = z.object({
+  items: z.array(z.object({ name: z.string(), ...deletionDates })),
+  next: nextToken,
+});
+
+/** `POST /v1/secrets/{key}/restore`: the key restored. */
+export const RestoreResponse = z.object({ key: z.string(), restored: z.literal(true) });
+
+/** `POST /v1/scopes/{scope}/secrets/{name}/restore`: the name restored. */
+export const RestoreScopedResponse = z.object({ name: z.string(), restored: z.literal(true) });
+
+/** Body of a restore: none, or an empty JSON object. */
+export const RestoreBody = z.object({}).strict();
+
 /** `DELETE /v1/scopes/{scope}/secrets`: how many keys the cleanup deleted. */
 export const CleanupResponse = z.object({ deleted: z.number().int().min(0) });
 
@@ -103,6 +138,7 @@ export const ERROR_STATUS = {
   unknown_scope: 404,
   method_not_allowed: 405,
   conflict: 409,
+  not_deleted: 409,
   value_too_large: 413,
   throttled: 429,
   internal: 500,
@@ -130,6 +166,14 @@ export type SecretResponse = z.infer<typeof SecretResponse>;
 export type PutSecretResponse = z.infer<typeof PutSecretResponse>;
 /** Body of a listing page. */
 export type ListResponse = z.infer<typeof ListResponse>;
+/** Body of a deleted-key listing page. */
+export type DeletedListResponse = z.infer<typeof DeletedListResponse>;
+/** Body of a scope's deleted-name listing page. */
+export type DeletedScopedListResponse = z.infer<typeof DeletedScopedListResponse>;
+/** Body of a restore's answer. */
+export type RestoreResponse = z.infer<typeof RestoreResponse>;
+/** Body of a scoped restore's answer. */
+export type RestoreScopedResponse = z.infer<typeof RestoreScopedResponse>;
 /** Body of a cleanup's answer. */
 export type CleanupResponse = z.infer<typeof CleanupResponse>;
 /** Body of an error. */

@@ -9,8 +9,11 @@ import {
   segmentsOf,
   serveDelete,
   serveGet,
+  serveGetVersion,
   serveList,
+  serveListDeleted,
   servePut,
+  serveRestore,
   shapeOf,
 } from './operations.js';
 import { json } from './response.js';
@@ -74,6 +77,16 @@ export function createScopeApiHandler(deps: ScopeApiDeps): ProxyHandler {
           return servePut(provider, keyParam(match, 'name', notes), event, (name) => provider.keyOf(name));
         case 'deleteScoped':
           return serveDelete(provider, keyParam(match, 'name', notes));
+        case 'listDeletedScoped':
+          return serveListDeleted(provider, event, 'name');
+        case 'restoreScoped':
+          return serveRestore(provider, keyParam(match, 'name', notes), event, 'name', (name) =>
+            provider.keyOf(name),
+          );
+        case 'getScopedVersion':
+          return serveGetVersion(provider, keyParam(match, 'name', notes), match, (name) =>
+            provider.keyOf(name),
+          );
         default:
           throw new Error(`route ${match.route} is not served by the scope API`);
       }

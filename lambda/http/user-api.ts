@@ -10,8 +10,11 @@ import {
   segmentsOf,
   serveDelete,
   serveGet,
+  serveGetVersion,
   serveList,
+  serveListDeleted,
   servePut,
+  serveRestore,
   shapeOf,
 } from './operations.js';
 import { isScopePath, USER_ROUTES } from './routes.js';
@@ -65,6 +68,12 @@ export function createUserApiHandler(deps: UserApiDeps): ProxyHandler {
           return servePut(provider, keyParam(match, 'key', notes), event, assertUserKey);
         case 'deleteSecret':
           return serveDelete(provider, keyParam(match, 'key', notes));
+        case 'listDeletedSecrets':
+          return serveListDeleted(provider, event, 'key');
+        case 'restoreSecret':
+          return serveRestore(provider, keyParam(match, 'key', notes), event, 'key', assertUserKey);
+        case 'getSecretVersion':
+          return serveGetVersion(provider, keyParam(match, 'key', notes), match, assertUserKey);
         default:
           throw new Error(`route ${match.route} is not served by the user API`);
       }

@@ -172,6 +172,7 @@ describe('exit codes of API errors', () => {
     unknown_scope: EXIT.refused,
     method_not_allowed: EXIT.refused,
     conflict: EXIT.failed,
+    not_deleted: EXIT.refused,
     value_too_large: EXIT.refused,
     throttled: EXIT.failed,
     internal: EXIT.failed,

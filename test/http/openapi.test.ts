@@ -19,8 +19,14 @@ describe('openapi.json', () => {
     expect(Object.entries(paths).map(([path, ops]) => `${path} ${Object.keys(ops).join(',')}`)).toEqual([
       '/v1/secrets get',
       '/v1/secrets/{key} get,put,delete',
+      '/v1/deleted-secrets get',
+      '/v1/secrets/{key}/restore post',
+      '/v1/secrets/{key}/versions/{version} get',
       '/v1/scopes/{scope}/secrets get,delete',
       '/v1/scopes/{scope}/secrets/{name} get,put,delete',
+      '/v1/scopes/{scope}/deleted-secrets get',
+      '/v1/scopes/{scope}/secrets/{name}/restore post',
+      '/v1/scopes/{scope}/secrets/{name}/versions/{version} get',
     ]);
   });
 

@@ -142,6 +142,7 @@ const USER_SECRET_STATEMENTS = [
       'secretsmanager:UpdateSecret',
       'secretsmanager:DeleteSecret',
       'secretsmanager:DescribeSecret',
+      'secretsmanager:RestoreSecret',
     ],
     Condition: { StringEquals: { 'aws:ResourceTag/thv:owner': 'user' } },
     Effect: 'Allow',
@@ -239,7 +240,8 @@ describe('role statements', () => {
           {
             Action: 'execute-api:Invoke',
             Effect: 'Allow',
-            Resource: invokeAll(['/v1/secrets', '/v1/secrets/*']),
+            // The restore and version routes lie under /v1/secrets/* already.
+            Resource: invokeAll(['/v1/secrets', '/v1/secrets/*', '/v1/deleted-secrets']),
           },
         ],
       },
@@ -258,7 +260,11 @@ describe('role statements', () => {
           {
             Action: 'execute-api:Invoke',
             Effect: 'Allow',
-            Resource: invokeAll(['/v1/scopes/workloads/secrets', '/v1/scopes/workloads/secrets/*']),
+            Resource: invokeAll([
+              '/v1/scopes/workloads/secrets',
+              '/v1/scopes/workloads/secrets/*',
+              '/v1/scopes/workloads/deleted-secrets',
+            ]),
           },
         ],
       },
@@ -358,8 +364,8 @@ describe('API', () => {
     // Act
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
 
-    // Assess: the user routes' 6 methods and the catch-all, and 7 methods per scope.
-    expect(methods).toHaveLength(7 + 7 * DEFAULT_SCOPES.length);
+    // Assess: the user routes' 12 methods and the catch-all, and 13 methods per scope (each route's own and ANY).
+    expect(methods).toHaveLength(13 + 13 * DEFAULT_SCOPES.length);
     for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
   });
 
@@ -393,6 +399,12 @@ describe('API', () => {
           `/v1/scopes/${scope}/secrets/{name} DELETE`,
           `/v1/scopes/${scope}/secrets/{name} GET`,
           `/v1/scopes/${scope}/secrets/{name} PUT`,
+          `/v1/scopes/${scope}/deleted-secrets ANY`,
+          `/v1/scopes/${scope}/deleted-secrets GET`,
+          `/v1/scopes/${scope}/secrets/{name}/restore ANY`,
+          `/v1/scopes/${scope}/secrets/{name}/restore POST`,
+          `/v1/scopes/${scope}/secrets/{name}/versions/{version} ANY`,
+          `/v1/scopes/${scope}/secrets/{name}/versions/{version} GET`,
         ].sort(),
       );
       for (const [, target] of targets) expect(target).toBe(fnId);
@@ -414,6 +426,12 @@ describe('API', () => {
       '/v1/secrets/{key} ANY': fnId,
       '/v1/secrets/{key} PUT': fnId,
       '/v1/secrets/{key} DELETE': fnId,
+      '/v1/deleted-secrets GET': fnId,
+      '/v1/deleted-secrets ANY': fnId,
+      '/v1/secrets/{key}/restore POST': fnId,
+      '/v1/secrets/{key}/restore ANY': fnId,
+      '/v1/secrets/{key}/versions/{version} GET': fnId,
+      '/v1/secrets/{key}/versions/{version} ANY': fnId,
       '/v1/scopes/{scope}/{proxy+} ANY': fnId,
     });
   });

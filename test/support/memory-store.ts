@@ -10,17 +10,25 @@ import {
   deleteEach,
   type ListOptions,
   type ListPage,
+  NotDeletedError,
   OWNER_TAG,
   type PutOptions,
   type PutResult,
+  type RestoreOptions,
   SCOPE_TAG,
   type SecretInfo,
   SecretNotFoundError,
   type SecretStore,
+  type SecretSummary,
   type SecretTags,
+  type SecretVersionRef,
   type StoredSecret,
   USER_OWNER,
+  VersionNotFoundError,
 } from '../../lambda/core/index.js';
+
+/** The recovery window the memory store reports purge times with, as the adapter's default. */
+export const MEMORY_RECOVERY_DAYS = 7;
 
 interface Entry {
   value: string;
@@ -32,11 +40,21 @@ interface Entry {
   tags: Record<string, string>;
   /** Whether the system-secret resource policy is attached. */
   protected: boolean;
+  /** Earlier values, oldest first (the last one is the previous version). */
+  history?: { value: string; version: string; updatedAt: string }[];
+}
+
+/** A secret scheduled for deletion, restorable until purged. */
+interface DeletedEntry {
+  readonly entry: Entry;
+  readonly deletedAt: string;
 }
 
 /** A sorted, case-insensitive-prefix-filtering store, like ListSecrets. */
 export class MemoryStore implements SecretStore {
   readonly entries = new Map<string, Entry>();
+  /** Secrets deleted with a recovery window (a forced delete drops them at once). */
+  readonly deleted = new Map<string, DeletedEntry>();
   /** Every key passed to get/put/delete, in order. */
   readonly touched: string[] = [];
   /** Every prefix passed to listPage. */
@@ -68,13 +86,48 @@ export class MemoryStore implements SecretStore {
     const description = options.description ?? previous?.description;
     if (description !== undefined) entry.description = description;
     if (options.scope !== undefined) entry.scope = options.scope;
+    if (previous !== undefined)
+      entry.history = [
+        ...(previous.history ?? []),
+        { value: previous.value, version: previous.version, updatedAt: previous.updatedAt },
+      ];
+    // A write over a deleted key creates it anew (the adapter's recreate): the deleted one is gone.
+    this.deleted.delete(key);
     this.entries.set(key, entry);
     return { version, created };
   }
 
-  async delete(key: string, _options: DeleteOptions = {}): Promise<void> {
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     this.touched.push(key);
-    if (!this.entries.delete(key)) throw new SecretNotFoundError(key);
+    const entry = this.entries.get(key);
+    if (!entry) {
+      if (options.force) this.deleted.delete(key);
+      throw new SecretNotFoundError(key);
+    }
+    this.entries.delete(key);
+    if (!options.force) this.deleted.set(key, { entry, deletedAt: new Date().toISOString() });
+  }
+
+  async getVersion(key: string, version: SecretVersionRef): Promise<StoredSecret> {
+    this.touched.push(key);
+    const history = this.entries.get(key)?.history ?? [];
+    const found = version === 'previous' ? history.at(-1) : history.find((h) => h.version === version.id);
+    const current = this.entries.get(key);
+    const match = found ?? (version !== 'previous' && current?.version === version.id ? current : undefined);
+    if (match === undefined) throw new VersionNotFoundError(key, version);
+    return { key, value: match.value, version: match.version, updatedAt: match.updatedAt };
+  }
+
+  async restore(key: string, options: RestoreOptions = {}): Promise<void> {
+    this.touched.push(key);
+    const live = this.entries.get(key);
+    const gone = this.deleted.get(key);
+    const tags = (live ?? gone?.entry)?.tags;
+    if (tags === undefined || (options.tag !== undefined && tags[options.tag.key] !== options.tag.value))
+      throw new SecretNotFoundError(key);
+    if (live !== undefined) throw new NotDeletedError(key);
+    this.deleted.delete(key);
+    this.entries.set(key, (gone as DeletedEntry).entry);
   }
 
   async deleteMany(keys: readonly string[], options: DeleteOptions = {}): Promise<BulkDeleteResult> {
@@ -117,17 +170,29 @@ export class MemoryStore implements SecretStore {
     this.listedPrefixes.push(options.prefix);
     const prefix = (options.prefix ?? '').toLowerCase();
     const tag = options.tag;
-    const keys = [...this.entries.keys()]
+    const entryOf = (k: string): Entry | undefined =>
+      options.deleted ? this.deleted.get(k)?.entry : this.entries.get(k);
+    const keys = [...(options.deleted ? this.deleted : this.entries).keys()]
       .filter((k) => k.toLowerCase().startsWith(prefix))
-      .filter((k) => tag === undefined || this.entries.get(k)?.tags[tag.key] === tag.value)
+      .filter((k) => tag === undefined || entryOf(k)?.tags[tag.key] === tag.value)
       .sort();
     const start = options.next === undefined ? 0 : Number(options.next);
     const slice = keys.slice(start, start + options.limit);
-    const items = slice.map((key) => {
-      const e = this.entries.get(key) as Entry;
-      return e.description === undefined
-        ? { key, updatedAt: e.updatedAt, tags: { ...e.tags } }
-        : { key, description: e.description, updatedAt: e.updatedAt, tags: { ...e.tags } };
+    const items = slice.map((key): SecretSummary => {
+      const e = entryOf(key) as Entry;
+      const gone = options.deleted ? this.deleted.get(key) : undefined;
+      return {
+        key,
+        ...(e.description === undefined ? {} : { description: e.description }),
+        updatedAt: e.updatedAt,
+        tags: { ...e.tags },
+        ...(gone === undefined
+          ? {}
+          : {
+              deletedAt: gone.deletedAt,
+              purgeAt: new Date(Date.parse(gone.deletedAt) + MEMORY_RECOVERY_DAYS * 86_400_000).toISOString(),
+            }),
+      };
     });
     const end = start + options.limit;
     return end < keys.length ? { items, next: String(end) } : { items };
@@ -135,7 +200,16 @@ export class MemoryStore implements SecretStore {
 }
 
 /** The store operations a {@link HookedStore} reports. */
-export type StoreOp = 'get' | 'put' | 'delete' | 'listPage' | 'describe' | 'tag' | 'protect';
+export type StoreOp =
+  | 'get'
+  | 'getVersion'
+  | 'put'
+  | 'delete'
+  | 'restore'
+  | 'listPage'
+  | 'describe'
+  | 'tag'
+  | 'protect';
 
 /** One store call as a {@link HookedStore} saw it (no value: a hook must never see one). */
 export interface StoreCall {
@@ -230,6 +304,14 @@ export class HookedStore implements SecretStore {
 
   describe(key: string): Promise<SecretInfo> {
     return this.call({ op: 'describe', key }, () => this.inner.describe(key));
+  }
+
+  getVersion(key: string, version: SecretVersionRef): Promise<StoredSecret> {
+    return this.call({ op: 'getVersion', key, options: version }, () => this.inner.getVersion(key, version));
+  }
+
+  restore(key: string, options: RestoreOptions = {}): Promise<void> {
+    return this.call({ op: 'restore', key, options }, () => this.inner.restore(key, options));
   }
 
   tag(key: string, tags: SecretTags): Promise<void> {

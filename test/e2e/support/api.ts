@@ -12,6 +12,8 @@ export const STATUS_OF_CODE = {
   unknown_scope: 404,
   method_not_allowed: 405,
   conflict: 409,
+  // A restore of a key that is not deleted (issue 10).
+  not_deleted: 409,
   value_too_large: 413,
   throttled: 429,
   internal: 500,

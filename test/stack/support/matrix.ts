@@ -217,6 +217,9 @@ function matrixRoutes(scopes: readonly string[]): { method: string; path: string
   return [
     { method: 'GET', path: '/v1/secrets' },
     ...['GET', 'PUT', 'DELETE', 'POST'].map((method) => ({ method, path: '/v1/secrets/GITHUB_TOKEN' })),
+    { method: 'GET', path: '/v1/deleted-secrets' },
+    { method: 'POST', path: '/v1/secrets/GITHUB_TOKEN/restore' },
+    { method: 'GET', path: '/v1/secrets/GITHUB_TOKEN/versions/previous' },
     ...scopes.flatMap((s) => [
       { method: 'GET', path: `/v1/scopes/${s}/secrets` },
       { method: 'DELETE', path: `/v1/scopes/${s}/secrets` },
@@ -224,7 +227,11 @@ function matrixRoutes(scopes: readonly string[]): { method: string; path: string
         method,
         path: `/v1/scopes/${s}/secrets/TOKEN`,
       })),
+      { method: 'GET', path: `/v1/scopes/${s}/deleted-secrets` },
+      { method: 'POST', path: `/v1/scopes/${s}/secrets/TOKEN/restore` },
+      { method: 'GET', path: `/v1/scopes/${s}/secrets/TOKEN/versions/previous` },
     ]),
+    { method: 'GET', path: '/v1/scopes/billing/deleted-secrets' },
     { method: 'GET', path: '/v1/scopes/billing/secrets' },
     { method: 'GET', path: '/v1/scopes/workloadsx/secrets/TOKEN' },
   ];
@@ -299,6 +306,9 @@ export const FUNCTION_SECRET_ACTIONS: readonly string[] = [
   'secretsmanager:UpdateSecret',
   'secretsmanager:DeleteSecret',
   'secretsmanager:TagResource',
+  // The restore route: describe (deleted? its own scope's tag?) then restore (issue 10).
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:RestoreSecret',
 ];
 const SCOPE_ACTIONS = new Set([...FUNCTION_SECRET_ACTIONS, 'secretsmanager:PutResourcePolicy']);
 /** What the user function may do to a secret tagged `thv:owner=user` (DESIGN §3). */
@@ -308,6 +318,8 @@ const USER_API_ACTIONS = new Set([
   'secretsmanager:UpdateSecret',
   'secretsmanager:DeleteSecret',
   'secretsmanager:DescribeSecret',
+  // Restore of a deleted user key (the tags survive the deletion, so the same condition holds).
+  'secretsmanager:RestoreSecret',
 ]);
 
 /** What the expected decisions depend on besides the principal and the request. */
@@ -443,10 +455,13 @@ function expectedMigration(
 }
 
 function expectedRoute(p: MatrixPrincipal, path: string): Decision {
-  const userRoute = path === '/v1/secrets' || path.startsWith('/v1/secrets/');
+  const userRoute =
+    path === '/v1/secrets' || path.startsWith('/v1/secrets/') || path === '/v1/deleted-secrets';
   const scopeRoute =
     p.scope !== undefined &&
-    (path === `/v1/scopes/${p.scope}/secrets` || path.startsWith(`/v1/scopes/${p.scope}/secrets/`));
+    (path === `/v1/scopes/${p.scope}/secrets` ||
+      path.startsWith(`/v1/scopes/${p.scope}/secrets/`) ||
+      path === `/v1/scopes/${p.scope}/deleted-secrets`);
   if (p.kind === 'user' && userRoute) return 'Allowed';
   if (p.kind === 'service' && scopeRoute) return 'Allowed';
   return 'ImplicitlyDenied';
