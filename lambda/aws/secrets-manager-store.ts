@@ -140,10 +140,15 @@ export class SecretsManagerStore implements SecretStore {
           throw error;
         }
       }
-      if (options.scope !== undefined && this.policy !== undefined) {
-        // Re-applied on every system write so a crash between create and policy heals itself.
-        await this.client.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: this.policy }));
-      }
+      // The policy goes on when the secret is born (created, or recreated over a deleted one) and
+      // on a write that carries a request token, not on every write: a plain update costs one
+      // call, as a direct PutSecretValue does (issue 9). A crash between the create and the policy
+      // is healed by the retry of that write with its Idempotency-Key (the retry is an update, so
+      // the token is what marks it); until then, or when the retry comes without its key, the
+      // system secret is still guarded by its scope tag and the roles' explicit denies, and the
+      // migration's step 1 repairs the policy (DESIGN §5).
+      if (options.scope !== undefined && (result.created || options.requestToken !== undefined))
+        await this.protect(key);
       return result;
     } catch (error) {
       throw mapSecretsManagerError(error, key);
@@ -335,7 +340,7 @@ export class SecretsManagerStore implements SecretStore {
    *    Secrets Manager deletes asynchronously, so the name can stay taken for a moment: the create
    *    is retried with bounded, jittered exponential backoff while it answers "scheduled for
    *    deletion" (AWS's DeleteSecret reference asks for exactly that).
-   * 3. The resource policy of a system secret, in `put`, as on every write.
+   * 3. The resource policy of a system secret, in `put`, as on every create.
    *
    * Each call leaves the key in one of two states: still deleted (before 2 succeeds) or holding
    * the new value (after). A crash anywhere therefore never shows the deleted value again, which

@@ -129,6 +129,34 @@ export function storeContract(
       });
     });
 
+    it('updates a system secret with one call, its policy kept from the create; a keyed write re-applies it', async () => {
+      const counted = secretsManagerClient(endpoint.secretsManagerUrl);
+      const sent: string[] = [];
+      counted.middlewareStack.add(
+        (next, context) => (args) => {
+          sent.push(String(context.commandName));
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+      const writer = new SecretsManagerStore({ client: counted, root, systemPolicyPrincipals: [policyRole] });
+      try {
+        await writer.put('__thv_workloads_upd', 'v1', { scope: 'workloads' });
+        expect(sent).toEqual(['PutSecretValueCommand', 'CreateSecretCommand', 'PutResourcePolicyCommand']);
+        sent.length = 0;
+        await writer.put('__thv_workloads_upd', 'v2', { scope: 'workloads' });
+        expect(sent).toEqual(['PutSecretValueCommand']);
+        // A write with a request token may be the retry of a create cut before its policy.
+        sent.length = 0;
+        await writer.put('__thv_workloads_upd', 'v3', { scope: 'workloads', requestToken: randomUUID() });
+        expect(sent).toEqual(['PutSecretValueCommand', 'PutResourcePolicyCommand']);
+      } finally {
+        counted.destroy();
+      }
+      const out = await client.send(new GetResourcePolicyCommand({ SecretId: `${root}__thv_workloads_upd` }));
+      expect(JSON.parse(out.ResourcePolicy ?? '{}').Statement[0]).toMatchObject({ Effect: 'Deny' });
+    });
+
     it('attaches no resource policy to a user secret', async () => {
       await store.put('nopolicy-1', 'v');
       const out = await client.send(new GetResourcePolicyCommand({ SecretId: `${root}nopolicy-1` }));
