@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   GetSecretValueCommand,
-  PutResourcePolicyCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
@@ -121,10 +120,6 @@ async function main(): Promise<void> {
     await expectOk(scope, scopePut(0));
     const userName = 'toolhive/bench-key';
     const scopeName = 'toolhive/__thv_workloads_bench-key';
-    const policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: ROLE }, Action: 'secretsmanager:*', Resource: '*' }],
-    });
 
     const ops = {
       userGet: [
@@ -143,14 +138,6 @@ async function main(): Promise<void> {
         (i: number) => expectOk(scope, scopePut(i)),
         (i: number) => direct.send(new PutSecretValueCommand({ SecretId: scopeName, SecretString: `d${i}` })),
       ],
-      // What the scope handler's PUT sends (a value, then its resource policy again), made directly.
-      scopePutWithPolicy: [
-        (i: number) => expectOk(scope, scopePut(i)),
-        async (i: number) => {
-          await direct.send(new PutSecretValueCommand({ SecretId: scopeName, SecretString: `d${i}` }));
-          await direct.send(new PutResourcePolicyCommand({ SecretId: scopeName, ResourcePolicy: policy }));
-        },
-      ],
     } as const;
     const results: Record<string, OverheadSamples> = {};
     for (const [name, [viaHandler, viaSdk]] of Object.entries(ops)) {
@@ -168,7 +155,6 @@ async function main(): Promise<void> {
         userPut: 'PutSecretValue',
         scopeGet: 'GetSecretValue',
         scopePut: 'PutSecretValue',
-        scopePutWithPolicy: 'PutSecretValue + PutResourcePolicy',
       },
     } satisfies OverheadMessage);
   } finally {
