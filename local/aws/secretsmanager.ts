@@ -320,14 +320,16 @@ export function secretsManagerOperations(
           "You tried to perform the operation on a secret that's currently marked deleted.",
         );
       }
+      // DeletedDate is when the deletion happened ("the date and time the deletion of the secret
+      // occurred", ListSecrets' SecretListEntry); the end of the recovery window is DeletionDate.
       const deletionDate = now + (window ?? 30) * DAY_SECONDS;
-      store.updateSecret(secret.id, { deletedDate: deletionDate });
+      store.updateSecret(secret.id, { deletedDate: now, purgeDate: deletionDate });
       return { ARN: secret.arn, Name: secret.name, DeletionDate: deletionDate };
     },
 
     RestoreSecret(body) {
       const secret = requireSecret(body);
-      store.updateSecret(secret.id, { deletedDate: null, lastChangedDate: nowSeconds() });
+      store.updateSecret(secret.id, { deletedDate: null, purgeDate: null, lastChangedDate: nowSeconds() });
       return { ARN: secret.arn, Name: secret.name };
     },
 

@@ -19,7 +19,10 @@ export interface SecretRow {
   readonly policy: string | null;
   readonly createdDate: number;
   readonly lastChangedDate: number;
+  /** When DeleteSecret scheduled it for deletion (Secrets Manager's `DeletedDate`); null when live. */
   readonly deletedDate: number | null;
+  /** When its recovery window ends and it is purged (DeleteSecret's `DeletionDate`); null when live. */
+  readonly purgeDate: number | null;
 }
 
 /** One stored version of a secret's value. */
@@ -65,7 +68,10 @@ export interface SecretQuery {
 
 /** Fields of a secret that an operation may change. */
 export type SecretPatch = Partial<
-  Pick<SecretRow, 'description' | 'kmsKeyId' | 'tags' | 'policy' | 'lastChangedDate' | 'deletedDate'>
+  Pick<
+    SecretRow,
+    'description' | 'kmsKeyId' | 'tags' | 'policy' | 'lastChangedDate' | 'deletedDate' | 'purgeDate'
+  >
 >;
 
 const SCHEMA = `
@@ -130,6 +136,7 @@ interface SecretRecord {
   created_date: number;
   last_changed_date: number;
   deleted_date: number | null;
+  purge_date: number | null;
 }
 
 interface VersionRecord {
@@ -160,6 +167,7 @@ const toSecret = (r: SecretRecord): SecretRow => ({
   createdDate: r.created_date,
   lastChangedDate: r.last_changed_date,
   deletedDate: r.deleted_date,
+  purgeDate: r.purge_date,
 });
 
 const toVersion = (r: VersionRecord): VersionRow => ({
@@ -187,6 +195,7 @@ const PATCH_COLUMNS: readonly (readonly [keyof SecretPatch, string])[] = [
   ['policy', 'policy'],
   ['lastChangedDate', 'last_changed_date'],
   ['deletedDate', 'deleted_date'],
+  ['purgeDate', 'purge_date'],
 ];
 
 /**
@@ -245,7 +254,7 @@ export class SqliteStore {
   private constructor(db: Database.Database) {
     this.db = db;
     this.stmt = {
-      purge: db.prepare('DELETE FROM secrets WHERE deleted_date IS NOT NULL AND deleted_date <= ?'),
+      purge: db.prepare('DELETE FROM secrets WHERE purge_date IS NOT NULL AND purge_date <= ?'),
       byName: db.prepare<[string], SecretRecord>('SELECT * FROM secrets WHERE name = ?'),
       byArn: db.prepare<[string], SecretRecord>('SELECT * FROM secrets WHERE arn = ?'),
       insertSecret: db.prepare(
@@ -318,6 +327,17 @@ export class SqliteStore {
         db.pragma('user_version = 1');
       })();
     }
+    // The purge time got its own column (deleted_date is DeletedDate, when the delete happened);
+    // before, deleted_date held the purge time, which is all an older data dir knows of it. Judged
+    // by the column itself, so a data dir of any age gets it exactly once.
+    const columns = db.pragma('table_info(secrets)') as { name: string }[];
+    if (!columns.some((c) => c.name === 'purge_date')) {
+      db.transaction(() => {
+        db.exec(`ALTER TABLE secrets ADD COLUMN purge_date REAL;
+                 UPDATE secrets SET purge_date = deleted_date WHERE deleted_date IS NOT NULL;`);
+      })();
+    }
+    db.exec('CREATE INDEX IF NOT EXISTS secrets_purge ON secrets(purge_date) WHERE purge_date IS NOT NULL');
     return new SqliteStore(db);
   }
 
@@ -370,6 +390,7 @@ export class SqliteStore {
       createdDate: s.now,
       lastChangedDate: s.now,
       deletedDate: null,
+      purgeDate: null,
     };
   }
 

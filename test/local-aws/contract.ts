@@ -65,6 +65,12 @@ export const MOTO_DIVERGENCES = {
    * never returns a secret without tags for a negated tag filter.
    */
   negatedTagOnUntagged: 'moto never matches an untagged secret with a negated tag-key or tag-value filter',
+  /**
+   * Reference (SecretListEntry): DeletedDate is "the date and time the deletion of the secret
+   * occurred"; the end of the recovery window is DeleteSecret's DeletionDate. moto reports the end
+   * of the window as DeletedDate.
+   */
+  deletedDateIsDeletionTime: 'moto reports the end of the recovery window as DeletedDate',
 } as const;
 
 /** The name of one known divergence. */
@@ -292,6 +298,15 @@ export function awsContract(
         const out = await sm.send(new GetSecretValueCommand({ SecretId: name, VersionId: first.VersionId }));
 
         expect(out.SecretString).toBe('first');
+      });
+
+      it('reports AWSPREVIOUS of a secret written once as ResourceNotFoundException', async () => {
+        const name = uniqueName('noprev');
+        await create(name);
+
+        const out = sm.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }));
+
+        expect(await errorName(out)).toBe('ResourceNotFoundException');
       });
 
       it('reports an unknown VersionId as ResourceNotFoundException', async () => {
@@ -605,6 +620,61 @@ export function awsContract(
         expect((await read(name)).SecretString).toBe('kept');
       });
 
+      itFollowsReference(
+        'deletedDateIsDeletionTime',
+        'reports when the deletion happened as DeletedDate, and the end of the window as DeletionDate',
+        async () => {
+          const name = uniqueName('sched-dates');
+          await create(name);
+          const before = Date.now();
+
+          const deleted = await scheduleDeletion(name);
+          const out = await sm.send(new DescribeSecretCommand({ SecretId: name }));
+
+          // Second resolution on the wire: a second of slack either way.
+          expect(out.DeletedDate?.getTime()).toBeGreaterThanOrEqual(before - 1000);
+          expect(out.DeletedDate?.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+          expect((deleted.DeletionDate?.getTime() ?? 0) - (out.DeletedDate?.getTime() ?? 0)).toBeGreaterThan(
+            7 * DAY_MS - 2000,
+          );
+        },
+      );
+
+      it('brings a restored secret back with its versions and stages', async () => {
+        const name = uniqueName('restore-versions');
+        await create(name, 'old');
+        await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'new' }));
+        await scheduleDeletion(name);
+
+        await sm.send(new RestoreSecretCommand({ SecretId: name }));
+        const previous = await sm.send(
+          new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }),
+        );
+
+        expect([(await read(name)).SecretString, previous.SecretString]).toEqual(['new', 'old']);
+      });
+
+      it('answers restoring a live secret without an error and leaves it as it was', async () => {
+        const name = uniqueName('restore-live');
+        await create(name, 'live');
+
+        const out = sm.send(new RestoreSecretCommand({ SecretId: name }));
+
+        expect(await errorName(out)).toBe('no error');
+        expect((await read(name)).SecretString).toBe('live');
+      });
+
+      it('refuses to read any version of a scheduled secret (InvalidRequestException)', async () => {
+        const name = uniqueName('sched-version');
+        await create(name, 'old');
+        await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'new' }));
+        await scheduleDeletion(name);
+
+        const out = sm.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }));
+
+        expect(await errorName(out)).toBe('InvalidRequestException');
+      });
+
       it('reports restoring a missing secret as ResourceNotFoundException', async () => {
         const out = sm.send(new RestoreSecretCommand({ SecretId: uniqueName('nope') }));
 
@@ -683,6 +753,25 @@ export function awsContract(
         });
 
         expect(names.sort()).toEqual([`${group}doomed`, `${group}live`]);
+      });
+
+      it('marks only the scheduled ones with a DeletedDate when including them', async () => {
+        const group = `${uniqueName('planned-dates')}/`;
+        await create(`${group}live`);
+        await create(`${group}doomed`);
+        await scheduleDeletion(`${group}doomed`);
+
+        const page = await sm.send(
+          new ListSecretsCommand({
+            Filters: [{ Key: 'name', Values: [group] }],
+            IncludePlannedDeletion: true,
+          }),
+        );
+
+        expect((page.SecretList ?? []).map((s) => [s.Name, s.DeletedDate instanceof Date]).sort()).toEqual([
+          [`${group}doomed`, true],
+          [`${group}live`, false],
+        ]);
       });
 
       describe('Filters (reference: tag-key and tag-value are case-sensitive prefix matches, `!` negates)', () => {

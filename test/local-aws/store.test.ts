@@ -37,7 +37,7 @@ describe('local AWS SQLite store', () => {
 
   it('purges a secret whose recovery window has ended', () => {
     const secret = insert('expired');
-    store.updateSecret(secret.id, { deletedDate: 100 });
+    store.updateSecret(secret.id, { deletedDate: 50, purgeDate: 100 });
 
     store.purgeExpired(101);
 
@@ -46,11 +46,11 @@ describe('local AWS SQLite store', () => {
 
   it('keeps a secret whose recovery window is still open', () => {
     const secret = insert('pending');
-    store.updateSecret(secret.id, { deletedDate: 100 });
+    store.updateSecret(secret.id, { deletedDate: 50, purgeDate: 100 });
 
     store.purgeExpired(99);
 
-    expect(store.secretByName('pending')?.deletedDate).toBe(100);
+    expect(store.secretByName('pending')?.purgeDate).toBe(100);
   });
 
   it('rolls back every write of a transaction that throws', () => {
