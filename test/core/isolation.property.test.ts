@@ -1,6 +1,7 @@
 /**
  * Property-based isolation: whatever keys a caller sends, the user provider never lets a reserved
- * name reach storage or a listing, and a scoped provider never touches a name outside its prefix.
+ * name reach storage or a listing, and a scoped provider never touches a name outside its prefix,
+ * for live and deleted keys alike (get, set, delete, versions, restore, both listings).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -46,15 +47,32 @@ const anyKey = fc.oneof(
 
 const value = fc.string({ minLength: 0, maxLength: 64 });
 
+/** What a version read asks for: the previous value, or an id (valid or not, known or not). */
+const versionRef = fc.oneof(
+  fc.constant('previous' as const),
+  fc.uuid().map((id) => ({ id })),
+  fc.string({ maxLength: 70 }).map((id) => ({ id })),
+);
+
 type Op =
-  | { kind: 'get' | 'delete'; key: string }
+  | { kind: 'get' | 'delete' | 'restore'; key: string }
+  | { kind: 'getVersion'; key: string; version: 'previous' | { id: string } }
+  | { kind: 'listDeleted'; limit: number }
   | { kind: 'set'; key: string; value: string }
   | { kind: 'list'; limit: number }
   | { kind: 'deleteMany'; keys: readonly string[] }
   | { kind: 'cleanup' };
 
+/** The operations on deleted keys and versions, for either provider. */
+const restoreOps = [
+  fc.record({ kind: fc.constant('restore' as const), key: anyKey }),
+  fc.record({ kind: fc.constant('getVersion' as const), key: anyKey, version: versionRef }),
+  fc.record({ kind: fc.constant('listDeleted' as const), limit: fc.integer({ min: 1, max: 100 }) }),
+] as const;
+
 const userOps = fc.array(
   fc.oneof(
+    ...restoreOps,
     fc.record({ kind: fc.constant('get' as const), key: anyKey }),
     fc.record({ kind: fc.constant('delete' as const), key: anyKey }),
     fc.record({ kind: fc.constant('set' as const), key: anyKey, value }),
@@ -64,11 +82,17 @@ const userOps = fc.array(
   { maxLength: 25 },
 );
 
-/** A store holding user keys, every scope's keys and legacy keys, with `touched` cleared. */
+/**
+ * A store holding user keys, every scope's keys and legacy keys, each written twice (so each has a
+ * previous version), and deleted ones of every kind, with `touched` cleared.
+ */
 async function populated(): Promise<MemoryStore> {
   const store = new MemoryStore();
   for (const s of scopes)
-    for (const n of ['a', 'b', 'BEARER_TOKEN_x']) await store.put(`${scopePrefix(s)}${n}`, `sys-${s}-${n}`);
+    for (const n of ['a', 'b', 'BEARER_TOKEN_x', 'gone']) {
+      await store.put(`${scopePrefix(s)}${n}`, `old-sys-${s}-${n}`, { scope: s });
+      await store.put(`${scopePrefix(s)}${n}`, `sys-${s}-${n}`, { scope: s });
+    }
   // Look-alikes in other letter cases, as a direct Secrets Manager caller could have written them.
   for (const k of [
     'GITHUB_TOKEN',
@@ -77,9 +101,14 @@ async function populated(): Promise<MemoryStore> {
     'zz',
     '__THV_workloads_up',
     '__Thv_auth_up',
+    'GONE_USER',
+    '__THV_workloads_gone',
   ]) {
+    await store.put(k, `old-user-${k}`);
     await store.put(k, `user-${k}`);
   }
+  for (const k of [...scopes.map((s) => `${scopePrefix(s)}gone`), 'GONE_USER', '__THV_workloads_gone'])
+    await store.delete(k);
   store.touched.length = 0;
   return store;
 }
@@ -89,6 +118,10 @@ async function run(provider: UserProvider | ScopedProvider, op: Op, seen: string
   try {
     if (op.kind === 'get') await provider.get(op.key);
     else if (op.kind === 'delete') await provider.delete(op.key);
+    else if (op.kind === 'restore') await provider.restore(op.key);
+    else if (op.kind === 'getVersion') await provider.getVersion(op.key, op.version);
+    else if (op.kind === 'listDeleted')
+      seen.push(...(await provider.listDeleted({ limit: op.limit })).keys.map((k) => k.key));
     else if (op.kind === 'set') await provider.set(op.key, op.value);
     else if (op.kind === 'list')
       seen.push(...(await provider.list({ limit: op.limit })).keys.map((k) => k.key));
@@ -118,7 +151,8 @@ describe('user provider isolation', () => {
         const store = await populated();
         const user = new UserProvider(store);
         const seen: string[] = [];
-        for (const op of [...ops, { kind: 'list', limit: 100 } as const]) await run(user, op, seen);
+        const last = [{ kind: 'list', limit: 100 } as const, { kind: 'listDeleted', limit: 100 } as const];
+        for (const op of [...ops, ...last]) await run(user, op, seen);
         expect(seen.filter(isReserved)).toEqual([]);
       }),
       { numRuns: 300 },
@@ -185,6 +219,7 @@ describe('user provider isolation', () => {
 describe('scoped provider isolation', () => {
   const scopedOps = fc.array(
     fc.oneof(
+      ...restoreOps,
       fc.record({ kind: fc.constant('get' as const), key: anyKey }),
       fc.record({ kind: fc.constant('delete' as const), key: anyKey }),
       fc.record({ kind: fc.constant('set' as const), key: anyKey, value }),
@@ -265,9 +300,10 @@ describe('scoped provider isolation', () => {
 });
 
 describe('listings show only what the broker tagged', () => {
-  /** Secrets as any writer could have left them: any name near the prefixes, any tags. */
+  /** Secrets as any writer could have left them: any name near the prefixes, any tags, live or deleted. */
   const rows = fc.uniqueArray(
     fc.record({
+      deleted: fc.boolean(),
       key: fc.oneof(
         namesAround(DESIGN_TABLE),
         fc.tuple(fc.constantFrom(...scopes, 'other'), plainKey).map(([s, k]) => `__thv_${s}_${k}`),
@@ -281,12 +317,17 @@ describe('listings show only what the broker tagged', () => {
     { selector: (r) => r.key, maxLength: 30 },
   );
 
-  /** Pages through a provider's whole listing. */
-  async function listAll(provider: UserProvider | ScopedProvider, limit: number): Promise<string[]> {
+  /** Pages through a provider's whole listing (of deleted keys when `deleted`). */
+  async function listAll(
+    provider: UserProvider | ScopedProvider,
+    limit: number,
+    deleted = false,
+  ): Promise<string[]> {
     const keys: string[] = [];
     let next: string | undefined;
     do {
-      const page = await provider.list({ limit, ...(next === undefined ? {} : { next }) });
+      const request = { limit, ...(next === undefined ? {} : { next }) };
+      const page = deleted ? await provider.listDeleted(request) : await provider.list(request);
       keys.push(...page.keys.map((k) => k.key));
       next = page.next;
     } while (next !== undefined);
@@ -294,26 +335,62 @@ describe('listings show only what the broker tagged', () => {
   }
 
   /** The store behind a hook; a lax one ignores the tag filter, as an emulator might. */
-  function storeOf(
-    seeds: readonly { key: string; tags: Record<string, string> }[],
+  async function storeOf(
+    seeds: readonly { key: string; tags: Record<string, string>; deleted: boolean }[],
     lax: boolean,
-  ): HookedStore {
+  ): Promise<HookedStore> {
     const inner = new MemoryStore();
     for (const s of seeds) inner.seedRaw(s.key, `v-${s.key}`, s.tags);
+    for (const s of seeds) if (s.deleted) await inner.delete(s.key);
     return new HookedStore(inner, { ignoreTagFilter: lax });
   }
 
   it('the user listing holds exactly the valid user keys tagged thv:owner=user', async () => {
     await fc.assert(
       fc.asyncProperty(rows, fc.boolean(), fc.integer({ min: 1, max: 8 }), async (seeds, lax, limit) => {
-        const user = new UserProvider(storeOf(seeds, lax), { isMigrated: async () => true });
+        const user = new UserProvider(await storeOf(seeds, lax), { isMigrated: async () => true });
         const want = seeds
-          .filter((s) => s.tags[OWNER] === 'user' && !isReserved(s.key) && isValidKey(s.key))
+          .filter((s) => !s.deleted && s.tags[OWNER] === 'user' && !isReserved(s.key) && isValidKey(s.key))
           .map((s) => s.key)
           .sort();
         expect(await listAll(user, limit)).toEqual(want);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('the deleted user listing holds exactly the deleted valid user keys tagged thv:owner=user', async () => {
+    await fc.assert(
+      fc.asyncProperty(rows, fc.boolean(), fc.integer({ min: 1, max: 8 }), async (seeds, lax, limit) => {
+        const user = new UserProvider(await storeOf(seeds, lax), { isMigrated: async () => true });
+        const want = seeds
+          .filter((s) => s.deleted && s.tags[OWNER] === 'user' && !isReserved(s.key) && isValidKey(s.key))
+          .map((s) => s.key)
+          .sort();
+        expect(await listAll(user, limit, true)).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('restores only what the deleted listing shows, on the user side', async () => {
+    await fc.assert(
+      fc.asyncProperty(rows, async (seeds) => {
+        const store = await storeOf(seeds, false);
+        const user = new UserProvider(store, { isMigrated: async () => true });
+        const listed = await listAll(user, 100, true);
+        const restored: string[] = [];
+        for (const s of seeds)
+          if (
+            await user.restore(s.key).then(
+              () => true,
+              () => false,
+            )
+          )
+            restored.push(s.key);
+        expect(restored.sort()).toEqual(listed);
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -325,10 +402,10 @@ describe('listings show only what the broker tagged', () => {
         fc.boolean(),
         fc.integer({ min: 1, max: 8 }),
         async (seeds, scope, lax, limit) => {
-          const scoped = new ScopedProvider(storeOf(seeds, lax), { scope, scopes });
+          const scoped = new ScopedProvider(await storeOf(seeds, lax), { scope, scopes });
           const prefix = `__thv_${scope}_`;
           const want = seeds
-            .filter((s) => s.key.startsWith(prefix) && isValidKey(s.key.slice(prefix.length)))
+            .filter((s) => !s.deleted && s.key.startsWith(prefix) && isValidKey(s.key.slice(prefix.length)))
             .filter((s) => s.tags[SCOPE] === scope)
             .map((s) => s.key.slice(prefix.length))
             .sort();
@@ -336,6 +413,52 @@ describe('listings show only what the broker tagged', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('a deleted scope listing holds exactly its own deleted valid names tagged with its scope', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        rows,
+        fc.constantFrom(...scopes),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 8 }),
+        async (seeds, scope, lax, limit) => {
+          const scoped = new ScopedProvider(await storeOf(seeds, lax), { scope, scopes });
+          const prefix = `__thv_${scope}_`;
+          const want = seeds
+            .filter((s) => s.deleted && s.key.startsWith(prefix) && isValidKey(s.key.slice(prefix.length)))
+            .filter((s) => s.tags[SCOPE] === scope)
+            .map((s) => s.key.slice(prefix.length))
+            .sort();
+          expect(await listAll(scoped, limit, true)).toEqual(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('restores only what its deleted listing shows, on the scope side', async () => {
+    await fc.assert(
+      fc.asyncProperty(rows, fc.constantFrom(...scopes), async (seeds, scope) => {
+        const store = await storeOf(seeds, false);
+        const scoped = new ScopedProvider(store, { scope, scopes });
+        const listed = await listAll(scoped, 100, true);
+        const prefix = `__thv_${scope}_`;
+        const restored: string[] = [];
+        for (const s of seeds) {
+          const name = s.key.startsWith(prefix) ? s.key.slice(prefix.length) : s.key;
+          if (
+            await scoped.restore(name).then(
+              () => true,
+              () => false,
+            )
+          )
+            restored.push(name);
+        }
+        expect([...new Set(restored)].sort()).toEqual(listed);
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   InvalidKeyError,
+  NotDeletedError,
   PendingMigrationKeyError,
   ReservedKeyError,
   ScopedProvider,
@@ -8,6 +9,7 @@ import {
   UnknownScopeError,
   UserProvider,
   ValueTooLargeError,
+  VersionNotFoundError,
 } from '../../lambda/core/index.js';
 import { MemoryStore } from '../support/memory-store.js';
 
@@ -348,5 +350,151 @@ describe('ScopedProvider legacy fallback and tags', () => {
     store.seedRaw('__THV_workloads_d', 'v', { 'thv:scope': 'workloads' });
     const page = await new ScopedProvider(store, { scope: 'workloads', scopes }).list();
     expect(page.keys.map((k) => k.key)).toEqual(['a']);
+  });
+});
+
+describe('restore, deleted listings and versions', () => {
+  /** A user key and a workloads name, each written twice and then deleted, plus a held legacy key. */
+  async function withDeleted(): Promise<MemoryStore> {
+    const store = await seeded();
+    for (const v of ['v1', 'v2']) await store.put('OLD_TOKEN', v);
+    for (const v of ['s1', 's2']) await store.put('__thv_workloads_old', v, { scope: 'workloads' });
+    await store.put('BEARER_TOKEN_mine', 'held');
+    for (const k of ['OLD_TOKEN', '__thv_workloads_old', 'BEARER_TOKEN_mine']) await store.delete(k);
+    store.touched.length = 0;
+    return store;
+  }
+
+  it('reads the previous value of a user key', async () => {
+    const user = new UserProvider(new MemoryStore());
+    await user.set('k', 'first');
+    await user.set('k', 'second');
+    expect((await user.getVersion('k', 'previous')).value).toBe('first');
+  });
+
+  it('reads a user key by the version id a write returned', async () => {
+    const user = new UserProvider(new MemoryStore());
+    const { version } = await user.set('k', 'first');
+    await user.set('k', 'second');
+    expect((await user.getVersion('k', { id: version })).value).toBe('first');
+  });
+
+  it('reports a key written once as having no previous version', async () => {
+    const user = new UserProvider(new MemoryStore());
+    await user.set('k', 'only');
+    await expect(user.getVersion('k', 'previous')).rejects.toThrow(VersionNotFoundError);
+  });
+
+  it('refuses a reserved key on a version read before touching storage', async () => {
+    const store = await seeded();
+    await expect(new UserProvider(store).getVersion('__thv_workloads_a', 'previous')).rejects.toThrow(
+      ReservedKeyError,
+    );
+    expect(store.touched).toEqual([]);
+  });
+
+  it('restores a deleted user key with its value', async () => {
+    const store = await withDeleted();
+    const user = new UserProvider(store);
+    await user.restore('OLD_TOKEN');
+    expect((await user.get('OLD_TOKEN')).value).toBe('v2');
+  });
+
+  it('answers not deleted for a restore of a live user key', async () => {
+    await expect(new UserProvider(await seeded()).restore('GITHUB_TOKEN')).rejects.toThrow(NotDeletedError);
+  });
+
+  it('answers not found for a restore of a key that never existed', async () => {
+    await expect(new UserProvider(await seeded()).restore('NEVER')).rejects.toThrow(SecretNotFoundError);
+  });
+
+  it('refuses a reserved key on restore before touching storage', async () => {
+    const store = await withDeleted();
+    await expect(new UserProvider(store).restore('__thv_workloads_old')).rejects.toThrow(ReservedKeyError);
+    expect(store.touched).toEqual([]);
+  });
+
+  it('holds a legacy name on restore while the migration is pending', async () => {
+    const store = await withDeleted();
+    await expect(new UserProvider(store).restore('BEARER_TOKEN_mine')).rejects.toThrow(
+      PendingMigrationKeyError,
+    );
+    expect(store.deleted.has('BEARER_TOKEN_mine')).toBe(true);
+  });
+
+  it('holds a legacy name on a version read while the migration is pending', async () => {
+    const store = await seeded();
+    await expect(new UserProvider(store).getVersion('BEARER_TOKEN_gh', 'previous')).rejects.toThrow(
+      PendingMigrationKeyError,
+    );
+  });
+
+  it('never restores a deleted key that is not tagged as a user secret', async () => {
+    const store = await seeded();
+    store.seedRaw('UNTAGGED', 'pre-broker');
+    await store.delete('UNTAGGED');
+    await expect(
+      new UserProvider(store, { isMigrated: async () => true }).restore('UNTAGGED'),
+    ).rejects.toThrow(SecretNotFoundError);
+    expect(store.deleted.has('UNTAGGED')).toBe(true);
+  });
+
+  it('lists deleted user keys with their deletion and purge times, hiding held legacy names', async () => {
+    const page = await new UserProvider(await withDeleted()).listDeleted();
+    expect(page.keys.map((k) => [k.key, typeof k.deletedAt, typeof k.purgeAt])).toEqual([
+      ['OLD_TOKEN', 'string', 'string'],
+    ]);
+  });
+
+  it('lists a deleted legacy name once the migration is done', async () => {
+    const page = await new UserProvider(await withDeleted(), { isMigrated: async () => true }).listDeleted();
+    expect(page.keys.map((k) => k.key)).toEqual(['BEARER_TOKEN_mine', 'OLD_TOKEN']);
+  });
+
+  it('lists only its own deleted names in a scope, prefix stripped', async () => {
+    const store = await withDeleted();
+    await store.put('__thv_registry_gone', 'r', { scope: 'registry' });
+    await store.delete('__thv_registry_gone');
+    const page = await new ScopedProvider(store, { scope: 'workloads', scopes }).listDeleted();
+    expect(page.keys.map((k) => k.key)).toEqual(['old']);
+  });
+
+  it('restores a deleted name of its scope', async () => {
+    const store = await withDeleted();
+    const scoped = new ScopedProvider(store, { scope: 'workloads', scopes });
+    await scoped.restore('old');
+    expect((await scoped.get('old')).value).toBe('s2');
+  });
+
+  it('never restores another scope’s deleted name, naming only the scoped name', async () => {
+    const store = await withDeleted();
+    const scoped = new ScopedProvider(store, { scope: 'registry', scopes });
+    await expect(scoped.restore('old')).rejects.toThrow(new SecretNotFoundError('old'));
+    expect(store.touched).toEqual(['__thv_registry_old']);
+  });
+
+  it('names the scoped name when a restore finds it live', async () => {
+    const scoped = new ScopedProvider(await seeded(), { scope: 'workloads', scopes });
+    await expect(scoped.restore('a')).rejects.toThrow(new NotDeletedError('a'));
+  });
+
+  it('reads the previous value of a scoped name, named without the prefix', async () => {
+    const store = new MemoryStore();
+    const scoped = new ScopedProvider(store, { scope: 'workloads', scopes });
+    await scoped.set('t', 'first');
+    await scoped.set('t', 'second');
+    expect(await scoped.getVersion('t', 'previous')).toMatchObject({ key: 't', value: 'first' });
+  });
+
+  it('never reads a version of the legacy key, even with the fallback on', async () => {
+    const store = await seeded();
+    const scoped = new ScopedProvider(store, {
+      scope: 'workloads',
+      scopes,
+      legacyFallback: 'until-migrated',
+      isMigrated: async () => false,
+    });
+    await expect(scoped.getVersion('BEARER_TOKEN_gh', 'previous')).rejects.toThrow(VersionNotFoundError);
+    expect(store.touched).toEqual(['__thv_workloads_BEARER_TOKEN_gh']);
   });
 });
