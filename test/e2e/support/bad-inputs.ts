@@ -288,5 +288,91 @@ export function badInputs(): BadInput[] {
       rows.push(row(`GET ${list} with ${what}`, 'GET', `${list}?${query}`, 'invalid_body'));
   }
   for (const path of UNKNOWN_PATHS) rows.push(row(`GET unknown path ${path}`, 'GET', path, 'not_found'));
+  rows.push(...restoreAndVersionRows());
+  return rows;
+}
+
+/** Versions that are neither `previous` nor a version id (32–64 of A-Z a-z 0-9 _ -). */
+const BAD_VERSIONS: readonly [string, string][] = [
+  ['the current stage by name', 'AWSCURRENT'],
+  ['the previous stage by its AWS name', 'AWSPREVIOUS'],
+  ['previous in upper case', 'PREVIOUS'],
+  ['a 31-character id', 'v'.repeat(31)],
+  ['a 65-character id', 'v'.repeat(65)],
+  ['an id with punctuation', `${'v'.repeat(32)}!`],
+  ['an encoded slash', `${'v'.repeat(16)}%2F${'v'.repeat(16)}`],
+  ['a dot-dot segment', '%2E%2E'],
+  ['previous with a trailing space', 'previous%20'],
+  ['broken percent-encoding', '%ZZ'],
+];
+
+/** The restore and version routes (issue 10): the same key rules, and their own inputs. */
+function restoreAndVersionRows(): BadInput[] {
+  const rows: BadInput[] = [];
+  const routes = [
+    ['POST', (base: string) => `${base}/restore`],
+    ['GET', (base: string) => `${base}/versions/previous`],
+  ] as const;
+  for (const [method, at] of routes) {
+    for (const key of RESERVED_KEYS)
+      rows.push(
+        row(`${method} ${at('reserved user key')} ${key}`, method, at(`/v1/secrets/${key}`), 'reserved_key'),
+      );
+    for (const [what, key] of INVALID_KEYS) {
+      // A dot-dot or dot segment would be collapsed by a URL parser, not by the raw sender: kept.
+      rows.push(row(`${method} ${at('user key')}: ${what}`, method, at(`/v1/secrets/${key}`), 'invalid_key'));
+      rows.push(
+        row(
+          `${method} ${at('scoped name')}: ${what}`,
+          method,
+          at(`/v1/scopes/workloads/secrets/${key}`),
+          'invalid_key',
+        ),
+      );
+    }
+    for (const scope of UNKNOWN_SCOPES.slice(0, 4))
+      rows.push(
+        row(
+          `${method} ${at(`unknown scope ${scope}`)}`,
+          method,
+          at(`/v1/scopes/${scope}/secrets/n`),
+          'unknown_scope',
+        ),
+      );
+  }
+  for (const base of ['/v1/secrets/battery-key', '/v1/scopes/workloads/secrets/battery-name']) {
+    for (const [what, version] of BAD_VERSIONS)
+      rows.push(row(`GET ${base} version: ${what}`, 'GET', `${base}/versions/${version}`, 'invalid_body'));
+    for (const [what, body] of [
+      ['a value in the body', JSON.stringify({ value: BATTERY_VALUE })],
+      ['a body that is not JSON', `value=${BATTERY_VALUE}`],
+      ['a JSON array body', `["${BATTERY_VALUE}"]`],
+    ] as const)
+      rows.push(row(`POST ${base}/restore with ${what}`, 'POST', `${base}/restore`, 'invalid_body', body));
+    for (const method of ['GET', 'PUT', 'DELETE'])
+      rows.push(row(`${method} ${base}/restore`, method, `${base}/restore`, 'method_not_allowed'));
+    for (const method of ['POST', 'PUT', 'DELETE'])
+      rows.push(
+        row(`${method} ${base}/versions/previous`, method, `${base}/versions/previous`, 'method_not_allowed'),
+      );
+    for (const tail of ['/versions', '/versions/previous/x', '/restore/x', '/version/previous'])
+      rows.push(row(`GET unknown path ${base}${tail}`, 'GET', `${base}${tail}`, 'not_found'));
+  }
+  for (const list of ['/v1/deleted-secrets', '/v1/scopes/workloads/deleted-secrets']) {
+    for (const [what, query] of BAD_QUERIES)
+      rows.push(row(`GET ${list} with ${what}`, 'GET', `${list}?${query}`, 'invalid_body'));
+    for (const method of ['POST', 'PUT', 'DELETE'])
+      rows.push(row(`${method} ${list}`, method, list, 'method_not_allowed'));
+    rows.push(row(`GET unknown path ${list}/x`, 'GET', `${list}/x`, 'not_found'));
+  }
+  for (const scope of UNKNOWN_SCOPES)
+    rows.push(
+      row(
+        `GET deleted listing of unknown scope ${scope.slice(0, 40)}`,
+        'GET',
+        `/v1/scopes/${scope}/deleted-secrets`,
+        'unknown_scope',
+      ),
+    );
   return rows;
 }
