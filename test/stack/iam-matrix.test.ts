@@ -371,6 +371,38 @@ describe.each(['never', 'until-migrated'] as const)(
       expect(reached).toEqual([]);
     });
 
+    it('lets the user-API role restore only user keys, and scope roles only their own scope', () => {
+      // Prepare: the restore cells of issue 10, by principal and secret.
+      const restore = (principal: string, secret: string): Decision | undefined => {
+        const i = matrix.cells.findIndex(
+          (c) => c.principal.label === principal && c.request.label === `RestoreSecret on ${secret}`,
+        );
+        return i < 0 ? undefined : decisions[i];
+      };
+
+      // Act
+      const got = {
+        userKey: restore('user-API role', 'user secret'),
+        systemKey: restore('user-API role', 'workloads secret'),
+        untaggedKey: restore('user-API role', 'untagged pre-broker user key'),
+        legacyKey: restore('user-API role', 'untagged legacy workloads key'),
+        ownScope: restore('workloads scope role', 'workloads secret'),
+        otherScope: restore('workloads scope role', 'registry secret'),
+        userKeyFromScope: restore('workloads scope role', 'user secret'),
+      };
+
+      // Assess
+      expect(got).toEqual({
+        userKey: 'Allowed',
+        systemKey: 'ExplicitlyDenied',
+        untaggedKey: 'ExplicitlyDenied',
+        legacyKey: 'ExplicitlyDenied',
+        ownScope: 'Allowed',
+        otherScope: 'ExplicitlyDenied',
+        userKeyFromScope: 'ImplicitlyDenied',
+      });
+    });
+
     it('binds every KMS statement to the SecretARN encryption context, which the simulator cannot check', () => {
       // Act: every KMS statement of the template but the key policy's account statement.
       const kmsStatements = Object.entries(matrix.json.Resources).flatMap(([, r]) => {
