@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../local/aws/store.js';
+import { DATABASE_FILE, SqliteStore } from '../../local/aws/store.js';
 
 describe('local AWS SQLite store', () => {
   let dataDir: string;
@@ -51,6 +52,23 @@ describe('local AWS SQLite store', () => {
     store.purgeExpired(99);
 
     expect(store.secretByName('pending')?.purgeDate).toBe(100);
+  });
+
+  it('still purges a secret that a data dir from before the purge column scheduled', () => {
+    // Prepare: as such a data dir left it, deleted_date holding the end of the recovery window.
+    const secret = insert('old-dir');
+    store.close();
+    const raw = new Database(join(dataDir, DATABASE_FILE));
+    raw.exec('DROP INDEX secrets_purge; ALTER TABLE secrets DROP COLUMN purge_date');
+    raw.prepare('UPDATE secrets SET deleted_date = 100 WHERE id = ?').run(secret.id);
+    raw.close();
+    store = SqliteStore.open(dataDir);
+
+    // Act
+    store.purgeExpired(101);
+
+    // Assess
+    expect(store.secretByName('old-dir')).toBeUndefined();
   });
 
   it('rolls back every write of a transaction that throws', () => {
