@@ -112,6 +112,58 @@ const event = fc.oneof(
       pathParameters: { scope },
     }),
   ),
+  // The restore, version and deleted-listing routes (issue 10).
+  fc.record({ method, key: segment, body }).map(
+    ({ method, key, body }): EventSpec => ({
+      method,
+      resource: '/v1/secrets/{key}/restore',
+      path: `/v1/secrets/${key}/restore`,
+      pathParameters: { key },
+      body,
+    }),
+  ),
+  fc.record({ method, key: segment, version: fc.oneof(segment, fc.constant('previous'), fc.uuid()) }).map(
+    ({ method, key, version }): EventSpec => ({
+      method,
+      resource: '/v1/secrets/{key}/versions/{version}',
+      path: `/v1/secrets/${key}/versions/${version}`,
+      pathParameters: { key, version },
+    }),
+  ),
+  fc.record({ method, query }).map(
+    ({ method, query }): EventSpec => ({
+      method,
+      resource: '/v1/deleted-secrets',
+      path: '/v1/deleted-secrets',
+      query,
+    }),
+  ),
+  fc.record({ method, scope, name: segment, body }).map(
+    ({ method, scope, name, body }): EventSpec => ({
+      method,
+      resource: '/v1/scopes/{scope}/secrets/{name}/restore',
+      path: `/v1/scopes/${scope}/secrets/${name}/restore`,
+      pathParameters: { scope, name },
+      body,
+    }),
+  ),
+  fc.record({ method, scope, name: segment, version: fc.oneof(segment, fc.constant('previous')) }).map(
+    ({ method, scope, name, version }): EventSpec => ({
+      method,
+      resource: '/v1/scopes/{scope}/secrets/{name}/versions/{version}',
+      path: `/v1/scopes/${scope}/secrets/${name}/versions/${version}`,
+      pathParameters: { scope, name, version },
+    }),
+  ),
+  fc.record({ method, scope, query }).map(
+    ({ method, scope, query }): EventSpec => ({
+      method,
+      resource: '/v1/scopes/{scope}/deleted-secrets',
+      path: `/v1/scopes/${scope}/deleted-secrets`,
+      pathParameters: { scope },
+      query,
+    }),
+  ),
   fc.array(segment, { maxLength: 5 }).map(
     (parts): EventSpec => ({
       method: 'GET',
