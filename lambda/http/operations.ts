@@ -1,7 +1,7 @@
 /**
  * Pieces both functions share between "route matched" and "core called": route and key
- * parameter, and the list / get / put / delete operations over either provider. No rule of the
- * core is restated here.
+ * parameter, and the list / get / put / delete / restore / version / deleted-listing operations
+ * over either provider. No rule of the core is restated here.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
