@@ -12,6 +12,7 @@ import {
   ListSecretsCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
+  RestoreSecretCommand,
   type SecretsManagerClient,
   type Tag,
   TagResourceCommand,
@@ -30,9 +31,11 @@ import {
   type ListOptions,
   type ListPage,
   MAX_PAGE_SIZE,
+  NotDeletedError,
   OWNER_TAG,
   type PutOptions,
   type PutResult,
+  type RestoreOptions,
   rootProblems,
   SCOPE_TAG,
   type SecretInfo,
@@ -40,14 +43,21 @@ import {
   type SecretStore,
   type SecretSummary,
   type SecretTags,
+  type SecretVersionRef,
   type StoredSecret,
   systemSecretResourcePolicy,
   USER_OWNER,
+  VersionNotFoundError,
 } from '../core/index.js';
 import { awsErrorName, isScheduledForDeletion, mapSecretsManagerError } from './errors.js';
 
 /** The tag keys, defined in the core beside the namespace rules; re-exported for the stack. */
 export { OWNER_TAG, SCOPE_TAG };
+
+/** Secrets Manager's stage of the value the last write replaced. */
+const PREVIOUS_STAGE = 'AWSPREVIOUS';
+
+const DAY_MS = 86_400_000;
 
 // CreateSecret attempts while a deleted secret's name is still taken, and their backoff: at most
 // about 3.5 s in all, far inside a function's timeout, far beyond AWS's usual deletion lag.
@@ -109,14 +119,44 @@ export class SecretsManagerStore implements SecretStore {
   async get(key: string): Promise<StoredSecret> {
     const name = this.nameOf(key);
     try {
-      const out = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
-      const value = out.SecretString ?? Buffer.from(out.SecretBinary ?? new Uint8Array()).toString('utf8');
-      return {
-        key,
-        value,
-        version: out.VersionId ?? '',
-        updatedAt: (out.CreatedDate ?? new Date(0)).toISOString(),
-      };
+      return storedSecret(key, await this.client.send(new GetSecretValueCommand({ SecretId: name })));
+    } catch (error) {
+      throw mapSecretsManagerError(error, key);
+    }
+  }
+
+  async getVersion(key: string, version: SecretVersionRef): Promise<StoredSecret> {
+    const name = this.nameOf(key);
+    try {
+      const out = await this.client.send(
+        new GetSecretValueCommand(
+          version === 'previous'
+            ? { SecretId: name, VersionStage: PREVIOUS_STAGE }
+            : { SecretId: name, VersionId: version.id },
+        ),
+      );
+      return storedSecret(key, out);
+    } catch (error) {
+      const mapped = mapSecretsManagerError(error, key);
+      // No such version and no such secret are one error in Secrets Manager; deleted is absent too.
+      if (mapped instanceof SecretNotFoundError)
+        throw new VersionNotFoundError(key, version, { cause: error });
+      throw mapped;
+    }
+  }
+
+  /**
+   * DescribeSecret first: RestoreSecret succeeds on a live secret too, so only the description tells
+   * "not deleted" (409) from "restored", and it shows the tags `options.tag` asks for.
+   */
+  async restore(key: string, options: RestoreOptions = {}): Promise<void> {
+    const name = this.nameOf(key);
+    try {
+      const out = await this.client.send(new DescribeSecretCommand({ SecretId: name }));
+      const tag = options.tag;
+      if (tag !== undefined && tagMap(out.Tags)[tag.key] !== tag.value) throw new SecretNotFoundError(key);
+      if (out.DeletedDate === undefined) throw new NotDeletedError(key);
+      await this.client.send(new RestoreSecretCommand({ SecretId: name }));
     } catch (error) {
       throw mapSecretsManagerError(error, key);
     }
@@ -190,6 +230,8 @@ export class SecretsManagerStore implements SecretStore {
                   { Key: 'tag-value' as const, Values: [options.tag.value] },
                 ]),
           ],
+          // Secrets Manager has no "deleted only" filter: it lists both, and the rows are split below.
+          ...(options.deleted ? { IncludePlannedDeletion: true } : {}),
           MaxResults: limit,
           ...(options.next === undefined ? {} : { NextToken: options.next }),
         }),
@@ -197,14 +239,16 @@ export class SecretsManagerStore implements SecretStore {
       const items: SecretSummary[] = [];
       for (const entry of out.SecretList ?? []) {
         // The name filter is already an exact-case prefix match; re-checking keeps a lax emulator honest.
-        if (entry.Name === undefined || !entry.Name.startsWith(this.root) || entry.DeletedDate !== undefined)
-          continue;
+        if (entry.Name === undefined || !entry.Name.startsWith(this.root)) continue;
+        const deleted = entry.DeletedDate;
+        if ((deleted !== undefined) !== (options.deleted === true)) continue;
         const updated = entry.LastChangedDate ?? entry.CreatedDate ?? new Date(0);
         items.push({
           key: entry.Name.slice(this.root.length),
           ...(entry.Description ? { description: entry.Description } : {}),
           updatedAt: updated.toISOString(),
           tags: tagMap(entry.Tags),
+          ...(deleted === undefined ? {} : this.deletionDates(deleted)),
         });
       }
       return out.NextToken ? { items, next: out.NextToken } : { items };
@@ -215,6 +259,18 @@ export class SecretsManagerStore implements SecretStore {
         throw new InvalidBodyError('the "next" token is invalid or expired', { cause: error });
       throw mapSecretsManagerError(error, options.prefix ?? '');
     }
+  }
+
+  /**
+   * When a deleted secret was deleted (ListSecrets' DeletedDate, "the date and time the deletion
+   * occurred") and when it will be purged: that plus the recovery window this broker deletes with.
+   * A secret deleted with another window (outside the broker) shows this broker's window.
+   */
+  private deletionDates(deletedDate: Date): { deletedAt: string; purgeAt: string } {
+    return {
+      deletedAt: deletedDate.toISOString(),
+      purgeAt: new Date(deletedDate.getTime() + this.recoveryWindowDays * DAY_MS).toISOString(),
+    };
   }
 
   /** The CreateSecret of a broker write: its tags, the broker's KMS key, the description. */
@@ -377,6 +433,20 @@ export class SecretsManagerStore implements SecretStore {
       }
     }
   }
+}
+
+/** A GetSecretValue answer as the port's secret. */
+function storedSecret(
+  key: string,
+  out: { SecretString?: string; SecretBinary?: Uint8Array; VersionId?: string; CreatedDate?: Date },
+): StoredSecret {
+  const value = out.SecretString ?? Buffer.from(out.SecretBinary ?? new Uint8Array()).toString('utf8');
+  return {
+    key,
+    value,
+    version: out.VersionId ?? '',
+    updatedAt: (out.CreatedDate ?? new Date(0)).toISOString(),
+  };
 }
 
 /** Secrets Manager's tag list as a map. */
