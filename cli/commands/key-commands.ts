@@ -143,7 +143,9 @@ function setCommand(target: Target, context: ContextFactory, nouns: Nouns) {
 
 function deleteCommand(target: Target, context: ContextFactory, nouns: Nouns) {
   return new Command('delete')
-    .description('delete a secret (Secrets Manager keeps it for the recovery window)')
+    .description(
+      'delete a secret (Secrets Manager keeps it for the recovery window: see list --deleted, restore)',
+    )
     .argument(`<${nouns.key}>`)
     .action(async (key) => {
       const { client, out } = context();
