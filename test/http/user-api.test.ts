@@ -234,3 +234,86 @@ describe('user API', () => {
     ]).toEqual([500, 'internal', 'req-1', false]);
   });
 });
+
+describe('user API: restore, deleted keys and versions', () => {
+  const restoreEvent = (rawKey: string, body?: string) =>
+    proxyEvent({
+      method: 'POST',
+      resource: '/v1/secrets/{key}/restore',
+      path: `/v1/secrets/${rawKey}/restore`,
+      pathParameters: { key: rawKey },
+      ...(body === undefined ? {} : { body }),
+    });
+  const versionEvent = (rawKey: string, rawVersion: string) =>
+    proxyEvent({
+      method: 'GET',
+      resource: '/v1/secrets/{key}/versions/{version}',
+      path: `/v1/secrets/${rawKey}/versions/${rawVersion}`,
+      pathParameters: { key: rawKey, version: rawVersion },
+    });
+
+  it('restores a deleted key and names the operation and key, never the value, in the audit line', async () => {
+    // Prepare
+    const { handler, lines } = setup();
+    await handler(secretEvent('PUT', 'K', { value: 'restore-audit-value' }));
+    await handler(secretEvent('DELETE', 'K'));
+    // Act
+    const result = await handler(restoreEvent('K'));
+    // Assess
+    expect([result.statusCode, bodyOf(result)]).toEqual([200, { key: 'K', restored: true }]);
+    const audit = JSON.parse(lines.at(-1) ?? '{}') as Record<string, unknown>;
+    expect([audit.operation, audit.key]).toEqual(['restoreSecret', 'K']);
+    expect(lines.join('\n')).not.toContain('restore-audit-value');
+  });
+
+  it('judges the key before the body of a restore', async () => {
+    // Prepare
+    const { handler } = setup();
+    // Act
+    const result = await handler(restoreEvent('__thv_workloads_x', 'not json'));
+    // Assess
+    expect(bodyOf(result).error).toBe('reserved_key');
+  });
+
+  it('decodes the version segment once, so an encoded "previous" is previous', async () => {
+    // Prepare
+    const { handler } = setup();
+    await handler(secretEvent('PUT', 'K', { value: 'v1' }));
+    await handler(secretEvent('PUT', 'K', { value: 'v2' }));
+    // Act
+    const result = await handler(versionEvent('K', '%70revious'));
+    // Assess
+    expect(bodyOf(result).value).toBe('v1');
+  });
+
+  it('answers 405 with Allow: POST for a GET of the restore route', async () => {
+    // Prepare
+    const { handler } = setup();
+    // Act
+    const result = await handler(
+      proxyEvent({
+        method: 'GET',
+        resource: '/v1/secrets/{key}/restore',
+        path: '/v1/secrets/K/restore',
+        pathParameters: { key: 'K' },
+      }),
+    );
+    // Assess
+    expect([result.statusCode, result.headers?.allow]).toEqual([405, 'POST']);
+  });
+
+  it('lists deleted keys as items with key, deletedAt and purgeAt only', async () => {
+    // Prepare
+    const { handler } = setup();
+    await handler(secretEvent('PUT', 'GONE', { value: 'v', description: 'd' }));
+    await handler(secretEvent('DELETE', 'GONE'));
+    // Act
+    const result = await handler(
+      proxyEvent({ method: 'GET', resource: '/v1/deleted-secrets', path: '/v1/deleted-secrets' }),
+    );
+    // Assess
+    expect(bodyOf(result)).toEqual({
+      items: [{ key: 'GONE', deletedAt: expect.any(String), purgeAt: expect.any(String) }],
+    });
+  });
+});
