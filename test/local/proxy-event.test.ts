@@ -127,6 +127,39 @@ describe('gatewayRoute', () => {
     });
   });
 
+  it('routes the restore, version and deleted-listing paths to their resources (issue 10)', () => {
+    // Act
+    const routes = [
+      '/v1/deleted-secrets',
+      '/v1/secrets/K/restore',
+      '/v1/secrets/K/versions/previous',
+      '/v1/scopes/registry/deleted-secrets',
+      '/v1/scopes/registry/secrets/N/restore',
+      '/v1/scopes/registry/secrets/N/versions/previous',
+    ].map((path) => gatewayRoute(path, scopes));
+    // Assess
+    expect(routes).toEqual([
+      { target: 'user', resource: '/v1/deleted-secrets', pathParameters: null },
+      { target: 'user', resource: '/v1/secrets/{key}/restore', pathParameters: { key: 'K' } },
+      {
+        target: 'user',
+        resource: '/v1/secrets/{key}/versions/{version}',
+        pathParameters: { key: 'K', version: 'previous' },
+      },
+      { target: 'registry', resource: '/v1/scopes/registry/deleted-secrets', pathParameters: null },
+      {
+        target: 'registry',
+        resource: '/v1/scopes/registry/secrets/{name}/restore',
+        pathParameters: { name: 'N' },
+      },
+      {
+        target: 'registry',
+        resource: '/v1/scopes/registry/secrets/{name}/versions/{version}',
+        pathParameters: { name: 'N', version: 'previous' },
+      },
+    ]);
+  });
+
   it('does not match an encoded scope name to a scope function', () => {
     // Act
     const route = gatewayRoute('/v1/scopes/%77orkloads/secrets', scopes);
