@@ -14,6 +14,7 @@ export type BrokerErrorCode =
   | 'value_too_large'
   | 'conflict'
   | 'not_deleted'
+  | 'access_denied'
   | 'throttled'
   | 'internal';
 
@@ -111,6 +112,20 @@ export class NotDeletedError extends BrokerError {
   readonly code = 'not_deleted';
   constructor(readonly key: string) {
     super(`secret ${describeKey(key)} is not deleted; only a deleted secret can be restored`);
+  }
+}
+
+/**
+ * The store's IAM refused the broker's own role for a key (e.g. a batch read that names an
+ * untagged key the user function may not read): the caller may not have it, whatever its name says.
+ */
+export class AccessDeniedError extends BrokerError {
+  readonly code = 'access_denied';
+  constructor(
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`access to secret ${describeKey(key)} is denied`, options);
   }
 }
 

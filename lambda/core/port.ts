@@ -120,10 +120,24 @@ export interface BulkDeleteResult {
   readonly missing: string[];
 }
 
+/** Outcome of a batch read. */
+export interface BatchGetResult {
+  /** The secrets read, one per distinct key found. */
+  readonly found: StoredSecret[];
+  /** Keys that do not exist or are scheduled for deletion, in request order. */
+  readonly missing: string[];
+}
+
 /** A secret store keyed by broker keys. Implementations throw the core's named errors. */
 export interface SecretStore {
   /** Reads a secret; throws `SecretNotFoundError` when absent or scheduled for deletion. */
   get(key: string): Promise<StoredSecret>;
+  /**
+   * Reads several secrets at once. Absent and deleted ones are reported in `missing`; any other
+   * failure of any key (access denied, throttling) throws for the whole batch, so a caller never
+   * gets a partial answer it could mistake for a complete one.
+   */
+  getMany(keys: readonly string[]): Promise<BatchGetResult>;
   /** Creates or updates a secret; over one scheduled for deletion it creates it anew, never restores it. */
   put(key: string, value: string, options?: PutOptions): Promise<PutResult>;
   /** Deletes a secret; throws `SecretNotFoundError` when absent. */

@@ -106,6 +106,32 @@ export class ScopedProvider {
     }
   }
 
+  /**
+   * Reads several names of this scope with one batch read of the store (only this scope's keys
+   * are asked for). All-or-nothing: every name is judged before the store is asked, and one
+   * invalid or missing name fails the whole read. A name missing under the scope goes through
+   * {@link get}'s legacy fallback where that applies, as a single read would.
+   */
+  async getMany(names: readonly string[]): Promise<ScopedSecret[]> {
+    const unique = [...new Set(names)];
+    const keys = unique.map((name) => this.keyOf(name));
+    const result = await this.store.getMany(keys);
+    const missing = new Set(result.missing);
+    const secrets: ScopedSecret[] = [];
+    const byKey = new Map(result.found.map((secret) => [secret.key, secret]));
+    for (const [i, name] of unique.entries()) {
+      const key = keys[i] as string;
+      const secret = missing.has(key) ? undefined : byKey.get(key);
+      if (secret !== undefined) {
+        secrets.push({ ...secret, key: name });
+        continue;
+      }
+      if (!(await this.mayFallBack(name))) throw new SecretNotFoundError(name);
+      secrets.push(await this.get(name));
+    }
+    return secrets;
+  }
+
   /** Creates or updates `name` in this scope. */
   async set(name: string, value: string, options: SetOptions = {}): Promise<PutResult> {
     const key = this.keyOf(name);

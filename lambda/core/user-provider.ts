@@ -4,6 +4,7 @@
  * prefix table maps to a scope is held too (DESIGN §5): such a bare key is a system secret under a
  * user-looking name until the migration moves it.
  */
+import { requireAll } from './bulk.js';
 import { PendingMigrationKeyError } from './errors.js';
 import { type KeyPage, listFiltered, type PageRequest } from './listing.js';
 import {
@@ -67,6 +68,16 @@ export class UserProvider {
   async get(key: string): Promise<StoredSecret> {
     await this.assertOpen(key);
     return this.store.get(key);
+  }
+
+  /**
+   * Reads several user secrets with one batch read of the store. All-or-nothing: every key is
+   * judged before the store is asked, and one reserved, held, invalid or missing key fails the
+   * whole read (the first such key, in request order), so no value ever comes back beside a refusal.
+   */
+  async getMany(keys: readonly string[]): Promise<StoredSecret[]> {
+    for (const key of keys) await this.assertOpen(key);
+    return requireAll(keys, await this.store.getMany(keys));
   }
 
   /** Creates or updates a user secret. */

@@ -4,10 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  type BatchGetResult,
   type BulkDeleteResult,
   ConflictError,
   type DeleteOptions,
   deleteEach,
+  getEach,
   type ListOptions,
   type ListPage,
   NotDeletedError,
@@ -59,12 +61,19 @@ export class MemoryStore implements SecretStore {
   readonly touched: string[] = [];
   /** Every prefix passed to listPage. */
   readonly listedPrefixes: (string | undefined)[] = [];
+  /** The keys of every getMany call, one list per call. */
+  readonly batches: string[][] = [];
 
   async get(key: string): Promise<StoredSecret> {
     this.touched.push(key);
     const entry = this.entries.get(key);
     if (!entry) throw new SecretNotFoundError(key);
     return { key, value: entry.value, version: entry.version, updatedAt: entry.updatedAt };
+  }
+
+  async getMany(keys: readonly string[]): Promise<BatchGetResult> {
+    this.batches.push([...keys]);
+    return getEach(keys, (key) => this.get(key));
   }
 
   async put(key: string, value: string, options: PutOptions = {}): Promise<PutResult> {
@@ -202,6 +211,7 @@ export class MemoryStore implements SecretStore {
 /** The store operations a {@link HookedStore} reports. */
 export type StoreOp =
   | 'get'
+  | 'getMany'
   | 'getVersion'
   | 'put'
   | 'delete'
@@ -217,7 +227,7 @@ export interface StoreCall {
   readonly op: StoreOp;
   /** The key, for every operation but listPage. */
   readonly key?: string;
-  /** The call's options (put, delete, listPage) or tags (tag). */
+  /** The call's options (put, delete, listPage), tags (tag) or keys (getMany). */
   readonly options?: unknown;
 }
 
@@ -272,6 +282,10 @@ export class HookedStore implements SecretStore {
 
   get(key: string): Promise<StoredSecret> {
     return this.call({ op: 'get', key }, () => this.inner.get(key));
+  }
+
+  getMany(keys: readonly string[]): Promise<BatchGetResult> {
+    return this.call({ op: 'getMany', options: [...keys] }, () => this.inner.getMany(keys));
   }
 
   async put(key: string, value: string, options: PutOptions = {}): Promise<PutResult> {
