@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  BatchGetSecretValueCommand,
+  type BatchGetSecretValueCommandOutput,
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
@@ -20,8 +22,10 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_RECOVERY_WINDOW_DAYS } from '../config.js';
 import {
+  AccessDeniedError,
   assertValidKey,
   assertValueSize,
+  type BatchGetResult,
   type BulkDeleteResult,
   ConflictError,
   DEFAULT_ROOT,
@@ -53,6 +57,9 @@ import { awsErrorName, isScheduledForDeletion, mapSecretsManagerError } from './
 
 /** The tag keys, defined in the core beside the namespace rules; re-exported for the stack. */
 export { OWNER_TAG, SCOPE_TAG };
+
+/** Most ids one BatchGetSecretValue takes (Secrets Manager API reference). */
+export const BATCH_GET_IDS_PER_CALL = 20;
 
 /** Secrets Manager's stage of the value the last write replaced. */
 const PREVIOUS_STAGE = 'AWSPREVIOUS';
@@ -123,6 +130,72 @@ export class SecretsManagerStore implements SecretStore {
     } catch (error) {
       throw mapSecretsManagerError(error, key);
     }
+  }
+
+  /**
+   * BatchGetSecretValue by SecretIdList, {@link BATCH_GET_IDS_PER_CALL} names per call (the calls
+   * run together), each call paged through NextToken. A per-secret error in `Errors` is judged
+   * like the same error of GetSecretValue: not found or scheduled for deletion → `missing`;
+   * AccessDeniedException → `AccessDeniedError` (403) for the whole batch; anything else throws.
+   */
+  async getMany(keys: readonly string[]): Promise<BatchGetResult> {
+    const unique = [...new Set(keys)];
+    const byName = new Map(unique.map((key) => [this.nameOf(key), key]));
+    const names = [...byName.keys()];
+    const chunks: string[][] = [];
+    for (let i = 0; i < names.length; i += BATCH_GET_IDS_PER_CALL)
+      chunks.push(names.slice(i, i + BATCH_GET_IDS_PER_CALL));
+    const found = new Map<string, StoredSecret>();
+    const failed = new Map<string, unknown>();
+    await Promise.all(chunks.map((chunk) => this.batchGet(chunk, byName, found, failed)));
+    const missing: string[] = [];
+    let refusal: unknown;
+    for (const key of unique) {
+      const error = failed.get(key);
+      if (found.has(key) && error === undefined) continue;
+      const mapped = error === undefined ? new SecretNotFoundError(key) : batchError(error, key);
+      if (mapped instanceof SecretNotFoundError) missing.push(key);
+      // Any other failure fails the batch: the first in request order is the one reported.
+      else refusal ??= mapped;
+    }
+    if (refusal !== undefined) throw refusal;
+    return {
+      found: unique.flatMap((key) => (missing.includes(key) ? [] : [found.get(key) as StoredSecret])),
+      missing,
+    };
+  }
+
+  /** One chunk of {@link getMany}: every page of one BatchGetSecretValue by id list. */
+  private async batchGet(
+    names: readonly string[],
+    byName: ReadonlyMap<string, string>,
+    found: Map<string, StoredSecret>,
+    failed: Map<string, unknown>,
+  ): Promise<void> {
+    let next: string | undefined;
+    do {
+      let out: BatchGetSecretValueCommandOutput;
+      try {
+        out = await this.client.send(
+          new BatchGetSecretValueCommand({
+            SecretIdList: [...names],
+            ...(next === undefined ? {} : { NextToken: next }),
+          }),
+        );
+      } catch (error) {
+        throw mapSecretsManagerError(error, byName.get(names[0] as string) ?? '');
+      }
+      for (const value of out.SecretValues ?? []) {
+        const key = value.Name === undefined ? undefined : byName.get(value.Name);
+        // Only what was asked for: an answer naming anything else is ignored, never returned.
+        if (key !== undefined) found.set(key, storedSecret(key, value));
+      }
+      for (const entry of out.Errors ?? []) {
+        const key = entry.SecretId === undefined ? undefined : byName.get(entry.SecretId);
+        if (key !== undefined) failed.set(key, { name: entry.ErrorCode, message: entry.Message ?? '' });
+      }
+      next = out.NextToken === undefined || out.NextToken === '' ? undefined : out.NextToken;
+    } while (next !== undefined);
   }
 
   async getVersion(key: string, version: SecretVersionRef): Promise<StoredSecret> {
@@ -433,6 +506,16 @@ export class SecretsManagerStore implements SecretStore {
       }
     }
   }
+}
+
+/** A per-secret error of BatchGetSecretValue (`{name: ErrorCode, message}`) as a core error where one fits. */
+function batchError(error: unknown, key: string): unknown {
+  if (awsErrorName(error) === 'AccessDeniedException') return new AccessDeniedError(key);
+  const mapped = mapSecretsManagerError(error, key);
+  if (mapped !== error) return mapped;
+  // Not a thrown SDK error: make one the HTTP layer logs as an internal error, never a value.
+  const { name, message } = error as { name?: string; message?: string };
+  return new Error(`BatchGetSecretValue reported ${name ?? 'an error'} for one secret: ${message ?? ''}`);
 }
 
 /** A GetSecretValue answer as the port's secret. */
