@@ -15,6 +15,9 @@ import {
 import { ALL_ROUTES, type Method, type RouteName } from './routes.js';
 import {
   type ApiErrorCode,
+  BatchGetBody,
+  BatchGetResponse,
+  BatchGetScopedBody,
   CleanupResponse,
   DeletedListResponse,
   DeletedScopedListResponse,
@@ -43,6 +46,9 @@ const COMPONENTS = {
   DeletedNamePage: DeletedScopedListResponse,
   RestoreResult: RestoreResponse,
   RestoreScopedResult: RestoreScopedResponse,
+  BatchGetBody,
+  BatchGetScopedBody,
+  BatchGetResult: BatchGetResponse,
   Error: ErrorResponse,
 } as const;
 
@@ -101,6 +107,13 @@ const OPERATIONS: Readonly<Record<RouteName, OperationDoc>> = {
     ok: { 200: { description: 'That version of the secret', schema: 'Secret' } },
     errors: ['invalid_key', 'invalid_body', 'reserved_key', 'not_found', ...COMMON_ERRORS],
   },
+  batchGetSecrets: {
+    summary:
+      'Read several user secrets in one request (all-or-nothing: one reserved, invalid or missing key fails it, with no value returned)',
+    body: 'BatchGetBody',
+    ok: { 200: { description: 'Every value asked for, by key', schema: 'BatchGetResult' } },
+    errors: ['invalid_key', 'invalid_body', 'reserved_key', 'not_found', 'value_too_large', ...COMMON_ERRORS],
+  },
   listScope: {
     summary: "List a scope's names (prefix stripped), one page at a time",
     query: true,
@@ -147,6 +160,25 @@ const OPERATIONS: Readonly<Record<RouteName, OperationDoc>> = {
     summary: `Read an earlier value of a system secret of the scope: "${PREVIOUS_VERSION}" or a version id`,
     ok: { 200: { description: 'That version, named without the scope prefix', schema: 'Secret' } },
     errors: ['invalid_key', 'invalid_body', 'unknown_scope', 'not_found', ...COMMON_ERRORS],
+  },
+  batchGetScoped: {
+    summary:
+      'Read several system secrets of the scope in one request (all-or-nothing: one invalid or missing name fails it, with no value returned)',
+    body: 'BatchGetScopedBody',
+    ok: {
+      200: {
+        description: 'Every value asked for, by name (without the scope prefix)',
+        schema: 'BatchGetResult',
+      },
+    },
+    errors: [
+      'invalid_key',
+      'invalid_body',
+      'unknown_scope',
+      'not_found',
+      'value_too_large',
+      ...COMMON_ERRORS,
+    ],
   },
 };
 
@@ -209,8 +241,9 @@ function operation(route: RouteName, path: string): Record<string, unknown> {
     required: true,
     ...PARAMETERS[name as string],
   }));
+  // Only writes take a request token; a batch read has a body but nothing to make idempotent.
   const headers =
-    doc.body === undefined
+    doc.body !== 'PutSecretBody'
       ? []
       : [
           {

@@ -1,6 +1,6 @@
 /**
  * Pieces both functions share between "route matched" and "core called": route and key
- * parameter, and the list / get / put / delete / restore / version / deleted-listing operations
+ * parameter, and the list / get / put / delete / restore / version / deleted-listing / batch-read operations
  * over either provider. No rule of the core is restated here.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -28,6 +28,9 @@ import {
   rawSegments,
 } from './routes.js';
 import {
+  BatchGetBody,
+  type BatchGetResponse,
+  BatchGetScopedBody,
   IdempotencyKey,
   ListQuery,
   type ListResponse,
@@ -163,6 +166,32 @@ export async function serveRestore(
   if ((event.body ?? '') !== '') parseJsonBody(event, RestoreBody);
   await provider.restore(key);
   return json(200, { [field]: key, restored: true });
+}
+
+/** What the batch-read routes need of a provider. */
+export interface BatchProvider {
+  /** Reads several secrets, all or nothing. */
+  getMany(keys: readonly string[]): Promise<readonly StoredSecret[]>;
+}
+
+/**
+ * `POST .../batch-get`: body `{keys}` (user routes) or `{names}` (scope routes), answer
+ * `{values: {NAME: value}}`. The provider judges every key before it reads any, and fails the
+ * whole request on the first refused or missing one.
+ */
+export async function serveBatchGet(
+  provider: BatchProvider,
+  event: APIGatewayProxyEvent,
+  field: KeyField,
+): Promise<APIGatewayProxyResult> {
+  const names =
+    field === 'key'
+      ? parseJsonBody(event, BatchGetBody).keys
+      : parseJsonBody(event, BatchGetScopedBody).names;
+  const secrets = await provider.getMany(names);
+  // fromEntries defines own properties, so a key such as `__proto__` is answered like any other.
+  const body: BatchGetResponse = { values: Object.fromEntries(secrets.map((s) => [s.key, s.value])) };
+  return json(200, body);
 }
 
 /** A secret as a read answers it: only the documented fields. */

@@ -25,6 +25,7 @@ export type RouteName =
   | 'listDeletedSecrets'
   | 'restoreSecret'
   | 'getSecretVersion'
+  | 'batchGetSecrets'
   | 'listScope'
   | 'cleanupScope'
   | 'getScoped'
@@ -32,7 +33,8 @@ export type RouteName =
   | 'deleteScoped'
   | 'listDeletedScoped'
   | 'restoreScoped'
-  | 'getScopedVersion';
+  | 'getScopedVersion'
+  | 'batchGetScoped';
 
 /** HTTP methods the API serves. */
 export type Method = 'GET' | 'PUT' | 'DELETE' | 'POST';
@@ -55,6 +57,7 @@ export const USER_ROUTES: readonly RouteTemplate[] = [
   { path: '/v1/deleted-secrets', methods: { GET: 'listDeletedSecrets' } },
   { path: '/v1/secrets/{key}/restore', methods: { POST: 'restoreSecret' } },
   { path: '/v1/secrets/{key}/versions/{version}', methods: { GET: 'getSecretVersion' } },
+  { path: '/v1/batch-get', methods: { POST: 'batchGetSecrets' } },
 ];
 
 /** Scope routes (one scope-API function per scope). */
@@ -67,6 +70,7 @@ export const SCOPE_ROUTES: readonly RouteTemplate[] = [
   { path: '/v1/scopes/{scope}/deleted-secrets', methods: { GET: 'listDeletedScoped' } },
   { path: '/v1/scopes/{scope}/secrets/{name}/restore', methods: { POST: 'restoreScoped' } },
   { path: '/v1/scopes/{scope}/secrets/{name}/versions/{version}', methods: { GET: 'getScopedVersion' } },
+  { path: '/v1/scopes/{scope}/batch-get', methods: { POST: 'batchGetScoped' } },
 ];
 
 /** Every route of the API. */

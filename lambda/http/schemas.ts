@@ -3,7 +3,7 @@
  * the OpenAPI document is generated from them, so the two cannot drift apart.
  */
 import * as z from 'zod';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/index.js';
+import { DEFAULT_PAGE_SIZE, MAX_BATCH_GET_KEYS, MAX_PAGE_SIZE } from '../core/index.js';
 
 /** Largest `limit` a listing accepts (one Secrets Manager page). */
 export const MAX_LIST_LIMIT = MAX_PAGE_SIZE;
@@ -124,6 +124,33 @@ export const RestoreScopedResponse = z.object({ name: z.string(), restored: z.li
 /** Body of a restore: none, or an empty JSON object. */
 export const RestoreBody = z.object({}).strict();
 
+/**
+ * The list of a batch read: 1–100 distinct strings. Whether each is a valid (and, on the user
+ * routes, unreserved) key is the core's call, so its codes (invalid_key, reserved_key) answer.
+ */
+const batchNames = (what: string) =>
+  z
+    .array(z.string().min(1, `each ${what} must be non-empty`))
+    .min(1, `name at least one ${what}`)
+    .max(MAX_BATCH_GET_KEYS, `at most ${MAX_BATCH_GET_KEYS} ${what}s per request`)
+    .refine((names) => new Set(names).size === names.length, `each ${what} at most once`)
+    .meta({
+      description: `1–${MAX_BATCH_GET_KEYS} distinct ${what}s. All-or-nothing: one refused, invalid or missing ${what} fails the request with its error, and no value is returned.`,
+    });
+
+/** Body of `POST /v1/batch-get`. */
+export const BatchGetBody = z.object({ keys: batchNames('key') }).strict();
+
+/** Body of `POST /v1/scopes/{scope}/batch-get`. */
+export const BatchGetScopedBody = z.object({ names: batchNames('name') }).strict();
+
+/** Answer of a batch read: every value asked for, by key (or scoped name). */
+export const BatchGetResponse = z.object({
+  values: z
+    .record(z.string(), z.string())
+    .meta({ description: 'Each requested key (or name) and its value.' }),
+});
+
 /** `DELETE /v1/scopes/{scope}/secrets`: how many keys the cleanup deleted. */
 export const CleanupResponse = z.object({ deleted: z.number().int().min(0) });
 
@@ -132,7 +159,8 @@ export const ERROR_STATUS = {
   invalid_key: 400,
   invalid_body: 400,
   reserved_key: 403,
-  // Answered by API Gateway itself when deployed (unsigned, denied, no such route); never by a handler.
+  // Answered by API Gateway itself when deployed (unsigned, denied, no such route), and by a batch
+  // read when Secrets Manager denies the function's own role one of the keys.
   access_denied: 403,
   not_found: 404,
   unknown_scope: 404,
@@ -174,6 +202,12 @@ export type DeletedScopedListResponse = z.infer<typeof DeletedScopedListResponse
 export type RestoreResponse = z.infer<typeof RestoreResponse>;
 /** Body of a scoped restore's answer. */
 export type RestoreScopedResponse = z.infer<typeof RestoreScopedResponse>;
+/** Parsed body of a user batch read. */
+export type BatchGetBody = z.infer<typeof BatchGetBody>;
+/** Parsed body of a scoped batch read. */
+export type BatchGetScopedBody = z.infer<typeof BatchGetScopedBody>;
+/** Body of a batch read's answer. */
+export type BatchGetResponse = z.infer<typeof BatchGetResponse>;
 /** Body of a cleanup's answer. */
 export type CleanupResponse = z.infer<typeof CleanupResponse>;
 /** Body of an error. */

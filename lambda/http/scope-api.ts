@@ -7,6 +7,7 @@ import {
   keyParam,
   operationOf,
   segmentsOf,
+  serveBatchGet,
   serveDelete,
   serveGet,
   serveGetVersion,
@@ -87,6 +88,8 @@ export function createScopeApiHandler(deps: ScopeApiDeps): ProxyHandler {
           return serveGetVersion(provider, keyParam(match, 'name', notes), match, (name) =>
             provider.keyOf(name),
           );
+        case 'batchGetScoped':
+          return serveBatchGet(provider, event, 'name');
         default:
           throw new Error(`route ${match.route} is not served by the scope API`);
       }

@@ -8,6 +8,7 @@ import {
   keyParam,
   operationOf,
   segmentsOf,
+  serveBatchGet,
   serveDelete,
   serveGet,
   serveGetVersion,
@@ -74,6 +75,8 @@ export function createUserApiHandler(deps: UserApiDeps): ProxyHandler {
           return serveRestore(provider, keyParam(match, 'key', notes), event, 'key', assertUserKey);
         case 'getSecretVersion':
           return serveGetVersion(provider, keyParam(match, 'key', notes), match, assertUserKey);
+        case 'batchGetSecrets':
+          return serveBatchGet(provider, event, 'key');
         default:
           throw new Error(`route ${match.route} is not served by the user API`);
       }

@@ -22,11 +22,13 @@ describe('openapi.json', () => {
       '/v1/deleted-secrets get',
       '/v1/secrets/{key}/restore post',
       '/v1/secrets/{key}/versions/{version} get',
+      '/v1/batch-get post',
       '/v1/scopes/{scope}/secrets get,delete',
       '/v1/scopes/{scope}/secrets/{name} get,put,delete',
       '/v1/scopes/{scope}/deleted-secrets get',
       '/v1/scopes/{scope}/secrets/{name}/restore post',
       '/v1/scopes/{scope}/secrets/{name}/versions/{version} get',
+      '/v1/scopes/{scope}/batch-get post',
     ]);
   });
 
