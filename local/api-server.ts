@@ -24,7 +24,7 @@ import {
   writeAudit,
 } from '../lambda/http/index.js';
 import { matchRoute, SCOPE_ROUTES, USER_ROUTES } from '../lambda/http/routes.js';
-import { LOCAL_ACCOUNT } from './aws/arn.js';
+import { DEFAULT_REGION, LOCAL_ACCOUNT } from './aws/arn.js';
 import { LOCAL_MIGRATION_FLAG_PARAMETER } from './env.js';
 import {
   answerMalformedRequests,
@@ -37,6 +37,8 @@ import {
   requestTargetProblem,
 } from './loopback.js';
 import { type LocalRequest, toProxyEvent } from './proxy-event.js';
+import { type SigV4Settings, sigV4SettingsFromEnv } from './sigv4-settings.js';
+import { MISSING_AUTHENTICATION_TOKEN, type SigV4ErrorType, verifySigV4 } from './sigv4-verifier.js';
 
 /** API Gateway's own payload limit; bigger requests never reach a function. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -76,6 +78,17 @@ export interface ApiServerOptions {
    * @default LOCAL_CALLER_ARN
    */
   readonly callerArn?: string;
+  /**
+   * Region SigV4 signatures must be scoped to (the local AWS endpoint's).
+   * @default 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * SigV4 policy: the credential signatures are verified with, and whether unsigned requests are
+   * refused. A signed request is always verified; a bad signature is a 403 and reaches no function.
+   * @default read from `env` (BROKER_LOCAL_ACCESS_KEY_ID, BROKER_LOCAL_SECRET_ACCESS_KEY, BROKER_REQUIRE_SIGV4)
+   */
+  readonly sigv4?: SigV4Settings;
 }
 
 /** A running local API: its URL and port, and `close` to stop it. */
@@ -126,6 +139,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const env = options.env ?? process.env;
   const log = options.log ?? stdoutSink;
   const callerArn = options.callerArn ?? LOCAL_CALLER_ARN;
+  const region = options.region ?? DEFAULT_REGION;
+  const sigv4 = options.sigv4 ?? sigV4SettingsFromEnv(env);
   const handlers = buildHandlers(env, options.clients, log);
   const scopes = [...handlers.keys()].filter((k) => k !== 'user');
   const openapi = openApiText();
@@ -193,13 +208,46 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       refuse('value_too_large', `the request is larger than ${MAX_REQUEST_BYTES} bytes`);
       return;
     }
+    const auth = await verifySigV4(
+      { method, rawPath, rawQuery, rawHeaders: req.rawHeaders, body },
+      { region, credentials: [sigv4.credential], now: new Date() },
+    );
+    if (auth.kind === 'refused' || (auth.kind === 'unsigned' && sigv4.requireSigned)) {
+      const [errorType, message]: [SigV4ErrorType, string] =
+        auth.kind === 'refused'
+          ? [auth.errorType, auth.message]
+          : ['MissingAuthenticationTokenException', MISSING_AUTHENTICATION_TOKEN];
+      writeAudit(log, {
+        service: 'local-gateway',
+        requestId,
+        caller: null,
+        sourceIp,
+        method,
+        route: null,
+        status: 403,
+        outcome: 'access_denied',
+        latencyMs: Date.now() - started,
+      });
+      // API Gateway's own shape for its authentication failures, not the functions' error shape.
+      reply(
+        res,
+        {
+          statusCode: 403,
+          headers: { 'x-amzn-errortype': errorType },
+          body: JSON.stringify({ message }),
+        },
+        requestId,
+      );
+      return;
+    }
     const route = gatewayRoute(rawPath, scopes);
     const request: LocalRequest = { method, rawPath, rawQuery, rawHeaders: req.rawHeaders, body, sourceIp };
     const event = toProxyEvent(request, {
       resource: route.resource,
       pathParameters: route.pathParameters,
       requestId,
-      callerArn,
+      callerArn: auth.kind === 'verified' ? auth.credential.callerArn : callerArn,
+      accessKey: auth.kind === 'verified' ? auth.credential.accessKeyId : null,
       stage: 'local',
       domainName: req.headers.host ?? host,
     });

@@ -10,6 +10,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { droppedLegacyRowsNote, ENV, splitList } from '../lambda/config.js';
 import { type LogSink, stdoutSink } from '../lambda/http/audit-log.js';
 import { type ApiServer, OPENAPI_PATH, startApiServer } from './api-server.js';
+import { DEFAULT_REGION } from './aws/arn.js';
 import {
   type AwsEndpointOptions,
   conditionsFromEnv,
@@ -19,6 +20,7 @@ import {
 import { lockDataDir } from './data-lock.js';
 import { DEFAULT_AWS_PORT, DEFAULT_DATA_DIR, dataDirFromEnv, portFromEnv } from './env.js';
 import { makePrivateDir } from './private-files.js';
+import { sigV4Banner, sigV4SettingsFromEnv } from './sigv4-settings.js';
 
 /** Default port of the local API (`BROKER_PORT`). */
 export const DEFAULT_PORT = 8787;
@@ -143,6 +145,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       port,
       host,
       clients: { secretsManager, ssm },
+      region: endpoint.region,
       ...(options.env === undefined ? {} : { env: options.env }),
       log: options.log ?? stdoutSink,
     });
@@ -190,6 +193,7 @@ async function main(): Promise<void> {
   console.log(`thv-secret-broker listening on ${broker.url} (OpenAPI: ${broker.url}${OPENAPI_PATH})`);
   console.log(`local AWS endpoint (Secrets Manager, SSM) on ${broker.awsUrl}`);
   console.log(`data in ${broker.dataDir}`);
+  console.log(sigV4Banner(sigV4SettingsFromEnv(process.env), DEFAULT_REGION));
   const note = legacyTableNote(process.env);
   if (note !== undefined) console.log(`note: ${note}`);
   const stop = (signal: string): void => {

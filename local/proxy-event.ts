@@ -35,6 +35,11 @@ export interface EventContext {
   readonly requestId: string;
   /** Caller ARN the request is attributed to (IAM auth's `userArn`). */
   readonly callerArn: string;
+  /**
+   * Access key of a verified SigV4 signature (IAM auth's `accessKey`); null or absent when unsigned.
+   * @default null
+   */
+  readonly accessKey?: string | null;
   /** Stage name. */
   readonly stage: string;
   /** Host the API answers on. */
@@ -70,7 +75,7 @@ export function toProxyEvent(request: LocalRequest, context: EventContext): APIG
       extendedRequestId: context.requestId,
       httpMethod: request.method,
       identity: {
-        accessKey: null,
+        accessKey: context.accessKey ?? null,
         accountId: LOCAL_ACCOUNT,
         apiKey: null,
         apiKeyId: null,
