@@ -229,6 +229,22 @@ export function grantListSecrets(grantee: iam.IGrantable): iam.Grant {
 }
 
 /**
+ * Grants BatchGetSecretValue, for the batch-read routes. AWS requires `Resource: "*"` for it: it
+ * names no secret itself, and Secrets Manager authorizes each secret of the batch as a
+ * GetSecretValue of the caller (API reference, "Required permissions"), so this role's own
+ * GetSecretValue statements and the guard's denies (tag conditions, reserved prefix) still decide
+ * every secret. The function only ever sends a SecretIdList (never Filters, which would also need
+ * ListSecrets), of names its provider built.
+ */
+export function grantBatchGetSecretValue(grantee: iam.IGrantable): iam.Grant {
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['secretsmanager:BatchGetSecretValue'],
+    resourceArns: ['*'],
+  });
+}
+
+/**
  * Grants use of `key` only through Secrets Manager and only for secrets named by `namePatterns`
  * (Secrets Manager puts the secret ARN in the encryption context of every data key).
  */

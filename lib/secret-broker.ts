@@ -15,6 +15,7 @@ import { TamperDetection } from './detection.js';
 import { MigrationJob } from './migration-job.js';
 import { acknowledgeWildcardResources } from './nag.js';
 import {
+  grantBatchGetSecretValue,
   grantKeyUseForSecrets,
   grantLegacyReads,
   grantListSecrets,
@@ -32,7 +33,7 @@ import { type ResolvedBrokerProps, resolveBrokerProps, type SecretBrokerProps } 
 const SCOPE_EXTRA_ACTIONS = ['secretsmanager:PutResourcePolicy'];
 
 const LIST_REASON =
-  'ListSecrets takes no resource in IAM; the functions filter the names they return themselves.';
+  'ListSecrets and BatchGetSecretValue take no resource in IAM; the functions filter the names they list themselves, and each secret of a batch read is authorized as its own GetSecretValue.';
 const INVOKE_REASON =
   'Each method of these routes, any key below them: the routes, not the keys, are the unit of access.';
 
@@ -115,6 +116,7 @@ export class SecretBroker extends Construct {
     this.guardPolicy.attachToRole(userRole);
     grantUserSecrets(userRole, this, root);
     grantListSecrets(userRole);
+    grantBatchGetSecretValue(userRole);
     grantKeyUseForSecrets(userRole, this, this.key, [`${root}*`]);
     acknowledgeWildcardResources(
       userRole,
@@ -149,6 +151,7 @@ export class SecretBroker extends Construct {
       const patterns = scopeNamePatterns(root, name, fallback ? config.legacyPrefixes : undefined);
       grantSecretWrites(fn.role, this, [patterns.own], SCOPE_EXTRA_ACTIONS);
       grantListSecrets(fn.role);
+      grantBatchGetSecretValue(fn.role);
       grantKeyUseForSecrets(fn.role, this, this.key, [patterns.own, ...patterns.legacy]);
       if (patterns.legacy.length > 0) {
         grantLegacyReads(fn.role, this, patterns.legacy);

@@ -403,6 +403,42 @@ describe.each(['never', 'until-migrated'] as const)(
       });
     });
 
+    it("lets the functions batch-read only what they may read one by one: BatchGetSecretValue on *, each secret's GetSecretValue decides", () => {
+      // Prepare: the batch-read cells of issue 10, by principal and request label.
+      const cell = (principal: string, label: string): Decision | undefined => {
+        const i = matrix.cells.findIndex((c) => c.principal.label === principal && c.request.label === label);
+        return i < 0 ? undefined : decisions[i];
+      };
+      const perSecret = (principal: string, secret: string) =>
+        cell(principal, `GetSecretValue (per-secret check of BatchGetSecretValue) on ${secret}`);
+
+      // Act
+      const got = {
+        userApiBatch: cell('user-API role', 'secretsmanager:BatchGetSecretValue'),
+        userApiUserKey: perSecret('user-API role', 'user secret'),
+        userApiSystemKey: perSecret('user-API role', 'workloads secret'),
+        userApiUntaggedKey: perSecret('user-API role', 'untagged pre-broker user key'),
+        userApiLegacyKey: perSecret('user-API role', 'untagged legacy workloads key'),
+        scopeBatch: cell('workloads scope role', 'secretsmanager:BatchGetSecretValue'),
+        scopeOwn: perSecret('workloads scope role', 'workloads secret'),
+        scopeOther: perSecret('workloads scope role', 'registry secret'),
+        scopeUserKey: perSecret('workloads scope role', 'user secret'),
+      };
+
+      // Assess
+      expect(got).toEqual({
+        userApiBatch: 'Allowed',
+        userApiUserKey: 'Allowed',
+        userApiSystemKey: 'ExplicitlyDenied',
+        userApiUntaggedKey: 'ExplicitlyDenied',
+        userApiLegacyKey: 'ExplicitlyDenied',
+        scopeBatch: 'Allowed',
+        scopeOwn: 'Allowed',
+        scopeOther: 'ExplicitlyDenied',
+        scopeUserKey: 'ImplicitlyDenied',
+      });
+    });
+
     it('binds every KMS statement to the SecretARN encryption context, which the simulator cannot check', () => {
       // Act: every KMS statement of the template but the key policy's account statement.
       const kmsStatements = Object.entries(matrix.json.Resources).flatMap(([, r]) => {
@@ -439,7 +475,8 @@ describe.each(['never', 'until-migrated'] as const)(
           `  ${r.caught ? 'caught' : 'MISSED'}  ${r.policy}  ${r.sid}${r.first ? `  e.g. ${r.first}` : ''}`,
         );
       }
-      // user-API: 3 tag-based grants + list + key use; each scope: CRUD + list + key use, and under
+      // user-API: 3 tag-based grants + list + batch read + key use; each scope: CRUD + list + batch
+      // read + key use, and under
       // until-migrated a legacy read for each scope the legacy table names; the guard's five denies
       // and the user-role guard's two; two invoke grants; a resource policy per scope; the key
       // policy's account statement and one decrypt deny per scope; the migration role's statements.
@@ -450,8 +487,8 @@ describe.each(['never', 'until-migrated'] as const)(
       // The migration role: legacy read/delete, system writes, system creates, adoption, list, key use.
       const migration = 6;
       expect(report).toHaveLength(
-        5 +
-          3 * DEFAULT_SCOPES.length +
+        6 +
+          4 * DEFAULT_SCOPES.length +
           legacyReads +
           5 +
           2 +

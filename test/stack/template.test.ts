@@ -62,6 +62,8 @@ const logWrite = (logGroupId: string) => ({
   Resource: logGroupArn(logGroupId),
 });
 const list = { Action: 'secretsmanager:ListSecrets', Effect: 'Allow', Resource: '*' };
+// AWS requires `*` for it; each secret of the batch is authorized as the role's own GetSecretValue.
+const batchGet = { Action: 'secretsmanager:BatchGetSecretValue', Effect: 'Allow', Resource: '*' };
 /** One invoke ARN per method and path: never a `*` method, which would also match `/`. */
 const invokeAll = (paths: string[]) =>
   paths.flatMap((path) => INVOKE_METHODS.map((method) => invokeArn(apiId, path, method)));
@@ -184,6 +186,7 @@ describe('role statements', () => {
           logWrite(logsId),
           ...USER_SECRET_STATEMENTS,
           list,
+          batchGet,
           keyUse(['toolhive/*']),
           // It holds legacy names as reserved until the migration's flag is set.
           {
@@ -219,6 +222,7 @@ describe('role statements', () => {
               Resource: secretArn(`toolhive/__thv_${scope}_*`),
             },
             list,
+            batchGet,
             keyUse([`toolhive/__thv_${scope}_*`]),
           ],
         },
@@ -241,7 +245,7 @@ describe('role statements', () => {
             Action: 'execute-api:Invoke',
             Effect: 'Allow',
             // The restore and version routes lie under /v1/secrets/* already.
-            Resource: invokeAll(['/v1/secrets', '/v1/secrets/*', '/v1/deleted-secrets']),
+            Resource: invokeAll(['/v1/secrets', '/v1/secrets/*', '/v1/deleted-secrets', '/v1/batch-get']),
           },
         ],
       },
@@ -264,6 +268,7 @@ describe('role statements', () => {
               '/v1/scopes/workloads/secrets',
               '/v1/scopes/workloads/secrets/*',
               '/v1/scopes/workloads/deleted-secrets',
+              '/v1/scopes/workloads/batch-get',
             ]),
           },
         ],
@@ -283,7 +288,7 @@ describe('role statements', () => {
     );
 
     // Assess
-    expect(statements.slice(3)).toEqual([
+    expect(statements.slice(4)).toEqual([
       { ...keyUse(['toolhive/__thv_registry_*', 'toolhive/REGISTRY_OAUTH_*']), Resource: PASSED_KEY },
       {
         Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
@@ -364,8 +369,8 @@ describe('API', () => {
     // Act
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
 
-    // Assess: the user routes' 12 methods and the catch-all, and 13 methods per scope (each route's own and ANY).
-    expect(methods).toHaveLength(13 + 13 * DEFAULT_SCOPES.length);
+    // Assess: the user routes' 14 methods and the catch-all, and 15 methods per scope (each route's own and ANY).
+    expect(methods).toHaveLength(15 + 15 * DEFAULT_SCOPES.length);
     for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
   });
 
@@ -405,6 +410,8 @@ describe('API', () => {
           `/v1/scopes/${scope}/secrets/{name}/restore POST`,
           `/v1/scopes/${scope}/secrets/{name}/versions/{version} ANY`,
           `/v1/scopes/${scope}/secrets/{name}/versions/{version} GET`,
+          `/v1/scopes/${scope}/batch-get ANY`,
+          `/v1/scopes/${scope}/batch-get POST`,
         ].sort(),
       );
       for (const [, target] of targets) expect(target).toBe(fnId);
@@ -432,6 +439,8 @@ describe('API', () => {
       '/v1/secrets/{key}/restore ANY': fnId,
       '/v1/secrets/{key}/versions/{version} GET': fnId,
       '/v1/secrets/{key}/versions/{version} ANY': fnId,
+      '/v1/batch-get POST': fnId,
+      '/v1/batch-get ANY': fnId,
       '/v1/scopes/{scope}/{proxy+} ANY': fnId,
     });
   });

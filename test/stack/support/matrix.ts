@@ -220,6 +220,7 @@ function matrixRoutes(scopes: readonly string[]): { method: string; path: string
     { method: 'GET', path: '/v1/deleted-secrets' },
     { method: 'POST', path: '/v1/secrets/GITHUB_TOKEN/restore' },
     { method: 'GET', path: '/v1/secrets/GITHUB_TOKEN/versions/previous' },
+    { method: 'POST', path: '/v1/batch-get' },
     ...scopes.flatMap((s) => [
       { method: 'GET', path: `/v1/scopes/${s}/secrets` },
       { method: 'DELETE', path: `/v1/scopes/${s}/secrets` },
@@ -230,7 +231,9 @@ function matrixRoutes(scopes: readonly string[]): { method: string; path: string
       { method: 'GET', path: `/v1/scopes/${s}/deleted-secrets` },
       { method: 'POST', path: `/v1/scopes/${s}/secrets/TOKEN/restore` },
       { method: 'GET', path: `/v1/scopes/${s}/secrets/TOKEN/versions/previous` },
+      { method: 'POST', path: `/v1/scopes/${s}/batch-get` },
     ]),
+    { method: 'POST', path: '/v1/scopes/billing/batch-get' },
     { method: 'GET', path: '/v1/scopes/billing/deleted-secrets' },
     { method: 'GET', path: '/v1/scopes/billing/secrets' },
     { method: 'GET', path: '/v1/scopes/workloadsx/secrets/TOKEN' },
@@ -353,6 +356,10 @@ export function expectedDecision(p: MatrixPrincipal, r: MatrixRequest, rules: Ma
     if (outsideRights) return 'Allowed';
     if (r.action === 'secretsmanager:ListSecrets' && ['user-api', 'scope', 'migration'].includes(p.kind))
       return 'Allowed';
+    // The batch-read routes (issue 10): AWS takes BatchGetSecretValue only on `*`, and authorizes each
+    // secret of the batch as the caller's GetSecretValue (the per-secret cells below decide those).
+    if (r.action === 'secretsmanager:BatchGetSecretValue' && ['user-api', 'scope'].includes(p.kind))
+      return 'Allowed';
     return 'ImplicitlyDenied';
   }
   const s = r.secret;
@@ -456,12 +463,16 @@ function expectedMigration(
 
 function expectedRoute(p: MatrixPrincipal, path: string): Decision {
   const userRoute =
-    path === '/v1/secrets' || path.startsWith('/v1/secrets/') || path === '/v1/deleted-secrets';
+    path === '/v1/secrets' ||
+    path.startsWith('/v1/secrets/') ||
+    path === '/v1/deleted-secrets' ||
+    path === '/v1/batch-get';
   const scopeRoute =
     p.scope !== undefined &&
     (path === `/v1/scopes/${p.scope}/secrets` ||
       path.startsWith(`/v1/scopes/${p.scope}/secrets/`) ||
-      path === `/v1/scopes/${p.scope}/deleted-secrets`);
+      path === `/v1/scopes/${p.scope}/deleted-secrets` ||
+      path === `/v1/scopes/${p.scope}/batch-get`);
   if (p.kind === 'user' && userRoute) return 'Allowed';
   if (p.kind === 'service' && scopeRoute) return 'Allowed';
   return 'ImplicitlyDenied';
