@@ -4,6 +4,7 @@
  */
 import type * as z from 'zod';
 import {
+  BatchGetResponse,
   CleanupResponse,
   DeletedListResponse,
   DeletedScopedListResponse,
@@ -14,7 +15,7 @@ import {
   SecretResponse,
 } from '../lambda/http/schemas.js';
 import type { Endpoint } from './endpoint.js';
-import { ApiError, TransportError, UnaddressableError } from './errors.js';
+import { ApiError, NotBrokerError, TransportError, UnaddressableError } from './errors.js';
 import { apiErrorOf, notBrokerError, parseJson, reasonOf } from './responses.js';
 import type { OutgoingRequest, RequestSigner } from './signer.js';
 
@@ -146,6 +147,36 @@ export class BrokerClient {
   async get(target: Target, key: string): Promise<SecretResponse> {
     const { body } = await this.call({ method: 'GET', path: this.keyPath(target, key) }, SecretResponse);
     return body;
+  }
+
+  /**
+   * Reads several secrets of one target with one request (`POST /v1/batch-get` or
+   * `/v1/scopes/{scope}/batch-get`): all or nothing, the broker answers every name or an error.
+   * Returns the values in a map without a prototype, so no name can collide with one.
+   */
+  async batchGet(target: Target, names: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(names)];
+    const { body } =
+      target.kind === 'user'
+        ? await this.call({ method: 'POST', path: '/v1/batch-get', body: { keys: unique } }, BatchGetResponse)
+        : await this.call(
+            {
+              method: 'POST',
+              path: `/v1/scopes/${pathSegment('scope', target.scope)}/batch-get`,
+              body: { names: unique },
+            },
+            BatchGetResponse,
+          );
+    const values = new Map<string, string>();
+    for (const name of unique) {
+      // An answer that lacks a name it was asked for is not the broker's all-or-nothing answer.
+      if (!Object.hasOwn(body.values, name))
+        throw new NotBrokerError(
+          `the answer from ${this.options.endpoint.baseUrl} lacks a requested name: check --endpoint`,
+        );
+      values.set(name, body.values[name] as string);
+    }
+    return values;
   }
 
   /** Creates or updates a secret. */

@@ -1,7 +1,8 @@
-/** The `thv-broker` command line: global options, the `secret` and `scope` commands, exit codes. */
+/** The `thv-broker` command line: global options, the `secret`, `scope`, `migrate` and `exec` commands, exit codes. */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import type { LocalBackendFactory } from '../lambda/core/migration-operator.js';
 import { createContext } from './commands/context.js';
+import { execCommand } from './commands/exec.js';
 import { shareSettings } from './commands/inherit.js';
 import { migrateCommand } from './commands/migrate.js';
 import { scopeCommand } from './commands/scope.js';
@@ -27,6 +28,7 @@ Exit codes:
   4  failed: server error, throttled, conflict, network or credentials problem (retrying may help)
   5  not a broker: what answered at --endpoint is not a thv-secret-broker (check the URL)
   (migrate start: 1 when some key failed; the flag stays unset, run it again)
+  (exec: the command's own exit code once it runs; 127 when it is not found)
   130 interrupted at a prompt`;
 
 /** Builds the program for `argv`; `io` is where it reads and writes. */
@@ -58,6 +60,7 @@ function buildProgram(
   const context = () => createContext(program.opts(), io);
   program.addCommand(secretCommand(context));
   program.addCommand(scopeCommand(context, argv));
+  program.addCommand(execCommand({ context, exit }));
   program.addCommand(
     migrateCommand({
       io,

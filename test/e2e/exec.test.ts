@@ -1,0 +1,348 @@
+/**
+ * Batch reads and `thv-broker exec` (issue 10) against the real local broker: the two batch-get
+ * routes over HTTP, then the real CLI executable running real commands with secrets in their
+ * environment. A child never prints a value: it prints a hash of it, or compares it itself.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError, put, scopePath, userPath } from './support/api.js';
+import { startTestBroker, type TestBroker } from './support/broker.js';
+import { runCli } from './support/cli.js';
+import { sendJson } from './support/http.js';
+
+const BIN = fileURLToPath(new URL('../../bin/thv-broker.js', import.meta.url));
+const GH = 'gh-value-never-printed';
+const SYS = 'system-value-never-printed';
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+/** A `node -e` script that prints the sha256 of each named variable (or "unset"), one per line. */
+const hashScript = (...names: string[]) =>
+  `const c=require('node:crypto');for(const n of ${JSON.stringify(names)}){const v=process.env[n];console.log(v===undefined?'unset':c.createHash('sha256').update(v).digest('hex'))}`;
+
+let broker: TestBroker;
+const env = () => ({ THV_BROKER_ENDPOINT: broker.url });
+
+beforeAll(async () => {
+  broker = await startTestBroker();
+  await put(broker.url, userPath('EX_GITHUB_TOKEN'), GH);
+  await put(broker.url, userPath('EX_OTHER'), 'other');
+  await put(broker.url, scopePath('workloads', 'EX_BEARER'), SYS);
+  await put(broker.url, scopePath('registry', 'EX_REG'), 'registry-value');
+});
+
+afterAll(async () => {
+  await broker?.close();
+});
+
+describe('POST /v1/batch-get', () => {
+  it('answers every value asked for in one request', async () => {
+    // Act
+    const response = await sendJson(broker.url, 'POST', '/v1/batch-get', {
+      keys: ['EX_GITHUB_TOKEN', 'EX_OTHER'],
+    });
+    // Assess
+    expect([response.status, response.json]).toEqual([
+      200,
+      { values: { EX_GITHUB_TOKEN: GH, EX_OTHER: 'other' } },
+    ]);
+  });
+
+  it('answers 25 keys, more than one BatchGetSecretValue call holds', async () => {
+    // Prepare
+    const keys = Array.from({ length: 25 }, (_, i) => `EX_MANY_${i}`);
+    for (const k of keys) await put(broker.url, userPath(k), `v-${k}`);
+    // Act
+    const response = await sendJson(broker.url, 'POST', '/v1/batch-get', { keys });
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({ values: Object.fromEntries(keys.map((k) => [k, `v-${k}`])) });
+  });
+
+  it('refuses the whole request for one reserved key, with no value', async () => {
+    // Act
+    const response = await sendJson(broker.url, 'POST', '/v1/batch-get', {
+      keys: ['EX_GITHUB_TOKEN', '__thv_workloads_EX_BEARER'],
+    });
+    // Assess
+    expectError(response, 'reserved_key');
+    expect(response.text).not.toContain(GH);
+    expect(response.text).not.toContain(SYS);
+  });
+
+  it('fails the whole request for one missing key, naming it', async () => {
+    // Act
+    const response = await sendJson(broker.url, 'POST', '/v1/batch-get', {
+      keys: ['EX_GITHUB_TOKEN', 'EX_NOPE'],
+    });
+    // Assess
+    expectError(response, 'not_found');
+    expect(response.text).toContain('EX_NOPE');
+    expect(response.text).not.toContain(GH);
+  });
+
+  it('fails for a deleted key', async () => {
+    // Prepare
+    await put(broker.url, userPath('EX_DELETED'), 'gone');
+    await sendJson(broker.url, 'DELETE', userPath('EX_DELETED'), undefined);
+    // Act
+    const response = await sendJson(broker.url, 'POST', '/v1/batch-get', { keys: ['EX_DELETED'] });
+    // Assess
+    expectError(response, 'not_found');
+  });
+
+  it('answers 400 for a key given twice and for an empty list', async () => {
+    expectError(await sendJson(broker.url, 'POST', '/v1/batch-get', { keys: ['A', 'A'] }), 'invalid_body');
+    expectError(await sendJson(broker.url, 'POST', '/v1/batch-get', { keys: [] }), 'invalid_body');
+  });
+
+  it('keeps values out of the audit log', async () => {
+    // Act
+    await sendJson(broker.url, 'POST', '/v1/batch-get', { keys: ['EX_GITHUB_TOKEN'] });
+    // Assess
+    expect(broker.logLines.join('\n')).not.toContain(GH);
+  });
+});
+
+describe('POST /v1/scopes/{scope}/batch-get', () => {
+  it("answers its own scope's names", async () => {
+    // Act
+    const response = await sendJson(broker.url, 'POST', '/v1/scopes/workloads/batch-get', {
+      names: ['EX_BEARER'],
+    });
+    // Assess
+    expect([response.status, response.json]).toEqual([200, { values: { EX_BEARER: SYS } }]);
+  });
+
+  it("never answers another scope's secret", async () => {
+    // Act
+    const response = await sendJson(broker.url, 'POST', '/v1/scopes/workloads/batch-get', {
+      names: ['EX_BEARER', '__thv_registry_EX_REG'],
+    });
+    // Assess
+    expectError(response, 'not_found');
+    expect(response.text).not.toContain('registry-value');
+  });
+
+  it('answers 404 unknown_scope for a scope the deployment lacks', async () => {
+    expectError(
+      await sendJson(broker.url, 'POST', '/v1/scopes/billing/batch-get', { names: ['EX_BEARER'] }),
+      'unknown_scope',
+    );
+  });
+});
+
+describe('thv-broker exec', () => {
+  it('runs the command with the user and scope secrets in its environment', async () => {
+    // Act
+    const run = await runCli(
+      [
+        'exec',
+        '--secret',
+        'EX_GITHUB_TOKEN,target=GH_TOKEN',
+        '--scope-secret',
+        'workloads:EX_BEARER,target=TOKEN',
+        '--',
+        process.execPath,
+        '-e',
+        hashScript('GH_TOKEN', 'TOKEN', 'THV_BROKER_ENDPOINT'),
+      ],
+      { env: env() },
+    );
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual([sha(GH), sha(SYS), sha(broker.url)]);
+    expect(run.stdout + run.stderr).not.toContain(GH);
+    expect(run.stdout + run.stderr).not.toContain(SYS);
+  });
+
+  it('reads the user secrets with one request and each scope with one of its own', async () => {
+    // Prepare
+    const before = broker.logLines.length;
+    // Act
+    const run = await runCli(
+      [
+        'exec',
+        '--secret',
+        'EX_GITHUB_TOKEN,target=A',
+        '--secret',
+        'EX_OTHER,target=B',
+        '--scope-secret',
+        'workloads:EX_BEARER,target=C',
+        '--',
+        process.execPath,
+        '-e',
+        '',
+      ],
+      { env: env() },
+    );
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const routes = broker.logLines
+      .slice(before)
+      .map((l) => JSON.parse(l) as { route?: string; operation?: string })
+      .filter((l) => l.operation !== undefined)
+      .map((l) => l.operation);
+    expect(routes).toEqual(['batchGetSecrets', 'batchGetScoped']);
+  });
+
+  it('passes the value unchanged, compared inside the child', async () => {
+    // Act
+    const run = await runCli(
+      [
+        'exec',
+        '--secret',
+        'EX_GITHUB_TOKEN,target=GH_TOKEN',
+        '--',
+        process.execPath,
+        '-e',
+        `process.exit(process.env.GH_TOKEN === ${JSON.stringify(GH)} ? 0 : 9)`,
+      ],
+      { env: env() },
+    );
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it("exits with the command's exit code", async () => {
+    // Act
+    const run = await runCli(
+      ['exec', '--secret', 'EX_OTHER,target=X', '--', process.execPath, '-e', 'process.exit(7)'],
+      { env: env() },
+    );
+    // Assess
+    expect(run.code).toBe(7);
+  });
+
+  it('does not run the command when a key is refused, and exits with the broker error code', async () => {
+    // Act
+    const run = await runCli(
+      [
+        'exec',
+        '--secret',
+        'EX_GITHUB_TOKEN,target=A',
+        '--secret',
+        '__thv_workloads_EX_BEARER,target=B',
+        '--',
+        process.execPath,
+        '-e',
+        'console.log("the command ran")',
+      ],
+      { env: env() },
+    );
+    // Assess
+    expect(run.code).toBe(3);
+    expect(run.stdout).not.toContain('the command ran');
+    expect(run.stderr).toContain('reserved_key');
+    expect(run.stderr).not.toContain(GH);
+  });
+
+  it('does not run the command when a key is missing, and exits 2', async () => {
+    // Act
+    const run = await runCli(
+      [
+        'exec',
+        '--secret',
+        'EX_NOPE,target=A',
+        '--',
+        process.execPath,
+        '-e',
+        'console.log("the command ran")',
+      ],
+      { env: env() },
+    );
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stdout).not.toContain('the command ran');
+  });
+
+  it('says the command is not found and exits 127', async () => {
+    // Act
+    const run = await runCli(['exec', '--secret', 'EX_OTHER,target=A', '--', 'no-such-command-thv-x'], {
+      env: env(),
+    });
+    // Assess
+    expect(run.code).toBe(127);
+    expect(run.stderr).toContain('command not found');
+    expect(run.stderr).not.toContain('other');
+  });
+
+  it.each([
+    ['a spec without target', ['--secret', 'EX_OTHER']],
+    ['an invalid variable name', ['--secret', 'EX_OTHER,target=1BAD']],
+    ['a duplicate target', ['--secret', 'EX_OTHER,target=A', '--secret', 'EX_GITHUB_TOKEN,target=A']],
+    ['a scope secret without its scope', ['--scope-secret', 'EX_BEARER,target=A']],
+  ])('refuses %s as a usage error without a request or the command', async (_what, options) => {
+    // Prepare
+    const before = broker.logLines.length;
+    // Act
+    const run = await runCli(
+      ['exec', ...options, '--', process.execPath, '-e', 'console.log("the command ran")'],
+      {
+        env: env(),
+      },
+    );
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain('the command ran');
+    expect(broker.logLines.length).toBe(before);
+  });
+
+  it('runs the command with no request when no secret is named', async () => {
+    // Prepare
+    const before = broker.logLines.length;
+    // Act
+    const run = await runCli(['exec', '--', process.execPath, '-e', 'process.exit(5)'], { env: env() });
+    // Assess
+    expect(run.code).toBe(5);
+    expect(broker.logLines.length).toBe(before);
+  });
+
+  it('passes SIGTERM on to the command and exits with its code', async () => {
+    // Prepare: the child reports readiness, then exits 42 when SIGTERM reaches it.
+    const script = "process.on('SIGTERM',()=>process.exit(42));console.log('ready');setInterval(()=>{},1000)";
+    const child = spawn(
+      process.execPath,
+      [BIN, 'exec', '--secret', 'EX_OTHER,target=A', '--', process.execPath, '-e', script],
+      { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    const ready = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+        if (stdout.includes('ready')) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Act
+    await ready;
+    child.kill('SIGTERM');
+    // Assess
+    expect(await exited).toBe(42);
+  });
+
+  it('exits 128 + the signal when the signal ends the command', async () => {
+    // Prepare: the child has no handler, so the forwarded SIGTERM (15) ends it.
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'exec',
+        '--secret',
+        'EX_OTHER,target=A',
+        '--',
+        process.execPath,
+        '-e',
+        "console.log('ready');setInterval(()=>{},1000)",
+      ],
+      { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Act
+    await ready;
+    child.kill('SIGTERM');
+    // Assess
+    expect(await exited).toBe(143);
+  });
+});
