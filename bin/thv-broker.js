@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // Entry of the `thv-broker` command (package.json "bin"). It runs the compiled CLI in dist/ (built
 // by `npm run build`, which `npm ci` and `npm install` run as `prepare`), so no TypeScript is
-// compiled on a run. When dist/ is missing, or older than any of its sources (an edit since the
-// build), it compiles cli/ on the fly with tsx instead, in this same process, so stdin, stdout,
-// signals and the exit code stay the CLI's own either way. This file is also where the parts
-// that the CLI may not import are plugged in: `migrate … --local` needs the stack (lib/) and the
-// local runner (local/), loaded only when that command runs.
-import { readFileSync, statSync } from 'node:fs';
+// compiled on a run. In a clone, when dist/ is missing or older than any of its sources (an edit
+// since the build), it compiles cli/ on the fly with tsx instead, in this same process, so stdin,
+// stdout, signals and the exit code stay the CLI's own either way. The installed package has no
+// sources and no tsx: it always runs dist/. This file is also where the parts that the CLI may not
+// import are plugged in: `migrate … --local` needs the stack (lib/) and the local runner (local/),
+// loaded only when that command runs, and only a clone has local mode.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 
 // The SDK's notice about Node versions is the operator's business, not every command's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const dist = new URL('../dist/thv-broker.mjs', import.meta.url);
+/** A clone has the sources (and tsx, a dev dependency); the installed package has dist/ only. */
+const clone = existsSync(new URL('../cli/main.ts', import.meta.url));
 
 /** True when dist/ holds a build at least as new as every source file it was built from. */
 function builtAndFresh() {
@@ -34,20 +37,25 @@ async function typescript() {
   await tsx;
 }
 
-const extensions = {
-  async localMigration(options) {
-    await typescript();
-    const [{ localMigrationBackend }, { definitionFromTemplate }, { brokerTemplate }] = await Promise.all([
-      import('../local/migration/backend.ts'),
-      import('../local/migration/definition.ts'),
-      import('../lib/migration-template.ts'),
-    ]);
-    return localMigrationBackend({ ...options, definition: definitionFromTemplate(brokerTemplate()) });
-  },
-};
+// Only a clone has local mode; without it, `migrate --local` says so (cli/commands/migrate.ts).
+const extensions = existsSync(new URL('../local/migration/backend.ts', import.meta.url))
+  ? {
+      async localMigration(options) {
+        await typescript();
+        const [{ localMigrationBackend }, { definitionFromTemplate }, { brokerTemplate }] = await Promise.all(
+          [
+            import('../local/migration/backend.ts'),
+            import('../local/migration/definition.ts'),
+            import('../lib/migration-template.ts'),
+          ],
+        );
+        return localMigrationBackend({ ...options, definition: definitionFromTemplate(brokerTemplate()) });
+      },
+    }
+  : {};
 
 let cli;
-if (builtAndFresh()) {
+if (!clone || builtAndFresh()) {
   cli = await import(dist.href);
 } else {
   await typescript();

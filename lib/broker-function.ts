@@ -1,42 +1,44 @@
 /**
  * One broker Lambda function with its own role and log group. The role starts empty: the
- * {@link SecretBroker} construct grants it exactly what its routes need.
+ * {@link SecretBroker} construct grants it exactly what its routes need. Its code is the prebuilt
+ * bundle `npm run build` wrote (lib/bundling.ts): synth runs no esbuild and no Docker, and this
+ * project's stack and a consumer's app deploy the very same files.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
-import { LAMBDA_BUNDLE } from './bundling.js';
+import { BUNDLE_FILE, HANDLER_ENTRIES, type HandlerName, LAMBDA_BUNDLES_DIR } from './bundling.js';
 
-/** Repository root: NodejsFunction needs it (and its lock file) to bundle with the local esbuild. */
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The handler entries, re-exported for callers that already import them from here. */
+export { HANDLER_ENTRIES };
 
-/** Handler entry files, relative to the repository root. */
-export const HANDLER_ENTRIES = {
-  user: 'lambda/handlers/user-api.ts',
-  scope: 'lambda/handlers/scope-api.ts',
-  migration: 'lambda/handlers/migration.ts',
-} as const;
+/**
+ * Root of the package: this file runs from `lib/` of a clone (TypeScript, through tsx or vitest)
+ * or from `dist/lib/` of the built or installed package, one level deeper.
+ */
+const PACKAGE_ROOT = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '..' : '../..', import.meta.url),
+);
 
-/** Bundling of every broker function: the settings of {@link LAMBDA_BUNDLE}, in NodejsFunction's terms. */
-const BUNDLING: nodejs.BundlingOptions = {
-  target: LAMBDA_BUNDLE.target,
-  format: nodejs.OutputFormat.ESM,
-  mainFields: [...LAMBDA_BUNDLE.mainFields],
-  externalModules: [...LAMBDA_BUNDLE.external],
-  minify: LAMBDA_BUNDLE.minify,
-  sourceMap: LAMBDA_BUNDLE.sourcemap,
-  sourcesContent: LAMBDA_BUNDLE.sourcesContent,
-  banner: LAMBDA_BUNDLE.banner,
-};
+/** Directory of `handler`'s prebuilt bundle; throws, naming the fix, when the build has not run. */
+export function bundleDirectory(handler: HandlerName, root: string = PACKAGE_ROOT): string {
+  const dir = join(root, LAMBDA_BUNDLES_DIR, handler);
+  if (!existsSync(join(dir, BUNDLE_FILE)))
+    throw new Error(
+      `The Lambda bundle of the broker's ${handler} function is missing (${join(dir, BUNDLE_FILE)}): run \`npm run build\`, which bundles lambda/ into ${LAMBDA_BUNDLES_DIR}/.`,
+    );
+  return dir;
+}
 
 /** Props of a {@link BrokerFunction}. */
 export interface BrokerFunctionProps {
   /** Which handler the function runs. */
-  readonly handler: keyof typeof HANDLER_ENTRIES;
+  readonly handler: HandlerName;
   /** Environment variables (the `ENV` contract of `lambda/config.ts`). */
   readonly environment: Readonly<Record<string, string>>;
   /** Retention of the function's log group. */
@@ -53,7 +55,7 @@ export interface BrokerFunctionProps {
 /** A broker function, its dedicated role and its dedicated log group. */
 export class BrokerFunction extends Construct {
   /** The function. */
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   /** The function's execution role; nothing else assumes it. */
   readonly role: iam.Role;
   /** The function's log group. */
@@ -71,11 +73,10 @@ export class BrokerFunction extends Construct {
     });
     // Written explicitly so the role carries no AWS managed policy (cdk-nag IAM4).
     this.logGroup.grantWrite(this.role);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: fileURLToPath(new URL(`../${HANDLER_ENTRIES[props.handler]}`, import.meta.url)),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
+    this.function = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(bundleDirectory(props.handler)),
+      // `handler` exported by index.mjs (BUNDLE_FILE).
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
@@ -84,7 +85,6 @@ export class BrokerFunction extends Construct {
       logGroup: this.logGroup,
       description: props.description,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: BUNDLING,
     });
   }
 }

@@ -1,10 +1,28 @@
 /**
- * How every broker Lambda bundle is built, as plain esbuild settings. The stack hands them to
- * NodejsFunction (lib/broker-function.ts) and `npm run bench` builds with the same ones, so the
- * bundle it measures is the bundle the stack ships. No CDK import: the bench loads this alone.
+ * How every broker Lambda bundle is built and where it lands, as plain esbuild settings and paths.
+ * `npm run build` (scripts/build-lambda-bundles.ts) bundles each handler with them into
+ * `dist/lambda-bundles/<handler>/`, the stack (lib/broker-function.ts) deploys those directories
+ * as they are, and `npm run bench` measures the same files. No CDK import: the build and the
+ * bench load this alone.
  */
 
-/** esbuild settings of a broker function bundle (NodejsFunction runs esbuild with exactly these). */
+/** Handler entry files, relative to the repository root; each becomes one bundle directory. */
+export const HANDLER_ENTRIES = {
+  user: 'lambda/handlers/user-api.ts',
+  scope: 'lambda/handlers/scope-api.ts',
+  migration: 'lambda/handlers/migration.ts',
+} as const;
+
+/** A broker handler's name: the key of its entry and the name of its bundle directory. */
+export type HandlerName = keyof typeof HANDLER_ENTRIES;
+
+/** Folder of the bundle directories, relative to the package root (git-ignored; shipped in the package). */
+export const LAMBDA_BUNDLES_DIR = 'dist/lambda-bundles';
+
+/** File name of a bundle inside its directory; the function's handler is `index.handler`. */
+export const BUNDLE_FILE = 'index.mjs';
+
+/** esbuild settings of a broker function bundle. */
 export const LAMBDA_BUNDLE = {
   platform: 'node',
   target: 'node20',

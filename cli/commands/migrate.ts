@@ -7,6 +7,7 @@ import type {
   MigrationBackend,
   StatusReport,
 } from '../../lambda/core/migration-operator.js';
+import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { awsMigrationBackend } from '../migration-aws.js';
 import { Output } from '../output.js';
@@ -46,7 +47,11 @@ async function backendOf(options: MigrateOptions, deps: MigrateDeps): Promise<Mi
     ...(options.awsRegion ? { region: options.awsRegion } : {}),
   };
   if (options.local) {
-    if (deps.local === undefined) throw new Error('this build of thv-broker has no local migration runner');
+    // The installed package ships no local mode (lib/ and local/ run only from a clone).
+    if (deps.local === undefined)
+      throw new UsageError(
+        '--local runs the migration against the local broker (npm start), which only a clone of thv-secret-broker has: run it from a clone (npm ci, then npm start), or drop --local to use a deployed stack',
+      );
     return deps.local(settings);
   }
   return awsMigrationBackend(settings);

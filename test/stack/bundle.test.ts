@@ -1,7 +1,7 @@
 /**
- * The user-API asset as the stack ships it: bundled by NodejsFunction with the local esbuild, then
+ * The user-API asset as the stack ships it: the prebuilt bundle of `npm run build`, staged by synth, then
  * imported and called with API Gateway proxy events against the local AWS endpoint, with the
- * environment the template gives the function. The only stack test that bundles.
+ * environment the template gives the function. The only stack test that runs a bundle.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
