@@ -1,6 +1,7 @@
 /** The scope-API function: `/v1/scopes/{scope}/secrets` routes over one {@link ScopedProvider} per served scope. */
 import type { BrokerConfig } from '../config.js';
 import { ScopedProvider, type SecretStore, UnknownScopeError } from '../core/index.js';
+import { SERVICE } from '../metric-names.js';
 import { createApiHandler, type ProxyHandler } from './api-handler.js';
 import type { LogSink } from './audit-log.js';
 import {
@@ -54,7 +55,7 @@ export function createScopeApiHandler(deps: ScopeApiDeps): ProxyHandler {
     ]),
   );
   return createApiHandler({
-    service: 'scope-api',
+    service: SERVICE.scopeApi,
     ...(deps.log === undefined ? {} : { log: deps.log }),
     dispatch: async (event, notes) => {
       const segments = segmentsOf(event);

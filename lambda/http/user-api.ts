@@ -1,6 +1,7 @@
 /** The user-API function: `/v1/secrets` routes over the core's {@link UserProvider}. */
 import type { BrokerConfig } from '../config.js';
 import { assertUserKey, type SecretStore, UnknownScopeError, UserProvider } from '../core/index.js';
+import { SERVICE } from '../metric-names.js';
 import { createApiHandler, type ProxyHandler } from './api-handler.js';
 import type { LogSink } from './audit-log.js';
 import { RouteError } from './errors.js';
@@ -45,7 +46,7 @@ export function createUserApiHandler(deps: UserApiDeps): ProxyHandler {
     ...(deps.isMigrated === undefined ? {} : { isMigrated: deps.isMigrated }),
   });
   return createApiHandler({
-    service: 'user-api',
+    service: SERVICE.userApi,
     ...(deps.log === undefined ? {} : { log: deps.log }),
     dispatch: async (event, notes) => {
       const segments = segmentsOf(event);
