@@ -71,6 +71,8 @@ export const MOTO_DIVERGENCES = {
    * of the window as DeletedDate.
    */
   deletedDateIsDeletionTime: 'moto reports the end of the recovery window as DeletedDate',
+  /** Reference (BatchGetSecretValue): SecretIdList holds 1–20 ids (ValidationException). moto takes any number. */
+  batchIdLimit: 'moto accepts more than 20 ids in one BatchGetSecretValue',
 } as const;
 
 /** The name of one known divergence. */
@@ -980,6 +982,29 @@ export function awsContract(
         );
 
         expect(out.SecretValues?.map((v) => v.SecretString).sort()).toEqual(['one', 'two']);
+      });
+
+      itFollowsReference(
+        'batchIdLimit',
+        'refuses more than 20 ids with ValidationException (SecretIdList 1–20)',
+        async () => {
+          const ids = Array.from({ length: 21 }, () => uniqueName('batch-many'));
+
+          const out = sm.send(new BatchGetSecretValueCommand({ SecretIdList: ids }));
+
+          expect(await errorName(out)).toBe('ValidationException');
+        },
+      );
+
+      it('reports a secret scheduled for deletion as an error, never with its value', async () => {
+        const name = uniqueName('batch-deleted');
+        await create(name, 'deleted-value');
+        await sm.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }));
+
+        const out = await sm.send(new BatchGetSecretValueCommand({ SecretIdList: [name] }));
+
+        expect(out.SecretValues ?? []).toEqual([]);
+        expect(out.Errors?.map((e) => e.SecretId)).toEqual([name]);
       });
 
       it('rejects ids and filters together', async () => {
