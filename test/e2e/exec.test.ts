@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, put, scopePath, userPath } from './support/api.js';
 import { startTestBroker, type TestBroker } from './support/broker.js';
 import { runCli } from './support/cli.js';
-import { sendJson } from './support/http.js';
+import { send, sendJson } from './support/http.js';
 
 const BIN = fileURLToPath(new URL('../../bin/thv-broker.js', import.meta.url));
 const GH = 'gh-value-never-printed';
@@ -94,6 +94,33 @@ describe('POST /v1/batch-get', () => {
   it('answers 400 for a key given twice and for an empty list', async () => {
     expectError(await sendJson(broker.url, 'POST', '/v1/batch-get', { keys: ['A', 'A'] }), 'invalid_body');
     expectError(await sendJson(broker.url, 'POST', '/v1/batch-get', { keys: [] }), 'invalid_body');
+  });
+
+  it.each([
+    ['no body', undefined],
+    ['an empty body', ''],
+    ['not JSON', '{"keys":'],
+    ['a JSON string', '"EX_OTHER"'],
+    ['keys as a string', '{"keys":"EX_OTHER"}'],
+    ['a nested list', '{"keys":[["EX_OTHER"]]}'],
+    ['null in the list', '{"keys":[null]}'],
+    ['101 keys', JSON.stringify({ keys: Array.from({ length: 101 }, (_, i) => `K${i}`) })],
+    ['a 300-character key', JSON.stringify({ keys: ['k'.repeat(300)] })],
+    ['a key with a slash', '{"keys":["a/b"]}'],
+    [
+      'an ARN as a key',
+      '{"keys":["arn:aws:secretsmanager:us-east-1:123456789012:secret:toolhive/EX_OTHER"]}',
+    ],
+    ['an encoded reserved key', '{"keys":["%5F%5Fthv_workloads_EX_BEARER"]}'],
+    ['a __proto__ body', '{"__proto__":{"keys":["EX_OTHER"]}}'],
+    ['bytes that are not UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x7d])],
+  ])('answers a 4xx, never a 5xx or a value, to %s', async (_what, body) => {
+    // Act
+    const response = await send(broker.url, 'POST', '/v1/batch-get', body === undefined ? {} : { body });
+    // Assess
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(response.text).not.toContain('other');
   });
 
   it('keeps values out of the audit log', async () => {
