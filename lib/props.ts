@@ -111,6 +111,13 @@ export interface SecretBrokerProps {
    * @default - 5 batches of 10 keys at once, started on first deploy
    */
   readonly migration?: MigrationTuning;
+  /**
+   * The alarm on `reserved_key` refusals (someone asking the user routes for system secrets) goes
+   * off, to the alarm topic, when more than this many arrive within five minutes. `0` alarms on
+   * the first one.
+   * @default 10
+   */
+  readonly reservedKeyAlarmThreshold?: number;
 }
 
 /** {@link SecretBrokerProps} with defaults applied, after validation. */
@@ -137,7 +144,12 @@ export interface ResolvedBrokerProps {
   readonly burstLimit: number;
   /** Log retention. */
   readonly logRetention: logs.RetentionDays;
+  /** Refusals of reserved keys in five minutes above which the alarm goes off. */
+  readonly reservedKeyAlarmThreshold: number;
 }
+
+/** Default of {@link SecretBrokerProps.reservedKeyAlarmThreshold}. */
+export const DEFAULT_RESERVED_KEY_ALARM_THRESHOLD = 10;
 
 /** Default stage throttling. */
 const DEFAULT_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
@@ -207,6 +219,16 @@ export function resolveBrokerProps(props: SecretBrokerProps): ResolvedBrokerProp
     problems.push(`throttling.burstLimit: must be a positive whole number of requests, got ${burstLimit}`);
   }
 
+  const reservedKeyAlarmThreshold = props.reservedKeyAlarmThreshold ?? DEFAULT_RESERVED_KEY_ALARM_THRESHOLD;
+  if (
+    literal(reservedKeyAlarmThreshold) &&
+    !(Number.isInteger(reservedKeyAlarmThreshold) && reservedKeyAlarmThreshold >= 0)
+  ) {
+    problems.push(
+      `reservedKeyAlarmThreshold: must be a whole number of refusals (0 or more) in five minutes, got ${reservedKeyAlarmThreshold}`,
+    );
+  }
+
   if (problems.length > 0) throw new Error(`invalid SecretBroker props:\n- ${problems.join('\n- ')}`);
   return {
     root,
@@ -220,5 +242,6 @@ export function resolveBrokerProps(props: SecretBrokerProps): ResolvedBrokerProp
     rateLimit,
     burstLimit,
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    reservedKeyAlarmThreshold,
   };
 }

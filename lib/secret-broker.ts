@@ -28,6 +28,7 @@ import {
   userRoleGuardStatements,
 } from './policies.js';
 import { type ResolvedBrokerProps, resolveBrokerProps, type SecretBrokerProps } from './props.js';
+import { RequestAlarms } from './request-alarms.js';
 
 /** Scope functions also attach the deny-all-but resource policy to the system secrets they write. */
 const SCOPE_EXTRA_ACTIONS = ['secretsmanager:PutResourcePolicy'];
@@ -55,6 +56,8 @@ export class SecretBroker extends Construct {
   readonly userRoleGuardPolicy: iam.ManagedPolicy;
   /** The tamper-detection rule and topic. */
   readonly detection: TamperDetection;
+  /** Alarms on the functions' request metrics, sent to the detection topic. */
+  readonly requestAlarms: RequestAlarms;
   /** SSM parameter name of the migration's done-flag. */
   readonly migrationFlagParameterName: string;
   /** The legacy-key migration job (DESIGN §5). */
@@ -198,6 +201,10 @@ export class SecretBroker extends Construct {
         this.migration.role.roleArn,
         ...(props.migrationRole === undefined ? [] : [props.migrationRole.roleArn]),
       ],
+    });
+    this.requestAlarms = new RequestAlarms(this, 'Alarms', {
+      topic: this.detection.topic,
+      reservedKeyThreshold: config.reservedKeyAlarmThreshold,
     });
   }
 
