@@ -76,7 +76,13 @@ export class UserProvider {
    * whole read (the first such key, in request order), so no value ever comes back beside a refusal.
    */
   async getMany(keys: readonly string[]): Promise<StoredSecret[]> {
-    for (const key of keys) await this.assertOpen(key);
+    // The flag is read at most once per batch, however many legacy names it holds.
+    let migrated: Promise<boolean> | undefined;
+    const once = () => {
+      migrated ??= this.isMigrated();
+      return migrated;
+    };
+    for (const key of keys) await this.assertOpen(key, once);
     return requireAll(keys, await this.store.getMany(keys));
   }
 
@@ -136,11 +142,11 @@ export class UserProvider {
   }
 
   /** Throws unless `key` is a user key this provider may touch now. */
-  private async assertOpen(key: string): Promise<void> {
+  private async assertOpen(key: string, isMigrated = this.isMigrated): Promise<void> {
     assertUserKey(key);
     const scope = this.legacyScope(key);
     // The flag is read only for names the table matches, so ordinary keys cost no extra call.
-    if (scope !== undefined && !(await this.isMigrated())) throw new PendingMigrationKeyError(key, scope);
+    if (scope !== undefined && !(await isMigrated())) throw new PendingMigrationKeyError(key, scope);
   }
 
   private legacyScope(key: string): string | undefined {

@@ -69,6 +69,24 @@ describe('UserProvider.getMany', () => {
     expect(store.touched).toEqual([]);
   });
 
+  it('reads the migration flag once for a batch of legacy names', async () => {
+    // Prepare
+    let reads = 0;
+    const store = seeded();
+    store.seedRaw('BEARER_TOKEN_a', 'a', { 'thv:owner': 'user' });
+    store.seedRaw('BEARER_TOKEN_b', 'b', { 'thv:owner': 'user' });
+    const user = new UserProvider(store, {
+      isMigrated: async () => {
+        reads += 1;
+        return true;
+      },
+    });
+    // Act
+    await user.getMany(['BEARER_TOKEN_a', 'BEARER_TOKEN_b', 'GITHUB_TOKEN']);
+    // Assess
+    expect(reads).toBe(1);
+  });
+
   it('refuses an invalid key before any store call', async () => {
     // Prepare
     const store = seeded();
