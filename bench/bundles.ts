@@ -1,14 +1,16 @@
 /**
- * Cold start: builds every Lambda bundle exactly as the stack does (lib/bundling.ts) plus a bare
- * Secrets-Manager-only handler, then times fresh `node` processes that import each one, interleaved,
- * and profiles one import of each (`--cpu-prof`) to show where the time goes.
+ * Cold start: the prebuilt Lambda bundles the stack deploys (`dist/lambda-bundles/`, rebuilt first
+ * when stale, see scripts/build-lambda-bundles.ts) plus a bare Secrets-Manager-only handler built
+ * with the same settings (lib/bundling.ts), then times fresh `node` processes that import each one,
+ * interleaved, and profiles one import of each (`--cpu-prof`) to show where the time goes.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { LAMBDA_BUNDLE } from '../lib/bundling.js';
+import { BUNDLE_FILE, HANDLER_ENTRIES, LAMBDA_BUNDLES_DIR } from '../lib/bundling.js';
+import { ensureLambdaBundles, lambdaBuildOptions } from '../scripts/build-lambda-bundles.js';
 import type { Section } from './report.js';
 import { median, ratio, round } from './stats.js';
 
@@ -40,24 +42,17 @@ async function buildBundle(
 ): Promise<Omit<Bundle, 'env'>> {
   const file = `${outDir}/${name}.mjs`;
   const result = await build({
-    entryPoints: [fileURLToPath(new URL(entry, root))],
-    outfile: file,
-    bundle: true,
-    platform: LAMBDA_BUNDLE.platform,
-    target: LAMBDA_BUNDLE.target,
-    format: LAMBDA_BUNDLE.format,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    external: [...LAMBDA_BUNDLE.external],
-    minify: LAMBDA_BUNDLE.minify,
-    sourcemap: LAMBDA_BUNDLE.sourcemap,
-    sourcesContent: LAMBDA_BUNDLE.sourcesContent,
-    banner: { js: LAMBDA_BUNDLE.banner },
-    metafile: true,
+    ...lambdaBuildOptions(fileURLToPath(new URL(entry, root)), file),
     logLevel: 'silent',
   });
+  return describe(name, entry, file, result.metafile as Metafile);
+}
+
+/** Size and external imports of a built bundle, from its metafile. */
+function describe(name: string, entry: string, file: string, metafile: Metafile): Omit<Bundle, 'env'> {
   const externals = (kind: string) => [
     ...new Set(
-      Object.values((result.metafile as Metafile).outputs)
+      Object.values(metafile.outputs)
         .flatMap((o) => o.imports)
         .filter((i) => i.external && i.kind === kind && !i.path.startsWith('node:'))
         .map((i) => i.path),
@@ -71,6 +66,13 @@ async function buildBundle(
     staticExternals: externals('import-statement'),
     lazyExternals: externals('dynamic-import'),
   };
+}
+
+/** The stack's prebuilt bundle of `name`, as `npm run build` wrote it. */
+function prebuilt(root: URL, name: keyof typeof HANDLER_ENTRIES): Omit<Bundle, 'env'> {
+  const dir = fileURLToPath(new URL(`${LAMBDA_BUNDLES_DIR}/`, root));
+  const metafile = JSON.parse(readFileSync(`${dir}/${name}.meta.json`, 'utf8')) as Metafile;
+  return describe(name, HANDLER_ENTRIES[name], `${dir}/${name}/${BUNDLE_FILE}`, metafile);
 }
 
 /** The environment of one import process: what the stack gives the function, and no more. */
@@ -144,15 +146,14 @@ function profileByPackage(profileFile: string): [string, number][] {
 export async function measureBundles(root: URL, outDir: string): Promise<Section> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const { HANDLER_ENTRIES } = await import('../lib/broker-function.js');
+  await ensureLambdaBundles(fileURLToPath(root));
   const scopeEnv = {
     BROKER_SERVED_SCOPES: 'workloads',
     BROKER_SYSTEM_POLICY_PRINCIPALS: 'arn:aws:iam::123456789012:role/bench-scope-role',
   };
   const bundles: Bundle[] = [];
-  for (const [name, entry] of Object.entries(HANDLER_ENTRIES)) {
-    const built = await buildBundle(root, entry, outDir, name);
-    bundles.push({ ...built, env: functionEnv(name === 'scope' ? scopeEnv : {}) });
+  for (const name of Object.keys(HANDLER_ENTRIES) as (keyof typeof HANDLER_ENTRIES)[]) {
+    bundles.push({ ...prebuilt(root, name), env: functionEnv(name === 'scope' ? scopeEnv : {}) });
   }
   const bare = {
     ...(await buildBundle(root, 'bench/fixtures/bare-handler.ts', outDir, 'bare')),

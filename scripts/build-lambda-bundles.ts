@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import {
   BUNDLE_FILE,
   HANDLER_ENTRIES,
@@ -23,14 +23,11 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const metafilePath = (root: string, handler: HandlerName): string =>
   join(root, LAMBDA_BUNDLES_DIR, `${handler}.meta.json`);
 
-/** Bundles one handler into a scratch directory, then swaps it in, so a reader never sees half a bundle. */
-async function buildOne(root: string, handler: HandlerName): Promise<void> {
-  const dir = join(root, LAMBDA_BUNDLES_DIR, handler);
-  const scratch = `${dir}.tmp-${process.pid}`;
-  rmSync(scratch, { recursive: true, force: true });
-  const result = await build({
-    entryPoints: [join(root, HANDLER_ENTRIES[handler])],
-    outfile: join(scratch, BUNDLE_FILE),
+/** esbuild's options for bundling `entry` into `outfile` with the settings of {@link LAMBDA_BUNDLE}. */
+export function lambdaBuildOptions(entry: string, outfile: string) {
+  return {
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: LAMBDA_BUNDLE.platform,
     target: LAMBDA_BUNDLE.target,
@@ -41,9 +38,19 @@ async function buildOne(root: string, handler: HandlerName): Promise<void> {
     sourcemap: LAMBDA_BUNDLE.sourcemap,
     sourcesContent: LAMBDA_BUNDLE.sourcesContent,
     banner: { js: LAMBDA_BUNDLE.banner },
+    metafile: true,
+  } satisfies BuildOptions;
+}
+
+/** Bundles one handler into a scratch directory, then swaps it in, so a reader never sees half a bundle. */
+async function buildOne(root: string, handler: HandlerName): Promise<void> {
+  const dir = join(root, LAMBDA_BUNDLES_DIR, handler);
+  const scratch = `${dir}.tmp-${process.pid}`;
+  rmSync(scratch, { recursive: true, force: true });
+  const result = await build({
+    ...lambdaBuildOptions(join(root, HANDLER_ENTRIES[handler]), join(scratch, BUNDLE_FILE)),
     // Paths in the metafile and the source map relative to the repository, not this machine.
     absWorkingDir: root,
-    metafile: true,
     logLevel: 'warning',
   });
   rmSync(dir, { recursive: true, force: true });
