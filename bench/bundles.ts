@@ -1,6 +1,6 @@
 /**
  * Cold start: the prebuilt Lambda bundles the stack deploys (`dist/lambda-bundles/`, rebuilt first
- * when stale, see scripts/build-lambda-bundles.ts) plus a bare Secrets-Manager-only handler built
+ * when stale, see scripts/build-bundles.ts) plus a bare Secrets-Manager-only handler built
  * with the same settings (lib/bundling.ts), then times fresh `node` processes that import each one,
  * interleaved, and profiles one import of each (`--cpu-prof`) to show where the time goes.
  */
@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { BUNDLE_FILE, HANDLER_ENTRIES, LAMBDA_BUNDLES_DIR } from '../lib/bundling.js';
-import { ensureLambdaBundles, lambdaBuildOptions } from '../scripts/build-lambda-bundles.js';
+import { ensureLambdaBundles, lambdaBuildOptions } from '../scripts/build-bundles.js';
 import type { Section } from './report.js';
 import { median, ratio, round } from './stats.js';
 

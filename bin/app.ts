@@ -5,7 +5,7 @@
  */
 import type { App } from 'aws-cdk-lib/core';
 import { createApp } from '../lib/app.js';
-import { ensureLambdaBundles } from '../scripts/build-lambda-bundles.js';
+import { ensureLambdaBundles } from '../scripts/build-bundles.js';
 
 await ensureLambdaBundles();
 

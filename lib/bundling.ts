@@ -1,6 +1,6 @@
 /**
  * How every broker Lambda bundle is built and where it lands, as plain esbuild settings and paths.
- * `npm run build` (scripts/build-lambda-bundles.ts) bundles each handler with them into
+ * `npm run build` (scripts/build-bundles.ts) bundles each handler with them into
  * `dist/lambda-bundles/<handler>/`, the stack (lib/broker-function.ts) deploys those directories
  * as they are, and `npm run bench` measures the same files. No CDK import: the build and the
  * bench load this alone.
