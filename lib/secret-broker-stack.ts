@@ -91,6 +91,21 @@ export class SecretBrokerStack extends Stack {
       value: this.broker.api.api.url,
       description: 'Base URL for thv-broker --endpoint',
     });
+    new CfnOutput(this, 'ApiId', {
+      value: this.broker.api.api.restApiId,
+      description: 'REST API id (the execute-api resource of IAM policies and SigV4-signed calls)',
+    });
+    new CfnOutput(this, 'UserAccessPolicyArn', {
+      value: this.broker.userAccessPolicy.managedPolicyArn,
+      description:
+        'Attach to a role managed elsewhere to give it the user routes and the guard (what grantUserAccess gives)',
+    });
+    for (const [scopeName, policy] of this.broker.scopeAccessPolicies) {
+      new CfnOutput(this, `ScopeAccessPolicyArn${scopeName.charAt(0).toUpperCase()}${scopeName.slice(1)}`, {
+        value: policy.managedPolicyArn,
+        description: `Attach to a service role managed elsewhere to give it the routes of scope ${scopeName} only`,
+      });
+    }
     new CfnOutput(this, 'GuardPolicyArn', {
       value: this.broker.guardPolicy.managedPolicyArn,
       description: 'Attach to existing user roles to deny them system secrets',

@@ -38,6 +38,15 @@ const LIST_REASON =
 const INVOKE_REASON =
   'Each method of these routes, any key below them: the routes, not the keys, are the unit of access.';
 
+/** What a grant of routes gives: `execute-api:Invoke` on their method ARNs. */
+interface RouteAccess {
+  readonly actions: string[];
+  readonly resourceArns: string[];
+}
+
+const routeAccessStatement = (access: RouteAccess): iam.PolicyStatement =>
+  new iam.PolicyStatement({ actions: access.actions, resources: access.resourceArns });
+
 /** The secret broker construct. */
 export class SecretBroker extends Construct {
   /** Validated props with defaults applied. */
@@ -54,6 +63,13 @@ export class SecretBroker extends Construct {
   readonly guardPolicy: iam.ManagedPolicy;
   /** The listing and adoption deny that roles given `grantUserAccess` carry besides the guard. */
   readonly userRoleGuardPolicy: iam.ManagedPolicy;
+  /**
+   * Everything {@link grantUserAccess} gives, as one managed policy a role managed elsewhere can
+   * attach: invoke on the user routes, the guard and the user-role guard.
+   */
+  readonly userAccessPolicy: iam.ManagedPolicy;
+  /** Everything {@link grantScopeAccess} gives for each scope, as one managed policy per scope. */
+  readonly scopeAccessPolicies: ReadonlyMap<string, iam.ManagedPolicy>;
   /** The tamper-detection rule and topic. */
   readonly detection: TamperDetection;
   /** Alarms on the functions' request metrics, sent to the detection topic. */
@@ -194,6 +210,30 @@ export class SecretBroker extends Construct {
       logRetention: config.logRetention,
     });
 
+    // Built from the same route access and guard statements as the grant methods, so a role with
+    // the policy attached has what a granted role has; new routes of the route table come along.
+    const userAccess = this.userRouteAccess();
+    this.userAccessPolicy = new iam.ManagedPolicy(this, 'UserAccessPolicy', {
+      description: `Use of the broker's user routes, and the denies on system secrets, listing and adoption that go with it (${root})`,
+      statements: [
+        routeAccessStatement(userAccess),
+        ...guardStatements(this, root),
+        ...userRoleGuardStatements(this, root),
+      ],
+    });
+    acknowledgeWildcardResources(this.userAccessPolicy, userAccess.resourceArns, INVOKE_REASON);
+    this.scopeAccessPolicies = new Map(
+      scopes.map((name) => {
+        const access = this.scopeRouteAccess(name);
+        const policy = new iam.ManagedPolicy(this, `ScopeAccessPolicy-${name}`, {
+          description: `Use of the broker's routes of scope ${name}, and nothing else of it`,
+          statements: [routeAccessStatement(access)],
+        });
+        acknowledgeWildcardResources(policy, access.resourceArns, INVOKE_REASON);
+        return [name, policy];
+      }),
+    );
+
     this.detection = new TamperDetection(this, 'Detection', {
       root,
       brokerRoleArns: [
@@ -215,21 +255,32 @@ export class SecretBroker extends Construct {
   grantUserAccess(role: iam.IRole): iam.Grant {
     this.guardPolicy.attachToRole(role);
     this.userRoleGuardPolicy.attachToRole(role);
-    const resourceArns = this.api.invokeArns(USER_ROUTE_PATHS);
-    acknowledgeWildcardResources(role, resourceArns, INVOKE_REASON);
-    return iam.Grant.addToPrincipal({ grantee: role, actions: ['execute-api:Invoke'], resourceArns });
+    const access = this.userRouteAccess();
+    acknowledgeWildcardResources(role, access.resourceArns, INVOKE_REASON);
+    return iam.Grant.addToPrincipal({ grantee: role, ...access });
   }
 
   /** Lets a service call one scope's routes, and nothing else of the broker. */
   grantScopeAccess(grantee: iam.IGrantable, scope: string): iam.Grant {
+    const access = this.scopeRouteAccess(scope);
+    if (Construct.isConstruct(grantee))
+      acknowledgeWildcardResources(grantee, access.resourceArns, INVOKE_REASON);
+    return iam.Grant.addToPrincipal({ grantee, ...access });
+  }
+
+  /** What a user grant gives besides the guard policies: invoke on every route of the user table. */
+  private userRouteAccess(): RouteAccess {
+    return { actions: ['execute-api:Invoke'], resourceArns: this.api.invokeArns(USER_ROUTE_PATHS) };
+  }
+
+  /** What a scope grant gives: invoke on every route of the scope table, for `scope` only. */
+  private scopeRouteAccess(scope: string): RouteAccess {
     if (!this.scopeFunctions.has(scope)) {
       throw new Error(
         `grantScopeAccess: scope ${JSON.stringify(scope)} is not one of this broker's scopes (${this.config.scopes.join(', ')}); add it to the scopes prop or pick one of those`,
       );
     }
-    const resourceArns = this.api.invokeArns(scopeRoutePaths(scope));
-    if (Construct.isConstruct(grantee)) acknowledgeWildcardResources(grantee, resourceArns, INVOKE_REASON);
-    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns });
+    return { actions: ['execute-api:Invoke'], resourceArns: this.api.invokeArns(scopeRoutePaths(scope)) };
   }
 
   private grantFlagRead(grantee: iam.IGrantable): iam.Grant {
