@@ -77,6 +77,7 @@ const CONTEXT_SCHEMA = {
   throttlingRateLimit: positiveNumber,
   throttlingBurstLimit: wholeNumber,
   logRetentionDays: retentionDays,
+  reservedKeyAlarmThreshold: wholeNumber,
   userRoleArns: stringList,
   scopeCallerRoleArns: z.preprocess(
     fromJsonText,
@@ -168,6 +169,9 @@ export function stackFromContext(context: Readonly<Record<string, unknown>>): St
       : { migrationFlagParameterName: v.migrationFlagParameterName }),
     ...(Object.keys(throttling).length === 0 ? {} : { throttling }),
     ...(v.logRetentionDays === undefined ? {} : { logRetention: v.logRetentionDays as logs.RetentionDays }),
+    ...(v.reservedKeyAlarmThreshold === undefined
+      ? {}
+      : { reservedKeyAlarmThreshold: v.reservedKeyAlarmThreshold }),
     ...(v.userRoleArns === undefined ? {} : { userRoleArns: v.userRoleArns }),
     ...(v.scopeCallerRoleArns === undefined ? {} : { scopeCallerRoleArns: v.scopeCallerRoleArns }),
   };

@@ -2,6 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE } from '../../lambda/metric-names.js';
+import { stackFromContext } from '../../lib/context.js';
 import { DEFAULT_RESERVED_KEY_ALARM_THRESHOLD } from '../../lib/props.js';
 import { logicalId, synthBroker } from './support/synth.js';
 
@@ -69,6 +70,13 @@ describe('reserved-key alarm', () => {
         ]),
       },
     });
+  });
+
+  it('reads the threshold from -c reservedKeyAlarmThreshold', () => {
+    // Act
+    const { alarms } = alarmOf(stackFromContext({ reservedKeyAlarmThreshold: '0' }).props);
+    // Assess
+    expect(alarms.map((a) => a.Threshold)).toEqual([0]);
   });
 
   it.each([-1, 1.5])('refuses reservedKeyAlarmThreshold %s with the fix', (threshold) => {
