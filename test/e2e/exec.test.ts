@@ -326,8 +326,9 @@ describe('thv-broker exec', () => {
   });
 
   it('passes SIGTERM on to the command and exits with its code', async () => {
-    // Prepare: the child reports readiness, then exits 42 when SIGTERM reaches it.
-    const script = "process.on('SIGTERM',()=>process.exit(42));console.log('ready');setInterval(()=>{},1000)";
+    // Prepare: the child reports readiness, then exits 42 when SIGTERM reaches it (and gives up by
+    // itself after 20 s, so a broken forwarder leaves no stray process behind).
+    const script = "process.on('SIGTERM',()=>process.exit(42));console.log('ready');setTimeout(()=>process.exit(99),20000)";
     const child = spawn(
       process.execPath,
       [BIN, 'exec', '--secret', 'EX_OTHER,target=A', '--', process.execPath, '-e', script],
@@ -348,28 +349,35 @@ describe('thv-broker exec', () => {
     expect(await exited).toBe(42);
   });
 
-  it('exits 128 + the signal when the signal ends the command', async () => {
-    // Prepare: the child has no handler, so the forwarded SIGTERM (15) ends it.
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        'exec',
-        '--secret',
-        'EX_OTHER,target=A',
-        '--',
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)(
+    'passes %s on, and exits %d (128 + the signal) when it ends the command',
+    async (signal, code) => {
+      // Prepare: the child has no handler, so the forwarded signal ends it.
+      const child = spawn(
         process.execPath,
-        '-e',
-        "console.log('ready');setInterval(()=>{},1000)",
-      ],
-      { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    // Act
-    await ready;
-    child.kill('SIGTERM');
-    // Assess
-    expect(await exited).toBe(143);
-  });
+        [
+          BIN,
+          'exec',
+          '--secret',
+          'EX_OTHER,target=A',
+          '--',
+          process.execPath,
+          '-e',
+          "console.log('ready');setTimeout(()=>process.exit(99),20000)",
+        ],
+        { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      // Act
+      await ready;
+      child.kill(signal);
+      // Assess
+      expect(await exited).toBe(code);
+    },
+  );
 });
