@@ -328,7 +328,8 @@ describe('thv-broker exec', () => {
   it('passes SIGTERM on to the command and exits with its code', async () => {
     // Prepare: the child reports readiness, then exits 42 when SIGTERM reaches it (and gives up by
     // itself after 20 s, so a broken forwarder leaves no stray process behind).
-    const script = "process.on('SIGTERM',()=>process.exit(42));console.log('ready');setTimeout(()=>process.exit(99),20000)";
+    const script =
+      "process.on('SIGTERM',()=>process.exit(42));console.log('ready');setTimeout(()=>process.exit(99),20000)";
     const child = spawn(
       process.execPath,
       [BIN, 'exec', '--secret', 'EX_OTHER,target=A', '--', process.execPath, '-e', script],
