@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type AuditRecord, type LogSink, stdoutSink, writeAudit } from './audit-log.js';
 import { mapError } from './errors.js';
-import { type RequestMetrics, requestMetrics } from './request-metrics.js';
+import { REQUEST_METRICS, type RequestMetrics } from './request-metrics.js';
 import { json } from './response.js';
 
 /** A Lambda handler for API Gateway REST proxy events. */
@@ -58,7 +58,7 @@ export interface ApiHandlerOptions {
 export function createApiHandler(options: ApiHandlerOptions): ProxyHandler {
   const log = options.log ?? stdoutSink;
   const now = options.now ?? (() => performance.now());
-  const metrics = options.metrics ?? requestMetrics(options.service);
+  const metrics = options.metrics ?? REQUEST_METRICS;
   return async (event, context) => {
     const started = now();
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? randomUUID();
