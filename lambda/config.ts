@@ -27,6 +27,8 @@ export const ENV = {
   legacyPrefixes: 'BROKER_LEGACY_PREFIXES',
   migrationFlagParameter: 'BROKER_MIGRATION_FLAG_PARAMETER',
   systemPolicyPrincipals: 'BROKER_SYSTEM_POLICY_PRINCIPALS',
+  /** The migration function's map of scope to its system secrets' policy principals (JSON). */
+  scopePolicyPrincipals: 'BROKER_SCOPE_POLICY_PRINCIPALS',
 } as const;
 
 /** Default recovery window of API deletes, in days. */

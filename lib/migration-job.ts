@@ -22,7 +22,6 @@ import {
   USER_OWNER,
 } from '../lambda/core/index.js';
 import { DEFAULT_BATCH_SIZE } from '../lambda/migration/steps.js';
-import { SCOPE_POLICY_PRINCIPALS_ENV } from '../lambda/migration/wiring.js';
 import { BrokerFunction } from './broker-function.js';
 import { type MigrationShape, maxPagesPerExecution } from './migration-history.js';
 import { acknowledge, acknowledgeWildcardResources } from './nag.js';
@@ -329,7 +328,7 @@ export class MigrationJob extends Construct {
   /** Lets the stack's scope functions and the job share one set of resource-policy principals. */
   setScopePolicyPrincipals(principalsByScope: Readonly<Record<string, readonly string[]>>): void {
     this.function.function.addEnvironment(
-      SCOPE_POLICY_PRINCIPALS_ENV,
+      ENV.scopePolicyPrincipals,
       Stack.of(this).toJsonString(principalsByScope),
     );
   }

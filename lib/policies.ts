@@ -6,8 +6,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { ArnFormat, Stack } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
-import { OWNER_TAG, SCOPE_TAG } from '../lambda/aws/secrets-manager-store.js';
-import { type LegacyPrefix, RESERVED_PREFIX, scopePrefix } from '../lambda/core/index.js';
+import {
+  type LegacyPrefix,
+  OWNER_TAG,
+  RESERVED_PREFIX,
+  SCOPE_TAG,
+  scopePrefix,
+  USER_OWNER,
+} from '../lambda/core/index.js';
 
 /**
  * What a scope function's adapter calls on its own secrets. TagResource is needed because
@@ -50,9 +56,6 @@ function caseVariants(text: string): string[] {
 function reservedNamePatterns(root: string): string[] {
   return caseVariants(RESERVED_PREFIX).map((prefix) => `${root}${prefix}*`);
 }
-
-/** Value of {@link OWNER_TAG} on every user secret. */
-const USER_OWNER = 'user';
 
 /**
  * The reserved-prefix guard (DESIGN §3) carried by the user-API role and by every role given

@@ -11,13 +11,13 @@ import {
   ssmClientOnce,
   writeMigrationFlag,
 } from '../aws/migration-flag.js';
-import type { BrokerConfig } from '../config.js';
+import { type BrokerConfig, ENV } from '../config.js';
 import type { SecretStore } from '../core/index.js';
 import { storeFor } from '../handlers/deps.js';
 import { createMigrationSteps, type MigrationStepsDeps } from './steps.js';
 
 /** Environment variable with each scope's resource-policy principals, as JSON `{"<scope>": ["<arn>", …]}`. */
-export const SCOPE_POLICY_PRINCIPALS_ENV = 'BROKER_SCOPE_POLICY_PRINCIPALS';
+const SCOPE_POLICY_PRINCIPALS_ENV = ENV.scopePolicyPrincipals;
 
 const principalsSchema = z.record(z.string(), z.array(z.string().min(1)));
 
