@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { buildCliBundle } from '../scripts/build-bundles.js';
 import { BENCH_KEY, type NpmStart, putBenchKey } from './http.js';
 import type { Section } from './report.js';
 import { median, ratio, round } from './stats.js';
@@ -38,6 +39,9 @@ export function awsCliMissing(): string | undefined {
 export async function measureCli(root: URL, server: NpmStart): Promise<Section> {
   const missing = awsCliMissing();
   if (missing !== undefined) return { figures: {}, skipped: { cliStartRatio: missing } };
+  // bin/thv-broker.js runs dist/ only when it is as new as cli/ (else it compiles with tsx): build
+  // it first, so what is timed is the compiled CLI a user runs, never an edit's stale fallback.
+  await buildCliBundle();
   await putBenchKey(server);
   const cwd = fileURLToPath(root);
   const credentials = {

@@ -47,6 +47,10 @@ function buildProgram(
     )
     .option('--region <region>', 'AWS region to sign for (default: from the URL, else AWS_REGION)')
     .option('--json', 'print results, and errors on stderr, as JSON')
+    .option(
+      '--sign',
+      'sign with SigV4 on a loopback endpoint too (npm start with BROKER_REQUIRE_SIGV4=1; region from --region or AWS_REGION)',
+    )
     .addHelpText('after', EXIT_CODES_HELP)
     // `thv-broker secret list --help` lists --endpoint, --region and --json too.
     .configureHelp({ showGlobalOptions: true })

@@ -13,6 +13,8 @@ export interface GlobalOptions {
   readonly region?: string;
   /** Print results and errors as JSON. */
   readonly json?: true;
+  /** Sign with SigV4 on a loopback endpoint too (a local broker that requires signatures). */
+  readonly sign?: true;
 }
 
 /** A command's collaborators. */
@@ -28,12 +30,16 @@ export interface Context {
 /** Lazily builds the {@link Context}: called inside an action, after options are parsed. */
 export type ContextFactory = () => Context;
 
-/** Builds the context; a non-loopback endpoint gets a SigV4 signer over the AWS credential chain. */
+/**
+ * Builds the context; a non-loopback endpoint, or any endpoint with `--sign`, gets a SigV4 signer
+ * over the AWS credential chain.
+ */
 export function createContext(options: GlobalOptions, io: CliIo): Context {
   const endpoint = parseEndpoint(options.endpoint);
-  const signer = endpoint.loopback
-    ? undefined
-    : sigV4Signer({ region: resolveRegion(endpoint, options.region, io.env) });
+  const signer =
+    endpoint.loopback && options.sign !== true
+      ? undefined
+      : sigV4Signer({ region: resolveRegion(endpoint, options.region, io.env) });
   return {
     client: new BrokerClient({ endpoint, signer }),
     out: new Output(io, options.json === true),

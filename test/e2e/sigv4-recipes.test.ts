@@ -191,6 +191,33 @@ describe('README SigV4 recipes against the local broker (BROKER_REQUIRE_SIGV4=1)
     );
   }
 
+  it('the CLI reads through the signing broker with --sign, and is refused without it', async () => {
+    // Arrange
+    const bin = join(repoRoot, 'bin', 'thv-broker.js');
+    const cli = (...flags: string[]) =>
+      run(process.execPath, [
+        bin,
+        '--endpoint',
+        broker.url,
+        ...flags,
+        'scope',
+        'workloads',
+        'get',
+        'DEMO_TOKEN',
+      ]);
+    expect((await signedCall('PUT', JSON.stringify({ value: 'cli-signed' }))).status).toBeLessThan(300);
+    const before = logLines.length;
+    // Act
+    const signed = await cli('--sign');
+    const unsigned = await cli();
+    // Assess
+    expect([signed.code, signed.stdout.trim()]).toEqual([0, 'cli-signed']);
+    expect(unsigned.code).not.toBe(0);
+    expect(unsigned.stderr).toContain('Missing Authentication Token');
+    const callers = logLines.slice(before).map((l) => (JSON.parse(l) as { caller?: unknown }).caller);
+    expect(callers[0]).toBe('arn:aws:iam::000000000000:user/local-service');
+  });
+
   it('the TypeScript recipe type-checks under strict settings', async () => {
     // Arrange
     const path = recipeFile('typescript', 'typecheck.mts');
