@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { measureBatch } from './batch.js';
 import { measureBundles } from './bundles.js';
 import { measureCli } from './cli.js';
 import { runEnvironment } from './environment.js';
@@ -24,6 +25,7 @@ const SECTION_KEYS: Record<string, readonly string[]> = {
   'Listing at scale': ['listCallsRatio', 'list10kSeconds'],
   'HTTP through npm start': ['httpRps1', 'httpRps8', 'httpRps32', 'httpP99Ms32', 'httpRpsRatio32'],
   'CLI start': ['cliStartRatio'],
+  'Batch reads (exec)': ['batchGetRatio'],
 };
 
 /** Runs one section, turning a failure into skipped figures that say why. */
@@ -66,6 +68,7 @@ export async function main(): Promise<void> {
     measureBundles(ROOT, fileURLToPath(new URL('.out/bundles', BENCH_DIR))),
   );
   await add('Listing at scale', () => measureListing());
+  await add('Batch reads (exec)', () => measureBatch());
   let cli: Section | undefined;
   await add('HTTP through npm start', () =>
     withNpmStart(ROOT, async (server) => {
