@@ -90,6 +90,30 @@ export interface RouteMatch {
 
 const PARAM = /^\{([A-Za-z0-9_]+)(\+?)\}$/;
 
+/** One part of a resource template: a literal segment, or a `{name}` / greedy `{name+}` parameter. */
+type TemplatePart = { readonly literal: string } | { readonly param: string; readonly greedy: boolean };
+
+// Parsed once per template text: every request matches against the same few templates, so the
+// split and the regex run once per function instance, not once per request and template.
+const parsedTemplates = new Map<string, readonly TemplatePart[]>();
+const MAX_PARSED_TEMPLATES = 256;
+
+/** The parts of a resource template such as `/v1/secrets/{key}`. */
+function templateParts(path: string): readonly TemplatePart[] {
+  const known = parsedTemplates.get(path);
+  if (known !== undefined) return known;
+  const parts = path
+    .split('/')
+    .slice(1)
+    .map((part): TemplatePart => {
+      const param = PARAM.exec(part);
+      return param === null ? { literal: part } : { param: param[1] as string, greedy: param[2] === '+' };
+    });
+  // Bounded: a resource text that is not one of the API's templates is parsed, not remembered forever.
+  if (parsedTemplates.size < MAX_PARSED_TEMPLATES) parsedTemplates.set(path, parts);
+  return parts;
+}
+
 /**
  * The request path as raw (still-encoded) segments, rebuilt from `resource` and `pathParameters`
  * so a custom domain's base path or the stage never gets in the way; falls back to `path` for
@@ -102,16 +126,15 @@ export function rawSegments(
   if (typeof resource !== 'string' || !resource.startsWith('/'))
     return (event.path ?? '').split('/').slice(1);
   const segments: string[] = [];
-  for (const part of resource.split('/').slice(1)) {
-    const param = PARAM.exec(part);
-    if (param === null) {
-      segments.push(part);
+  for (const part of templateParts(resource)) {
+    if ('literal' in part) {
+      segments.push(part.literal);
       continue;
     }
-    const value = event.pathParameters?.[param[1] as string];
+    const value = event.pathParameters?.[part.param];
     if (value === undefined || value === null) return undefined;
     // A greedy `{proxy+}` value keeps its `/` separators; an encoded `%2F` stays inside its segment.
-    if (param[2] === '+') segments.push(...value.split('/'));
+    if (part.greedy) segments.push(...value.split('/'));
     else segments.push(value);
   }
   return segments;
@@ -134,17 +157,16 @@ export function matchRoute(
 }
 
 function matchTemplate(path: string, segments: readonly string[]): Record<string, string> | undefined {
-  const parts = path.split('/').slice(1);
+  const parts = templateParts(path);
   if (parts.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   for (const [i, part] of parts.entries()) {
     const segment = segments[i] as string;
-    const param = PARAM.exec(part);
-    if (param === null) {
-      if (segment !== part) return undefined;
+    if ('literal' in part) {
+      if (segment !== part.literal) return undefined;
     } else {
       if (segment.length === 0) return undefined;
-      params[param[1] as string] = segment;
+      params[part.param] = segment;
     }
   }
   return params;
