@@ -164,12 +164,21 @@ describe('the user provider while the migration is pending and after', () => {
     );
   });
 
-  it('refuses a held name with 403 reserved_key, saying it is held until the migration finishes', async () => {
+  it('refuses a held name with 403 reserved_key on every operation (reads, writes, versions, restore, batch), saying it is held until the migration finishes', async () => {
     const heldName = anyTable.chain((table) =>
       fc.tuple(
         fc.constant(table),
         namesAround(table).filter((k) => refusal(k, table, false) === 'held'),
-        fc.constantFrom('get', 'set', 'delete', 'deleteMany'),
+        fc.constantFrom(
+          'get',
+          'set',
+          'delete',
+          'deleteMany',
+          'getMany',
+          'getPrevious',
+          'getVersionId',
+          'restore',
+        ),
       ),
     );
     await fc.assert(
@@ -181,6 +190,10 @@ describe('the user provider while the migration is pending and after', () => {
           set: () => user.set(key, 'planted'),
           delete: () => user.delete(key),
           deleteMany: () => user.deleteMany([key]),
+          getMany: () => user.getMany([key]),
+          getPrevious: () => user.getVersion(key, 'previous'),
+          getVersionId: () => user.getVersion(key, { id: 'a'.repeat(32) }),
+          restore: () => user.restore(key),
         }[op] as () => Promise<unknown>;
         const error = await run().then(
           () => undefined,
