@@ -4,7 +4,6 @@
  * would do), interleaved, in process, against an embedded endpoint that answers each AWS call
  * after a fixed latency (Secrets Manager's own round trip, which is what the batch saves).
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { loadConfig } from '../lambda/config.js';
 import { storeFor } from '../lambda/handlers/deps.js';
 import { createUserApiHandler } from '../lambda/http/user-api.js';
 import { startAwsEndpoint } from '../local/aws/endpoint.js';
-import { toProxyEvent } from '../local/proxy-event.js';
+import { benchEvent as event } from './events.js';
 import type { Section } from './report.js';
 import { interleaved, percentile, ratio, round } from './stats.js';
 
@@ -22,27 +21,6 @@ const KEYS = 20;
 const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 40);
 /** Per-call latency of the embedded endpoint, ms: a same-region Secrets Manager round trip. */
 const AWS_LATENCY_MS = 5;
-
-function event(method: string, path: string, resource: string, params: Record<string, string>, body = '') {
-  return toProxyEvent(
-    {
-      method,
-      rawPath: path,
-      rawQuery: '',
-      rawHeaders: ['Host', '127.0.0.1', 'Content-Type', 'application/json'],
-      body: Buffer.from(body),
-      sourceIp: '127.0.0.1',
-    },
-    {
-      resource,
-      pathParameters: params,
-      requestId: randomUUID(),
-      callerArn: 'arn:aws:iam::000000000000:user/bench',
-      stage: 'bench',
-      domainName: '127.0.0.1',
-    },
-  );
-}
 
 /** Measures `batchGetRatio`: one batch read of 20 keys vs 20 single reads, p50. */
 export async function measureBatch(): Promise<Section> {

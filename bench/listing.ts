@@ -18,7 +18,7 @@ import { ssmOperations } from '../local/aws/ssm.js';
 import { SqliteStore } from '../local/aws/store.js';
 import { LOCAL_MIGRATION_FLAG_PARAMETER } from '../local/env.js';
 import { startBroker } from '../local/main.js';
-import { toProxyEvent } from '../local/proxy-event.js';
+import { benchEvent } from './events.js';
 import type { Section } from './report.js';
 import { ratio, round } from './stats.js';
 
@@ -126,26 +126,7 @@ async function userListingFilters(): Promise<string> {
   } as unknown as SecretsManagerClient;
   const config = loadConfig({});
   const handler = createUserApiHandler({ config, store: storeFor(config, client), log: () => {} });
-  await handler(
-    toProxyEvent(
-      {
-        method: 'GET',
-        rawPath: '/v1/secrets',
-        rawQuery: '',
-        rawHeaders: [],
-        body: Buffer.alloc(0),
-        sourceIp: '127.0.0.1',
-      },
-      {
-        resource: '/v1/secrets',
-        pathParameters: null,
-        requestId: 'bench',
-        callerArn: 'arn:aws:iam::000000000000:user/bench',
-        stage: 'bench',
-        domainName: '127.0.0.1',
-      },
-    ),
-  );
+  await handler(benchEvent('GET', '/v1/secrets', '/v1/secrets'));
   const filters = seen.map((input) => (input as { Filters?: unknown }).Filters).find((f) => f !== undefined);
   return JSON.stringify(filters ?? null);
 }

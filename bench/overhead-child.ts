@@ -4,7 +4,6 @@
  * Secrets Manager calls made directly with an SDK client configured the same way. Its stdout (the
  * functions' audit lines, as in Lambda) goes nowhere; the results go to the parent over IPC.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { startAwsEndpoint } from '../local/aws/endpoint.js';
-import { toProxyEvent } from '../local/proxy-event.js';
+import { benchEvent as event } from './events.js';
 import { interleaved } from './stats.js';
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -37,33 +36,6 @@ export type OverheadMessage =
   | { readonly ok: false; readonly error: string };
 
 const ROLE = 'arn:aws:iam::000000000000:role/bench-workloads-role';
-
-function event(
-  method: string,
-  path: string,
-  resource: string,
-  params: Record<string, string>,
-  body?: string,
-) {
-  return toProxyEvent(
-    {
-      method,
-      rawPath: path,
-      rawQuery: '',
-      rawHeaders: ['Host', '127.0.0.1', 'Content-Type', 'application/json'],
-      body: Buffer.from(body ?? ''),
-      sourceIp: '127.0.0.1',
-    },
-    {
-      resource,
-      pathParameters: params,
-      requestId: randomUUID(),
-      callerArn: 'arn:aws:iam::000000000000:user/bench',
-      stage: 'bench',
-      domainName: '127.0.0.1',
-    },
-  );
-}
 
 async function expectOk(handler: Handler, e: APIGatewayProxyEvent): Promise<void> {
   const out = await handler(e);
