@@ -151,9 +151,19 @@ export async function measureBundles(root: URL, outDir: string): Promise<Section
     BROKER_SERVED_SCOPES: 'workloads',
     BROKER_SYSTEM_POLICY_PRINCIPALS: 'arn:aws:iam::123456789012:role/bench-scope-role',
   };
+  // What the stack gives each function beyond the common variables.
+  const envOf: Record<keyof typeof HANDLER_ENTRIES, Record<string, string>> = {
+    user: {},
+    scope: scopeEnv,
+    migration: {
+      BROKER_SCOPE_POLICY_PRINCIPALS: JSON.stringify({
+        workloads: [scopeEnv.BROKER_SYSTEM_POLICY_PRINCIPALS],
+      }),
+    },
+  };
   const bundles: Bundle[] = [];
   for (const name of Object.keys(HANDLER_ENTRIES) as (keyof typeof HANDLER_ENTRIES)[]) {
-    bundles.push({ ...prebuilt(root, name), env: functionEnv(name === 'scope' ? scopeEnv : {}) });
+    bundles.push({ ...prebuilt(root, name), env: functionEnv(envOf[name]) });
   }
   const bare = {
     ...(await buildBundle(root, 'bench/fixtures/bare-handler.ts', outDir, 'bare')),

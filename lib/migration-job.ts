@@ -68,7 +68,7 @@ export interface MigrationJobProps {
   readonly logRetention: logs.RetentionDays;
   /**
    * Batches of one page migrated at once (the inline Map's MaxConcurrency).
-   * @default 5
+   * @default 10
    */
   readonly maxConcurrency?: number;
   /**
@@ -143,7 +143,9 @@ export class MigrationJob extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(this.definition(maxConcurrency, selfArn)),
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        this.definition({ maxConcurrency, batchSize }, selfArn),
+      ),
       // The history shows keys and counts only (never a value); ALL lets an operator follow each batch.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
@@ -162,7 +164,10 @@ export class MigrationJob extends Construct {
   }
 
   /** The state machine definition (JSONPath throughout). */
-  private definition(maxConcurrency: number, selfArn: string): sfn.IChainable {
+  private definition(
+    { maxConcurrency, batchSize }: { maxConcurrency: number; batchSize: number },
+    selfArn: string,
+  ): sfn.IChainable {
     const fn = this.function.function;
     const step = (id: string, payload: Record<string, unknown>, resultPath?: string) =>
       new tasks.LambdaInvoke(this, id, {
@@ -189,6 +194,8 @@ export class MigrationJob extends Construct {
       carry: sfn.JsonPath.objectAt('$.carry'),
       results: sfn.JsonPath.objectAt('$.results'),
       maxPages: this.maxPagesPerExecution,
+      // The batch size the page cap assumes, so the steps cut pages exactly as the model counts.
+      batchSize,
     });
     const migrateBatch = step('MigrateBatch', { step: 'migrate', batch: sfn.JsonPath.objectAt('$.batch') })
       .addRetry({

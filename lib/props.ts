@@ -108,7 +108,7 @@ export interface SecretBrokerProps {
   /**
    * Tuning of the legacy-key migration job: batches migrated at once, keys per batch, and whether
    * the stack starts it on first deploy.
-   * @default - 5 batches of 10 keys at once, started on first deploy
+   * @default - 10 batches of 10 keys at once, started on first deploy
    */
   readonly migration?: MigrationTuning;
   /**

@@ -378,6 +378,6 @@ function clockCheck(parts: SignatureParts, now: Date): string | undefined {
 /** The canonical request with a session token's value hidden: it is a credential, even if not ours. */
 function redactToken(canonical: string): string {
   return canonical
-    .replace(/^(x-amz-security-token:).*$/m, '$1<redacted>')
-    .replace(/(X-Amz-Security-Token=)[^&\n]*/, '$1<redacted>');
+    .replace(/^(x-amz-security-token:).*$/gm, '$1<redacted>')
+    .replace(/(X-Amz-Security-Token=)[^&\n]*/g, '$1<redacted>');
 }

@@ -1,5 +1,11 @@
 /** Maps AWS SDK errors to the core's named errors, in one place for every adapter. */
-import { ConflictError, InvalidBodyError, SecretNotFoundError, ThrottledError } from '../core/index.js';
+import {
+  AccessDeniedError,
+  ConflictError,
+  InvalidBodyError,
+  SecretNotFoundError,
+  ThrottledError,
+} from '../core/index.js';
 
 /** The error name the SDK gives a service error (`name`, or `__type` on older shapes). */
 export function awsErrorName(error: unknown): string | undefined {
@@ -35,6 +41,9 @@ export function mapSecretsManagerError(error: unknown, key: string): unknown {
   if (name === 'ResourceNotFoundException' || isScheduledForDeletion(error)) {
     return new SecretNotFoundError(key, { cause: error });
   }
+  // The function's own role was refused (e.g. a key whose tags put it out of the role's reach):
+  // the caller may not have that key, on a single read, a restore or a batch alike.
+  if (name === 'AccessDeniedException') return new AccessDeniedError(key, { cause: error });
   if (isThrottling(error))
     return new ThrottledError('the secret store is throttling requests; retry later', { cause: error });
   if (name === 'ResourceExistsException') {

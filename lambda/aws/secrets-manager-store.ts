@@ -22,7 +22,6 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_RECOVERY_WINDOW_DAYS } from '../config.js';
 import {
-  AccessDeniedError,
   assertValidKey,
   assertValueSize,
   type BatchGetResult,
@@ -510,7 +509,6 @@ export class SecretsManagerStore implements SecretStore {
 
 /** A per-secret error of BatchGetSecretValue (`{name: ErrorCode, message}`) as a core error where one fits. */
 function batchError(error: unknown, key: string): unknown {
-  if (awsErrorName(error) === 'AccessDeniedException') return new AccessDeniedError(key);
   const mapped = mapSecretsManagerError(error, key);
   if (mapped !== error) return mapped;
   // Not a thrown SDK error: make one the HTTP layer logs as an internal error, never a value.

@@ -4,7 +4,7 @@
  * zod so a hand-started execution with a wrong input stops with a clear message.
  */
 import * as z from 'zod';
-import type { BatchReport, MigrationItem, MigrationTotals } from '../core/index.js';
+import { type BatchReport, MAX_PAGE_SIZE, type MigrationItem, type MigrationTotals } from '../core/index.js';
 
 const count = z.number().int().min(0);
 
@@ -63,6 +63,8 @@ const stepSchema = z.discriminatedUnion('step', [
     carry: carrySchema,
     results: z.array(reportSchema).optional(),
     maxPages: z.number().int().min(1),
+    /** Keys per batch, as the state machine's page cap was computed for (the stack's `batchSize`). */
+    batchSize: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
   }),
   z.object({
     step: z.literal('migrate'),

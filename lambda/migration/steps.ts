@@ -131,7 +131,7 @@ export function createMigrationSteps(deps: MigrationStepsDeps): (event: unknown)
             complete: page.next === undefined,
             totals: addPlan(totals, plan, page.items.length),
           },
-          batches: batchesOf(plan.items, batchSize),
+          batches: batchesOf(plan.items, event.batchSize ?? batchSize),
         };
       }
       case 'migrate': {

@@ -21,12 +21,15 @@ const SCOPE_POLICY_PRINCIPALS_ENV = ENV.scopePolicyPrincipals;
 
 const principalsSchema = z.record(z.string(), z.array(z.string().min(1)));
 
-/** Reads {@link SCOPE_POLICY_PRINCIPALS_ENV}; throws naming the variable when it is not that JSON. */
+/**
+ * Reads {@link SCOPE_POLICY_PRINCIPALS_ENV}; throws naming the variable when it is unset or not
+ * that JSON (the stack always sets it: without it every moved secret would lack its policy).
+ */
 export function scopePrincipalsFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Record<string, string[]> {
   try {
-    return principalsSchema.parse(JSON.parse(env[SCOPE_POLICY_PRINCIPALS_ENV] ?? '{}'));
+    return principalsSchema.parse(JSON.parse(env[SCOPE_POLICY_PRINCIPALS_ENV] ?? ''));
   } catch {
     throw new Error(
       `${SCOPE_POLICY_PRINCIPALS_ENV}: must be JSON like {"workloads": ["arn:aws:iam::…:role/…"]}`,
@@ -50,18 +53,30 @@ export function migrationStepsFor(config: BrokerConfig, wiring: MigrationWiring)
   const flagName = config.migrationFlagParameter;
   if (flagName === undefined) throw new Error('the migration needs BROKER_MIGRATION_FLAG_PARAMETER');
   const bare = storeFor({ ...config, systemPolicyPrincipals: [] }, wiring.secretsManager);
+  // Only scopes with principals get a store: a system secret written with no resource policy would
+  // fail open, so a key bound for any other scope fails (and the flag stays unset) instead.
   const scoped = new Map<string, SecretStore>(
-    config.scopes.map((scope) => [
-      scope,
-      storeFor(
-        { ...config, systemPolicyPrincipals: [...(wiring.principalsByScope[scope] ?? [])] },
-        wiring.secretsManager,
-      ),
-    ]),
+    config.scopes
+      .filter((scope) => (wiring.principalsByScope[scope] ?? []).length > 0)
+      .map((scope) => [
+        scope,
+        storeFor(
+          { ...config, systemPolicyPrincipals: [...(wiring.principalsByScope[scope] ?? [])] },
+          wiring.secretsManager,
+        ),
+      ]),
   );
   const ssm = ssmClientOnce(wiring.ssm);
   return createMigrationSteps({
-    storeFor: (scope) => (scope === undefined ? bare : (scoped.get(scope) ?? bare)),
+    storeFor: (scope) => {
+      if (scope === undefined) return bare;
+      const store = scoped.get(scope);
+      if (store === undefined)
+        throw new Error(
+          `no resource-policy principals for scope "${scope}" (${SCOPE_POLICY_PRINCIPALS_ENV})`,
+        );
+      return store;
+    },
     legacyPrefixes: config.legacyPrefixes,
     flag: {
       read: async () => readMigrationFlag(await ssm(), flagName),

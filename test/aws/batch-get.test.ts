@@ -130,6 +130,27 @@ function stubClient(answers: readonly Record<string, unknown>[]) {
 
 const value = (name: string, v: string) => ({ Name: `toolhive/${name}`, SecretString: v, VersionId: 'v1' });
 
+describe('SecretsManagerStore single reads refused by IAM', () => {
+  it.each([
+    ['get', (s: SecretsManagerStore) => s.get('k')],
+    ['getVersion', (s: SecretsManagerStore) => s.getVersion('k', 'previous')],
+    ['restore', (s: SecretsManagerStore) => s.restore('k')],
+  ])(
+    'answers %s with AccessDeniedError (403), as a batch read does, not an internal error',
+    async (_op, run) => {
+      // Prepare
+      const denied = Object.assign(new Error('not authorized to perform secretsmanager:GetSecretValue'), {
+        name: 'AccessDeniedException',
+      });
+      const { client } = stubClient([{ throw: denied }]);
+      // Act
+      const read = run(new SecretsManagerStore({ client }));
+      // Assess
+      await expect(read).rejects.toMatchObject({ key: 'k', code: 'access_denied' });
+    },
+  );
+});
+
 describe('SecretsManagerStore.getMany (per-secret errors and paging)', () => {
   it('fails the whole batch with AccessDeniedError when one secret is denied', async () => {
     // Prepare

@@ -298,6 +298,21 @@ describe('verifySigV4', () => {
     expect(outcome.kind).toBe('refused');
     expect(JSON.stringify(outcome)).not.toMatch(/test-secret|TOKEN-VALUE/);
   });
+
+  it('never echoes a session token given twice in the query', async () => {
+    // Arrange: a presigned request whose query repeats the token parameter (raw query, as sent)
+    const presigned = await signer({ secret: 'wrong' }).presign(httpRequest({}), { signingDate: NOW });
+    const request = onTheWire(presigned as HttpRequest);
+    const repeated = {
+      ...request,
+      rawQuery: `${request.rawQuery}&X-Amz-Security-Token=FIRST-TOKEN&X-Amz-Security-Token=SECOND-TOKEN`,
+    };
+    // Act
+    const outcome = await verifySigV4(repeated, options);
+    // Assess
+    expect(outcome.kind).toBe('refused');
+    expect(JSON.stringify(outcome)).not.toMatch(/FIRST-TOKEN|SECOND-TOKEN/);
+  });
 });
 
 function swapHeader(raw: readonly string[], name: string, value: string): string[] {

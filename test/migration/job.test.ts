@@ -2,12 +2,14 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LEGACY_PREFIXES } from '../../lambda/core/index.js';
+import { migrationStepsFor, scopePrincipalsFromEnv } from '../../lambda/migration/wiring.js';
 import { taskStateNames } from '../../local/migration/definition.js';
 import { runLocalMigration, UnservedTaskError } from '../../local/migration/runner.js';
 import {
   clientConfig,
   type MigrationRig,
   migrationRig,
+  PRINCIPALS,
   ROOT,
   synthesizedDefinition,
   withMaxPages,
@@ -79,6 +81,54 @@ describe('the migration state machine', () => {
     expect(after.get('BEARER_TOKEN_mine')?.tags).toEqual({ 'thv:owner': 'user' });
     expect(after.get('bearer_token_lookalike')?.tags).toEqual({ 'thv:owner': 'user' });
     expect(await rig.flag()).toMatch(/^done /);
+  });
+
+  it('moves no key into a scope it has no resource-policy principals for: the key fails and stays, the flag stays unset', async () => {
+    rig = await migrationRig();
+    await rig.seed('BEARER_TOKEN_gh', 'legacy-workloads');
+    await rig.seed('REGISTRY_OAUTH_x', 'legacy-registry');
+    const { workloads: _dropped, ...withoutWorkloads } = PRINCIPALS;
+    const runs = await rig.run({ principalsByScope: withoutWorkloads });
+    expect(runs.at(-1)?.status).toBe('FAILED');
+    expect(await readValue(rig, '__thv_workloads_BEARER_TOKEN_gh')).toBeUndefined();
+    expect(await readValue(rig, 'BEARER_TOKEN_gh')).toBe('legacy-workloads');
+    expect((await rig.snapshot()).get('__thv_registry_REGISTRY_OAUTH_x')).toEqual({
+      tags: { 'thv:scope': 'registry' },
+      policy: true,
+    });
+    expect(await rig.flag()).toBeUndefined();
+  });
+
+  it('cuts each page into batches of the size the state machine passes', async () => {
+    rig = await migrationRig();
+    for (let i = 0; i < 7; i++) await rig.seed(`BEARER_TOKEN_b${i}`, `v${i}`);
+    const definition = synthesizedDefinition();
+    (definition.States.Discover as { Parameters: Record<string, unknown> }).Parameters.batchSize = 3;
+    const steps = migrationStepsFor(rig.config, {
+      secretsManager: rig.secretsManager,
+      ssm: rig.ssm,
+      principalsByScope: PRINCIPALS,
+    });
+    const sizes: number[] = [];
+    const [run] = await runLocalMigration({
+      definition,
+      steps: async (event) => {
+        const e = event as { step: string; batch?: unknown[] };
+        if (e.step === 'migrate') sizes.push(e.batch?.length ?? 0);
+        return steps(event);
+      },
+      executionName: 'batch-size',
+      retryIntervalMs: 0,
+    });
+    expect(run?.status).toBe('SUCCEEDED');
+    expect(sizes.sort()).toEqual([1, 3, 3]);
+  });
+
+  it('refuses to start without the principals variable the stack sets, instead of moving keys with no policy', () => {
+    expect(() => scopePrincipalsFromEnv({})).toThrow(/BROKER_SCOPE_POLICY_PRINCIPALS/);
+    expect(scopePrincipalsFromEnv({ BROKER_SCOPE_POLICY_PRINCIPALS: '{"workloads":["arn:r"]}' })).toEqual({
+      workloads: ['arn:r'],
+    });
   });
 
   it('continues as a new execution before the page cap and finishes there', async () => {

@@ -75,6 +75,7 @@ export interface MigrationRig {
     definition?: AslDefinition;
     executionName?: string;
     secretsManager?: SecretsManagerClient;
+    principalsByScope?: Readonly<Record<string, readonly string[]>>;
   }): Promise<LocalExecution[]>;
   /** The flag parameter's value. */
   flag(): Promise<string | undefined>;
@@ -142,7 +143,7 @@ export async function migrationRig(endpointOptions: Partial<AwsEndpointOptions> 
         steps: migrationStepsFor(config, {
           secretsManager: options.secretsManager ?? secretsManager,
           ssm,
-          principalsByScope: PRINCIPALS,
+          principalsByScope: options.principalsByScope ?? PRINCIPALS,
         }) as (event: unknown) => Promise<unknown>,
         executionName: options.executionName ?? 'legacy-migration-test',
         retryIntervalMs: 0,

@@ -2,6 +2,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { FIRST_EXECUTION_NAME } from '../../lib/migration-job.js';
+import {
+  type TemplateJson as DefinitionTemplate,
+  definitionFromTemplate,
+} from '../../local/migration/definition.js';
 import { secretArn as arn } from './support/arns.js';
 import { resolve, type TemplateJson } from './support/policies.js';
 import { ACCOUNT, logicalId, REGION, synthBroker } from './support/synth.js';
@@ -141,6 +145,28 @@ describe('the migration job', () => {
     }
     expect(JSON.stringify(template.findResources('AWS::Events::Rule'))).toContain(
       logicalId(stack.broker.migration.role),
+    );
+  });
+
+  it('hands its batch size to Discover, with the page cap the history model gives for that size', () => {
+    const discoverOf = (t: typeof template) =>
+      (
+        definitionFromTemplate(t.toJSON() as DefinitionTemplate).States.Discover as {
+          Parameters: { batchSize: number; maxPages: number };
+        }
+      ).Parameters;
+    const big = synthBroker({ migration: { batchSize: 50 } });
+    expect(discoverOf(template)).toMatchObject({
+      batchSize: 10,
+      maxPages: stack.broker.migration.maxPagesPerExecution,
+    });
+    expect(discoverOf(big.template)).toMatchObject({
+      batchSize: 50,
+      maxPages: big.stack.broker.migration.maxPagesPerExecution,
+    });
+    // Fewer, bigger batches per page make a page cost fewer history events: more pages fit.
+    expect(big.stack.broker.migration.maxPagesPerExecution).toBeGreaterThan(
+      stack.broker.migration.maxPagesPerExecution,
     );
   });
 
