@@ -16,7 +16,11 @@ const dist = new URL('../dist/thv-broker.mjs', import.meta.url);
 /** A clone has the sources (and tsx, a dev dependency); the installed package has dist/ only. */
 const clone = existsSync(new URL('../cli/main.ts', import.meta.url));
 
-/** True when dist/ holds a build at least as new as every source file it was built from. */
+/**
+ * True when dist/ holds a build at least as new as every source file it was built from. The same
+ * rule as lambdaBundlesFresh in scripts/build-bundles.ts, written again here because this file is
+ * plain JavaScript that runs before tsx is loaded.
+ */
 function builtAndFresh() {
   try {
     const builtAt = statSync(dist).mtimeMs;

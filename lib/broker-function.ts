@@ -12,10 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
-import { BUNDLE_FILE, HANDLER_ENTRIES, type HandlerName, LAMBDA_BUNDLES_DIR } from './bundling.js';
-
-/** The handler entries, re-exported for callers that already import them from here. */
-export { HANDLER_ENTRIES };
+import { BUNDLE_FILE, type HandlerName, LAMBDA_BUNDLES_DIR } from './bundling.js';
 
 /**
  * Root of the package: this file runs from `lib/` of a clone (TypeScript, through tsx or vitest)

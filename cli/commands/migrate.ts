@@ -133,11 +133,12 @@ export function migrateCommand(deps: MigrateDeps) {
       )
       .action(async (options) => {
         const backend = await backendOf(options, deps);
-        const total = options.local ? (await backend.plan()).plan.listed : undefined;
+        // No dry-run listing first for a total: it would read the whole store once more (and even
+        // when the flag is set); progress counts keys against what the job has listed so far.
         const progress = progressReporter(deps.io.stderr);
         const report = await backend.start({
           ...(options.name ? { name: String(options.name) } : {}),
-          onProgress: (p) => progress.update(total === undefined ? p : { ...p, total }),
+          onProgress: (p) => progress.update(p),
         });
         progress.done();
         const failed = report.totals?.failed ?? 0;

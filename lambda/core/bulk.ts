@@ -1,26 +1,9 @@
-/** Bulk operations: their limits, and bulk delete and read over one-at-a-time calls for stores without a native batch. */
+/** Bulk operations: their limits, bulk delete over one-at-a-time calls (Secrets Manager has no batch delete), and batch-read results. */
 import { SecretNotFoundError } from './errors.js';
 import type { BatchGetResult, BulkDeleteResult, StoredSecret } from './port.js';
 
 /** Most keys one batch read may ask for (one request of the API; the adapter splits it into store calls). */
 export const MAX_BATCH_GET_KEYS = 100;
-
-/** Reads each distinct key in order with `getOne`; a missing key is recorded, anything else thrown. */
-export async function getEach(
-  keys: readonly string[],
-  getOne: (key: string) => Promise<StoredSecret>,
-): Promise<BatchGetResult> {
-  const result: BatchGetResult = { found: [], missing: [] };
-  for (const key of new Set(keys)) {
-    try {
-      result.found.push(await getOne(key));
-    } catch (error) {
-      if (!(error instanceof SecretNotFoundError)) throw error;
-      result.missing.push(key);
-    }
-  }
-  return result;
-}
 
 /** Deletes each distinct key in order with `deleteOne`; a missing key is recorded, anything else thrown. */
 export async function deleteEach(
@@ -46,13 +29,18 @@ export async function deleteEach(
  * store put in it.
  */
 export function requireAll(keys: readonly string[], result: BatchGetResult): StoredSecret[] {
-  const missing = new Set(result.missing);
-  const byKey = new Map(result.found.map((secret) => [secret.key, secret]));
+  const found = foundByKey(result);
   const secrets: StoredSecret[] = [];
   for (const key of new Set(keys)) {
-    const secret = byKey.get(key);
-    if (secret === undefined || missing.has(key)) throw new SecretNotFoundError(key);
+    const secret = found.get(key);
+    if (secret === undefined) throw new SecretNotFoundError(key);
     secrets.push(secret);
   }
   return secrets;
+}
+
+/** The secrets a batch read found, by key; a key it also reports missing counts as missing. */
+export function foundByKey(result: BatchGetResult): Map<string, StoredSecret> {
+  const missing = new Set(result.missing);
+  return new Map(result.found.filter((secret) => !missing.has(secret.key)).map((s) => [s.key, s]));
 }

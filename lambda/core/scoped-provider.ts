@@ -3,6 +3,8 @@
  * deletes a key outside its own prefix, except the opt-in legacy fallback for a bare key that the
  * legacy table maps to S, and only until the migration is done.
  */
+
+import { foundByKey } from './bulk.js';
 import { NotDeletedError, SecretNotFoundError, VersionNotFoundError } from './errors.js';
 import { allKeys, type KeyPage, listFiltered, type PageRequest } from './listing.js';
 import {
@@ -95,6 +97,11 @@ export class ScopedProvider {
       if (!(error instanceof SecretNotFoundError && (await this.mayFallBack(name))))
         throw asScopedNotFound(error, name);
     }
+    return this.legacyRead(name);
+  }
+
+  /** Reads `name`'s bare legacy key, for a name missing under the scope whose fallback applies. */
+  private async legacyRead(name: string): Promise<ScopedSecret> {
     try {
       // Only a key the platform wrote before scoping: never one a user made (thv:owner) or tagged.
       const { tags } = await this.store.describe(name);
@@ -115,19 +122,17 @@ export class ScopedProvider {
   async getMany(names: readonly string[]): Promise<ScopedSecret[]> {
     const unique = [...new Set(names)];
     const keys = unique.map((name) => this.keyOf(name));
-    const result = await this.store.getMany(keys);
-    const missing = new Set(result.missing);
+    const found = foundByKey(await this.store.getMany(keys));
     const secrets: ScopedSecret[] = [];
-    const byKey = new Map(result.found.map((secret) => [secret.key, secret]));
     for (const [i, name] of unique.entries()) {
-      const key = keys[i] as string;
-      const secret = missing.has(key) ? undefined : byKey.get(key);
+      const secret = found.get(keys[i] as string);
       if (secret !== undefined) {
         secrets.push({ ...secret, key: name });
         continue;
       }
+      // Known missing under the scope: straight to the fallback, without reading the key again.
       if (!(await this.mayFallBack(name))) throw new SecretNotFoundError(name);
-      secrets.push(await this.get(name));
+      secrets.push(await this.legacyRead(name));
     }
     return secrets;
   }

@@ -24,8 +24,3 @@ export function parseVersionRef(text: string): SecretVersionRef {
     `the version must be "${PREVIOUS_VERSION}" or a version id (32–64 characters of A-Z a-z 0-9 _ -)`,
   );
 }
-
-/** The version as the API and the audit log name it. */
-export function versionText(version: SecretVersionRef): string {
-  return version === PREVIOUS_VERSION ? PREVIOUS_VERSION : version.id;
-}

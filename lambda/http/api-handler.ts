@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type AuditRecord, type LogSink, stdoutSink, writeAudit } from './audit-log.js';
 import { mapError } from './errors.js';
-import { REQUEST_METRICS, type RequestMetrics } from './request-metrics.js';
+import { REQUEST_METRICS } from './request-metrics.js';
 import { json } from './response.js';
 
 /** A Lambda handler for API Gateway REST proxy events. */
@@ -47,18 +47,12 @@ export interface ApiHandlerOptions {
    * @default performance.now
    */
   readonly now?: () => number;
-  /**
-   * The metrics each request line carries.
-   * @default requests and latency by route and outcome, in the broker's namespace
-   */
-  readonly metrics?: RequestMetrics;
 }
 
 /** Wraps a dispatcher into a proxy handler that never throws and always logs one line. */
 export function createApiHandler(options: ApiHandlerOptions): ProxyHandler {
   const log = options.log ?? stdoutSink;
   const now = options.now ?? (() => performance.now());
-  const metrics = options.metrics ?? REQUEST_METRICS;
   return async (event, context) => {
     const started = now();
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? randomUUID();
@@ -93,7 +87,7 @@ export function createApiHandler(options: ApiHandlerOptions): ProxyHandler {
         latencyMs: Math.round((now() - started) * 100) / 100,
         error: detail,
       },
-      metrics,
+      REQUEST_METRICS,
     );
     return result;
   };

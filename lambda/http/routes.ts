@@ -93,25 +93,24 @@ const PARAM = /^\{([A-Za-z0-9_]+)(\+?)\}$/;
 /** One part of a resource template: a literal segment, or a `{name}` / greedy `{name+}` parameter. */
 type TemplatePart = { readonly literal: string } | { readonly param: string; readonly greedy: boolean };
 
-// Parsed once per template text: every request matches against the same few templates, so the
-// split and the regex run once per function instance, not once per request and template.
-const parsedTemplates = new Map<string, readonly TemplatePart[]>();
-const MAX_PARSED_TEMPLATES = 256;
-
 /** The parts of a resource template such as `/v1/secrets/{key}`. */
-function templateParts(path: string): readonly TemplatePart[] {
-  const known = parsedTemplates.get(path);
-  if (known !== undefined) return known;
-  const parts = path
+function parseTemplate(path: string): readonly TemplatePart[] {
+  return path
     .split('/')
     .slice(1)
     .map((part): TemplatePart => {
       const param = PARAM.exec(part);
       return param === null ? { literal: part } : { param: param[1] as string, greedy: param[2] === '+' };
     });
-  // Bounded: a resource text that is not one of the API's templates is parsed, not remembered forever.
-  if (parsedTemplates.size < MAX_PARSED_TEMPLATES) parsedTemplates.set(path, parts);
-  return parts;
+}
+
+// The API's own templates, parsed once when the module loads: every request matches against
+// them, so the split and the regex need not run per request and template.
+const PARSED_ROUTES = new Map(ALL_ROUTES.map((t) => [t.path, parseTemplate(t.path)]));
+
+/** The parts of `path`: the API's own templates ready-made, any other resource parsed as it comes. */
+function templateParts(path: string): readonly TemplatePart[] {
+  return PARSED_ROUTES.get(path) ?? parseTemplate(path);
 }
 
 /**

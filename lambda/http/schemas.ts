@@ -80,13 +80,16 @@ export const KeySummary = z.object({
   updatedAt: z.string().meta({ description: 'When the secret last changed (ISO 8601).' }),
 });
 
+/** The token of a listing's following page. */
+const nextToken = z
+  .string()
+  .optional()
+  .meta({ description: 'Pass as `next` to read the following page; absent on the last page.' });
+
 /** A page of a listing. */
 export const ListResponse = z.object({
   keys: z.array(KeySummary),
-  next: z
-    .string()
-    .optional()
-    .meta({ description: 'Pass as `next` to read the following page; absent on the last page.' }),
+  next: nextToken,
 });
 
 /** When a deleted secret was deleted and when it will be purged for good. */
@@ -97,11 +100,6 @@ const deletionDates = {
       "When Secrets Manager purges it for good: the deletion plus the broker's recovery window (ISO 8601). Restorable until then.",
   }),
 };
-
-const nextToken = z
-  .string()
-  .optional()
-  .meta({ description: 'Pass as `next` to read the following page; absent on the last page.' });
 
 /** `GET /v1/deleted-secrets`: a page of deleted user keys, never a value. */
 export const DeletedListResponse = z.object({

@@ -1,5 +1,5 @@
 /** The migration's retry strategy: throttling and transient errors retried with short jittered waits, nothing else. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   MIGRATION_MAX_ATTEMPTS,
   migrationBackoffMs,
@@ -37,11 +37,18 @@ describe('the migration retry strategy', () => {
     await expect(strategy.refreshRetryTokenForRetry(token, { errorType: 'CLIENT_ERROR' })).rejects.toThrow();
   });
 
-  it('waits between 0 and 2 s, growing with the attempt', () => {
+  it('waits between 0 and its cap, a cap that doubles with the attempt up to 2 s', () => {
     for (let attempt = 1; attempt < 20; attempt++) {
       const ms = migrationBackoffMs(attempt);
       expect(ms).toBeGreaterThanOrEqual(0);
       expect(ms).toBeLessThanOrEqual(Math.min(2_000, 40 * 2 ** attempt));
+    }
+    // Full jitter draws below the cap; pinned to the top of the draw, the cap itself shows.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(1);
+    try {
+      expect([1, 2, 3, 5, 6, 10].map(migrationBackoffMs)).toEqual([80, 160, 320, 1_280, 2_000, 2_000]);
+    } finally {
+      random.mockRestore();
     }
   });
 });

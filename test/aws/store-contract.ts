@@ -245,6 +245,11 @@ export function storeContract(
           scope: 'workloads',
           requestToken: token,
         });
+        // Checked before the retry below, which would re-apply the policy whatever the recreate did.
+        const policy = await client.send(
+          new GetResourcePolicyCommand({ SecretId: `${root}__thv_workloads_recreate` }),
+        );
+        expect(JSON.parse(policy.ResourcePolicy ?? '{}').Statement[0]).toMatchObject({ Effect: 'Deny' });
         const again = await store.put('__thv_workloads_recreate', 'new', {
           scope: 'workloads',
           requestToken: token,
@@ -253,10 +258,6 @@ export function storeContract(
         expect((await describeSecret('__thv_workloads_recreate')).Tags).toEqual([
           { Key: 'thv:scope', Value: 'workloads' },
         ]);
-        const out = await client.send(
-          new GetResourcePolicyCommand({ SecretId: `${root}__thv_workloads_recreate` }),
-        );
-        expect(JSON.parse(out.ResourcePolicy ?? '{}').Statement[0]).toMatchObject({ Effect: 'Deny' });
       },
     );
 

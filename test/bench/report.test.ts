@@ -56,13 +56,11 @@ const fixture = (): BenchRun => ({
 });
 
 describe('bench modules', () => {
-  it('all load without running a measurement', async () => {
+  it('all load: no module has an import or syntax error (a rejected import fails the test)', async () => {
     const files = readdirSync(BENCH).filter((f) => f.endsWith('.ts'));
     expect(files).toContain('run.ts');
 
-    const loaded = await Promise.all(files.map((f) => import(pathToFileURL(join(BENCH.pathname, f)).href)));
-
-    expect(loaded.every((m) => typeof m === 'object')).toBe(true);
+    await Promise.all(files.map((f) => import(pathToFileURL(join(BENCH.pathname, f)).href)));
   });
 
   it('measure the migration figures the report names, on a tiny store', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkMappings, parseSecretSpec } from '../../cli/commands/exec.js';
 import { UsageError } from '../../cli/errors.js';
 import { run } from '../../cli/program.js';
+import { MAX_BATCH_GET_KEYS } from '../../lambda/core/bulk.js';
 import { fakeIo } from './support.js';
 
 describe('parseSecretSpec', () => {
@@ -62,11 +63,13 @@ describe('checkMappings', () => {
     expect(() => checkMappings(mappings)).not.toThrow();
   });
 
-  it('refuses more distinct names than one request takes', () => {
+  it('takes as many distinct names as one request does, and refuses one more', () => {
     // Prepare
-    const mappings = Array.from({ length: 101 }, (_, i) => parseSecretSpec(`K${i},target=V${i}`, '--secret'));
+    const names = (n: number) =>
+      Array.from({ length: n }, (_, i) => parseSecretSpec(`K${i},target=V${i}`, '--secret'));
     // Act / Assess
-    expect(() => checkMappings(mappings)).toThrow(UsageError);
+    expect(() => checkMappings(names(MAX_BATCH_GET_KEYS))).not.toThrow();
+    expect(() => checkMappings(names(MAX_BATCH_GET_KEYS + 1))).toThrow(UsageError);
   });
 });
 

@@ -9,7 +9,6 @@ import {
   ConflictError,
   type DeleteOptions,
   deleteEach,
-  getEach,
   type ListOptions,
   type ListPage,
   NotDeletedError,
@@ -335,4 +334,21 @@ export class HookedStore implements SecretStore {
   protect(key: string): Promise<void> {
     return this.call({ op: 'protect', key }, () => this.inner.protect(key));
   }
+}
+
+/** Reads each distinct key in order with `getOne`; a missing key is recorded, anything else thrown. */
+async function getEach(
+  keys: readonly string[],
+  getOne: (key: string) => Promise<StoredSecret>,
+): Promise<BatchGetResult> {
+  const result: BatchGetResult = { found: [], missing: [] };
+  for (const key of new Set(keys)) {
+    try {
+      result.found.push(await getOne(key));
+    } catch (error) {
+      if (!(error instanceof SecretNotFoundError)) throw error;
+      result.missing.push(key);
+    }
+  }
+  return result;
 }
