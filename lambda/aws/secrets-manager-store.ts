@@ -54,9 +54,6 @@ import {
 } from '../core/index.js';
 import { awsErrorName, isScheduledForDeletion, mapSecretsManagerError } from './errors.js';
 
-/** The tag keys, defined in the core beside the namespace rules; re-exported for the stack. */
-export { OWNER_TAG, SCOPE_TAG };
-
 /** Most ids one BatchGetSecretValue takes (Secrets Manager API reference). */
 export const BATCH_GET_IDS_PER_CALL = 20;
 
@@ -244,8 +241,15 @@ export class SecretsManagerStore implements SecretStore {
       try {
         result = await this.update(name, value, token, options.description);
       } catch (error) {
-        if (awsErrorName(error) === 'ResourceNotFoundException') {
+        const refusal = awsErrorName(error);
+        if (refusal === 'ResourceNotFoundException') {
           result = await this.create(name, value, token, options);
+        } else if (refusal === 'AccessDeniedException') {
+          // Under a tag-conditioned role (the user function's) AWS refuses an update of a name that
+          // does not exist, since it authorizes before the lookup and a missing secret has no tags
+          // (DESIGN §3). The create is authorized by its own request tags; if the secret does
+          // exist, the refusal stands: it is not this role's to write.
+          result = await this.create(name, value, token, options, false, error);
         } else if (isScheduledForDeletion(error)) {
           result = await this.recreate(name, value, token, options);
         } else {
@@ -438,7 +442,8 @@ export class SecretsManagerStore implements SecretStore {
   /**
    * CreateSecret with the tags, KMS key and description of a broker write. A name that is still
    * held by a deleted secret (scheduled for deletion, or force-deleted a moment ago) goes through
-   * {@link recreate}, which gives the deleted secret up for good first.
+   * {@link recreate}, which gives the deleted secret up for good first. `refusedUpdate` is the
+   * AccessDeniedException of the update that led here, rethrown when the secret turns out to exist.
    */
   private async create(
     name: string,
@@ -446,14 +451,18 @@ export class SecretsManagerStore implements SecretStore {
     token: string,
     options: PutOptions,
     deleted = false,
+    refusedUpdate?: unknown,
   ): Promise<PutResult> {
     try {
       const out = await this.client.send(this.createCommand(name, value, token, options));
       return { version: out.VersionId ?? token, created: true };
     } catch (error) {
-      // Another writer created it between our update and create: write over theirs.
-      if (awsErrorName(error) === 'ResourceExistsException')
+      if (awsErrorName(error) === 'ResourceExistsException') {
+        // It exists, and this role was refused its update: an untagged or foreign secret.
+        if (refusedUpdate !== undefined) throw refusedUpdate;
+        // Another writer created it between our update and create: write over theirs.
         return this.update(name, value, token, options.description);
+      }
       if (isScheduledForDeletion(error) && !deleted) return this.recreate(name, value, token, options);
       throw error;
     }
