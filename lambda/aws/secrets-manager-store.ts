@@ -52,7 +52,7 @@ import {
   USER_OWNER,
   VersionNotFoundError,
 } from '../core/index.js';
-import { awsErrorName, isScheduledForDeletion, mapSecretsManagerError } from './errors.js';
+import { awsErrorName, isScheduledForDeletion, mappingErrors, mapSecretsManagerError } from './errors.js';
 
 /** Most ids one BatchGetSecretValue takes (Secrets Manager API reference). */
 export const BATCH_GET_IDS_PER_CALL = 20;
@@ -121,11 +121,9 @@ export class SecretsManagerStore implements SecretStore {
 
   async get(key: string): Promise<StoredSecret> {
     const name = this.nameOf(key);
-    try {
+    return mappingErrors(key, async () => {
       return storedSecret(key, await this.client.send(new GetSecretValueCommand({ SecretId: name })));
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   /**
@@ -220,15 +218,13 @@ export class SecretsManagerStore implements SecretStore {
    */
   async restore(key: string, options: RestoreOptions = {}): Promise<void> {
     const name = this.nameOf(key);
-    try {
+    return mappingErrors(key, async () => {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: name }));
       const tag = options.tag;
       if (tag !== undefined && tagMap(out.Tags)[tag.key] !== tag.value) throw new SecretNotFoundError(key);
       if (out.DeletedDate === undefined) throw new NotDeletedError(key);
       await this.client.send(new RestoreSecretCommand({ SecretId: name }));
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   async put(key: string, value: string, options: PutOptions = {}): Promise<PutResult> {
@@ -236,7 +232,7 @@ export class SecretsManagerStore implements SecretStore {
     assertValueSize(value);
     const token = options.requestToken ?? randomUUID();
     if (options.createOnly) return this.createNew(key, name, value, token, options);
-    try {
+    return mappingErrors(key, async () => {
       let result: PutResult;
       try {
         result = await this.update(name, value, token, options.description);
@@ -266,14 +262,12 @@ export class SecretsManagerStore implements SecretStore {
       if (options.scope !== undefined && (result.created || options.requestToken !== undefined))
         await this.protect(key);
       return result;
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const name = this.nameOf(key);
-    try {
+    return mappingErrors(key, async () => {
       await this.client.send(
         new DeleteSecretCommand(
           options.force
@@ -281,9 +275,7 @@ export class SecretsManagerStore implements SecretStore {
             : { SecretId: name, RecoveryWindowInDays: this.recoveryWindowDays },
         ),
       );
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   async deleteMany(keys: readonly string[], options: DeleteOptions = {}): Promise<BulkDeleteResult> {
@@ -388,38 +380,32 @@ export class SecretsManagerStore implements SecretStore {
 
   async describe(key: string): Promise<SecretInfo> {
     const name = this.nameOf(key);
-    try {
+    return mappingErrors(key, async () => {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: name }));
       // DescribeSecret still answers for a secret scheduled for deletion; the port calls that absent.
       if (out.DeletedDate !== undefined) throw new SecretNotFoundError(key);
       return { key, tags: tagMap(out.Tags) };
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   async tag(key: string, tags: SecretTags): Promise<void> {
     const name = this.nameOf(key);
-    try {
+    return mappingErrors(key, async () => {
       await this.client.send(
         new TagResourceCommand({
           SecretId: name,
           Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
         }),
       );
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   async protect(key: string): Promise<void> {
     const name = this.nameOf(key);
     if (this.policy === undefined) return;
-    try {
+    return mappingErrors(key, async () => {
       await this.client.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: this.policy }));
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   private async update(name: string, value: string, token: string, description?: string): Promise<PutResult> {
