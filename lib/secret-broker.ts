@@ -14,6 +14,7 @@ import { BrokerFunction } from './broker-function.js';
 import { TamperDetection } from './detection.js';
 import { MigrationJob } from './migration-job.js';
 import { acknowledgeWildcardResources } from './nag.js';
+import { addBrokerOutputs, type BrokerOutputs } from './outputs.js';
 import {
   grantBatchGetSecretValue,
   grantKeyUseForSecrets,
@@ -266,6 +267,14 @@ export class SecretBroker extends Construct {
     if (Construct.isConstruct(grantee))
       acknowledgeWildcardResources(grantee, access.resourceArns, INVOKE_REASON);
     return iam.Grant.addToPrincipal({ grantee, ...access });
+  }
+
+  /**
+   * Adds the stack outputs a deployment needs (`ApiUrl`, `ApiId`, `KeyArn`, the access policy
+   * ARNs, the migration's state machine, function and flag), named as the CLI and the docs use them.
+   */
+  addOutputs(): BrokerOutputs {
+    return addBrokerOutputs(this);
   }
 
   /** What a user grant gives besides the guard policies: invoke on every route of the user table. */
