@@ -13,8 +13,10 @@ export type BrokerOutputs = ReadonlyMap<string, CfnOutput>;
 /** Id of the construct that holds the outputs below the broker. */
 const OUTPUTS_ID = 'Outputs';
 
-/** `workloads` → `Workloads`: scope names are lower-case letters and digits (SCOPE_PATTERN). */
-const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+/** Output name of a scope's access policy: `workloads` → `ScopeAccessPolicyArnWorkloads`. */
+export const scopeAccessOutputName = (scope: string): string =>
+  // Scope names are lower-case letters and digits (SCOPE_PATTERN), so this is a valid logical id.
+  `ScopeAccessPolicyArn${scope.charAt(0).toUpperCase()}${scope.slice(1)}`;
 
 /**
  * Adds the broker's outputs under their documented names (the output's logical id is the name, so
@@ -40,7 +42,7 @@ export function addBrokerOutputs(broker: SecretBroker): BrokerOutputs {
     ...[...broker.scopeAccessPolicies].map(
       ([scope, policy]) =>
         [
-          `ScopeAccessPolicyArn${capitalized(scope)}`,
+          scopeAccessOutputName(scope),
           policy.managedPolicyArn,
           `Attach to a service role managed elsewhere, or to a permission set, to give it the routes of scope ${scope} only`,
         ] as [string, string, string],

@@ -14,7 +14,7 @@ import { BrokerFunction } from './broker-function.js';
 import { TamperDetection } from './detection.js';
 import { MigrationJob } from './migration-job.js';
 import { acknowledgeWildcardResources } from './nag.js';
-import { addBrokerOutputs, type BrokerOutputs } from './outputs.js';
+import { addBrokerOutputs, type BrokerOutputs, scopeAccessOutputName } from './outputs.js';
 import {
   grantBatchGetSecretValue,
   grantKeyUseForSecrets,
@@ -30,6 +30,7 @@ import {
 } from './policies.js';
 import { type ResolvedBrokerProps, resolveBrokerProps, type SecretBrokerProps } from './props.js';
 import { RequestAlarms } from './request-alarms.js';
+import { refuseIdentityCenterRole } from './sso-roles.js';
 
 /** Scope functions also attach the deny-all-but resource policy to the system secrets they write. */
 const SCOPE_EXTRA_ACTIONS = ['secretsmanager:PutResourcePolicy'];
@@ -254,6 +255,7 @@ export class SecretBroker extends Construct {
    * system secrets even when it talks to Secrets Manager directly.
    */
   grantUserAccess(role: iam.IRole): iam.Grant {
+    refuseIdentityCenterRole(role, 'grantUserAccess', 'UserAccessPolicyArn');
     this.guardPolicy.attachToRole(role);
     this.userRoleGuardPolicy.attachToRole(role);
     const access = this.userRouteAccess();
@@ -263,6 +265,7 @@ export class SecretBroker extends Construct {
 
   /** Lets a service call one scope's routes, and nothing else of the broker. */
   grantScopeAccess(grantee: iam.IGrantable, scope: string): iam.Grant {
+    refuseIdentityCenterRole(grantee, 'grantScopeAccess', scopeAccessOutputName(scope));
     const access = this.scopeRouteAccess(scope);
     if (Construct.isConstruct(grantee))
       acknowledgeWildcardResources(grantee, access.resourceArns, INVOKE_REASON);
