@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { BUNDLE_FILE, type HandlerName, LAMBDA_BUNDLES_DIR } from './bundling.js';
+import { stableRoleName } from './stable-names.js';
 
 /**
  * Root of the package: this file runs from `lib/` of a clone (TypeScript, through tsx or vitest)
@@ -63,6 +64,8 @@ export class BrokerFunction extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: props.description,
+      // Retained secrets and the key name this role by ARN: a replacement stack must get it back.
+      roleName: stableRoleName(this),
     });
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
