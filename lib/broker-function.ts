@@ -33,6 +33,9 @@ export function bundleDirectory(handler: HandlerName, root: string = PACKAGE_ROO
   return dir;
 }
 
+/** Memory of every broker function (the cost section of the bench prices Lambda time with it). */
+export const BROKER_FUNCTION_MEMORY_MB = 256;
+
 /** Props of a {@link BrokerFunction}. */
 export interface BrokerFunctionProps {
   /** Which handler the function runs. */
@@ -79,7 +82,7 @@ export class BrokerFunction extends Construct {
       handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      memorySize: BROKER_FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(15),
       role: this.role,
       logGroup: this.logGroup,

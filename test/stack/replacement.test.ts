@@ -67,9 +67,10 @@ function retainedPrincipals(template: TemplateJson, stackName: string, deploymen
     .filter((v) => v[ENV.scopePolicyPrincipals] !== undefined)
     .map((v) => JSON.parse(String(resolve(v[ENV.scopePolicyPrincipals]))) as Record<string, string[]>);
   const [, key] = ofType(template, 'AWS::KMS::Key')[0] as [string, Resource];
-  const keyPolicy = (
-    key.Properties?.KeyPolicy as { Statement: { Condition?: Record<string, Record<string, unknown>> }[] }
-  ).Statement.flatMap((s) => s.Condition?.ArnNotEquals?.['aws:PrincipalArn'] ?? []).map(resolve);
+  type KeyPolicy = { Statement: { Condition?: Record<string, Record<string, unknown>> }[] };
+  const keyPolicy = ((key.Properties?.KeyPolicy as KeyPolicy | undefined)?.Statement ?? [])
+    .flatMap((s) => s.Condition?.ArnNotEquals?.['aws:PrincipalArn'] ?? [])
+    .map(resolve);
   return { scopeFunctions, migration, keyPolicy };
 }
 
