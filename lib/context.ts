@@ -97,6 +97,9 @@ const CONTEXT_SCHEMA = {
 /** A context key the stack reads. */
 type ContextKey = keyof typeof CONTEXT_SCHEMA;
 
+/** Every context key the stack reads (the settings docs/deploy.md lists). */
+export const CONTEXT_KEYS: readonly string[] = Object.keys(CONTEXT_SCHEMA);
+
 /** Stack id and props read from context. */
 export interface StackFromContext {
   /** Stack name (and construct id). */
@@ -113,7 +116,7 @@ export interface StackFromContext {
  */
 export function stackFromContext(context: Readonly<Record<string, unknown>>): StackFromContext {
   const values: Partial<Record<ContextKey, unknown>> = {};
-  const problems: string[] = unknownContextKeyProblems(Object.keys(context), Object.keys(CONTEXT_SCHEMA));
+  const problems: string[] = unknownContextKeyProblems(Object.keys(context), CONTEXT_KEYS);
   for (const key of Object.keys(CONTEXT_SCHEMA) as ContextKey[]) {
     const raw = context[key];
     if (raw === undefined) continue;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { stackFromContext } from '../../lib/context.js';
+import { CONTEXT_KEYS, stackFromContext } from '../../lib/context.js';
 import { unknownContextKeyProblems } from '../../lib/context-keys.js';
 import { scratchDir, synthBroker } from './support/synth.js';
 
@@ -43,6 +43,17 @@ describe('unknown context keys', () => {
     });
     // Assess
     expect(result.stackName).toBe('ThvSecretBroker');
+  });
+});
+
+describe('docs/deploy.md', () => {
+  it('lists every setting in its table of -c keys', () => {
+    const docs = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+    expect(
+      CONTEXT_KEYS.filter(
+        (key) => !new RegExp(`^\\| \`${key}\``, 'm').test(docs) && !docs.includes(`/ \`${key}\` |`),
+      ),
+    ).toEqual([]);
   });
 });
 
