@@ -8,12 +8,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { measureBatch } from './batch.js';
 import { measureBundles } from './bundles.js';
 import { measureCli } from './cli.js';
+import { measureCost, writeCostBlocks } from './cost.js';
 import { runEnvironment } from './environment.js';
 import { measureHttp, withNpmStart } from './http.js';
 import { measureListing } from './listing.js';
 import { migrationFigures } from './migration.js';
 import { measureOverhead } from './overhead.js';
-import { type BenchRun, type Section, verdicts, writeReport } from './report.js';
+import { type BenchRun, resultsJson, type Section, verdicts, writeReport } from './report.js';
 
 const ROOT = new URL('../', import.meta.url);
 const BENCH_DIR = new URL('./', import.meta.url);
@@ -82,6 +83,7 @@ export async function main(): Promise<void> {
     skipped: { cliStartRatio: 'not run: npm start did not come up' },
   };
   sections.Migration = await migrationFigures();
+  await add('Cost', () => measureCost());
 
   const run: BenchRun = {
     startedAt,
@@ -90,6 +92,8 @@ export async function main(): Promise<void> {
     sections,
   };
   writeReport(BENCH_DIR, run);
+  // The cost table is computed from the figures just written, into REPORT.md and docs/deploy.md.
+  writeCostBlocks(resultsJson(run));
   const all = verdicts(run);
   for (const v of all) {
     const figure = v.value === undefined ? v.margin : `${v.value} ${v.target.unit}`;

@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { BUNDLE_FILE, type HandlerName, LAMBDA_BUNDLES_DIR } from './bundling.js';
+import { stableRoleName } from './stable-names.js';
 
 /**
  * Root of the package: this file runs from `lib/` of a clone (TypeScript, through tsx or vitest)
@@ -31,6 +32,9 @@ export function bundleDirectory(handler: HandlerName, root: string = PACKAGE_ROO
     );
   return dir;
 }
+
+/** Memory of every broker function (the cost section of the bench prices Lambda time with it). */
+export const BROKER_FUNCTION_MEMORY_MB = 256;
 
 /** Props of a {@link BrokerFunction}. */
 export interface BrokerFunctionProps {
@@ -63,6 +67,8 @@ export class BrokerFunction extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: props.description,
+      // Retained secrets and the key name this role by ARN: a replacement stack must get it back.
+      roleName: stableRoleName(this),
     });
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
@@ -76,7 +82,7 @@ export class BrokerFunction extends Construct {
       handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      memorySize: BROKER_FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(15),
       role: this.role,
       logGroup: this.logGroup,

@@ -1,8 +1,8 @@
 /**
  * Stack props from CDK context (`cdk.json` or `-c key=value`), parsed with zod. `-c` values arrive
  * as strings, `cdk.json` values as JSON, so lists, numbers and tables accept both forms. Context
- * keys carry the same names as the stack props; a key spelt like one of them but for case, `-` or `_`
- * is refused rather than ignored.
+ * keys carry the same names as the stack props; an unknown key spelt like a setting is refused,
+ * naming the nearest one, rather than ignored (lib/context-keys.ts).
  */
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib/core';
@@ -14,6 +14,7 @@ import {
   splitList,
 } from '../lambda/config.js';
 import { DEFAULT_SCOPES, LEGACY_FALLBACK_MODES } from '../lambda/core/index.js';
+import { unknownContextKeyProblems } from './context-keys.js';
 import type { SecretBrokerStackProps } from './secret-broker-stack.js';
 
 /** Stack name used when the `stackName` context key is absent. */
@@ -46,6 +47,11 @@ const positiveNumber = z.preprocess(
   z.number({ error: 'expected a number' }).positive({ error: 'expected a positive number' }),
 );
 
+const booleanText = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+  z.boolean({ error: 'expected true or false' }),
+);
+
 const retentionDays = wholeNumber.refine(
   (n) => (Object.values(logs.RetentionDays) as unknown[]).includes(n),
   {
@@ -74,6 +80,7 @@ const CONTEXT_SCHEMA = {
   breakGlassRoleArns: stringList,
   migrationRoleArn: z.string(),
   migrationFlagParameterName: z.string(),
+  migrationStartOnDeploy: booleanText,
   throttlingRateLimit: positiveNumber,
   throttlingBurstLimit: wholeNumber,
   logRetentionDays: retentionDays,
@@ -89,6 +96,9 @@ const CONTEXT_SCHEMA = {
 
 /** A context key the stack reads. */
 type ContextKey = keyof typeof CONTEXT_SCHEMA;
+
+/** Every context key the stack reads (the settings docs/deploy.md lists). */
+export const CONTEXT_KEYS: readonly string[] = Object.keys(CONTEXT_SCHEMA);
 
 /** Stack id and props read from context. */
 export interface StackFromContext {
@@ -106,7 +116,7 @@ export interface StackFromContext {
  */
 export function stackFromContext(context: Readonly<Record<string, unknown>>): StackFromContext {
   const values: Partial<Record<ContextKey, unknown>> = {};
-  const problems: string[] = misspeltKeyProblems(Object.keys(context));
+  const problems: string[] = unknownContextKeyProblems(Object.keys(context), CONTEXT_KEYS);
   for (const key of Object.keys(CONTEXT_SCHEMA) as ContextKey[]) {
     const raw = context[key];
     if (raw === undefined) continue;
@@ -167,6 +177,9 @@ export function stackFromContext(context: Readonly<Record<string, unknown>>): St
     ...(v.migrationFlagParameterName === undefined
       ? {}
       : { migrationFlagParameterName: v.migrationFlagParameterName }),
+    ...(v.migrationStartOnDeploy === undefined
+      ? {}
+      : { migration: { startOnDeploy: v.migrationStartOnDeploy } }),
     ...(Object.keys(throttling).length === 0 ? {} : { throttling }),
     ...(v.logRetentionDays === undefined ? {} : { logRetention: v.logRetentionDays as logs.RetentionDays }),
     ...(v.reservedKeyAlarmThreshold === undefined
@@ -184,20 +197,3 @@ export function stackFromContext(context: Readonly<Record<string, unknown>>): St
 
 const keyProblem = (key: string, message: string, raw: unknown): string =>
   `context key "${key}": ${message} (got ${JSON.stringify(raw)})`;
-
-// Loose spelling: what a hand-typed `-c` key may differ in without meaning another setting.
-const loose = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');
-
-/**
- * A key that differs from a setting only in case, `-` or `_` would otherwise be ignored and the
- * default silently kept. Other keys are left alone: the CDK keeps its own settings in context.
- */
-function misspeltKeyProblems(keys: readonly string[]): string[] {
-  const known = new Map((Object.keys(CONTEXT_SCHEMA) as ContextKey[]).map((k) => [loose(k), k]));
-  return keys.flatMap((key) => {
-    const meant = known.get(loose(key));
-    return meant === undefined || meant === key
-      ? []
-      : [`context key "${key}": not a setting; did you mean "${meant}"?`];
-  });
-}

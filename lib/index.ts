@@ -7,6 +7,7 @@ export type { BrokerApi, BrokerApiProps } from './broker-api.js';
 export type { BrokerFunction, BrokerFunctionProps } from './broker-function.js';
 export type { TamperDetection, TamperDetectionProps } from './detection.js';
 export type { MigrationJob, MigrationJobProps, MigrationTuning } from './migration-job.js';
+export type { BrokerOutputs } from './outputs.js';
 export type { ApiThrottling, ResolvedBrokerProps, SecretBrokerProps } from './props.js';
 export { SecretBroker } from './secret-broker.js';
 export { SecretBrokerStack, type SecretBrokerStackProps } from './secret-broker-stack.js';

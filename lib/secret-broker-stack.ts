@@ -4,7 +4,7 @@
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Aws, CfnOutput, CfnRule, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib/core';
+import { Aws, CfnRule, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import { roleArnProblem, type SecretBrokerProps } from './props.js';
 import { SecretBroker } from './secret-broker.js';
@@ -87,54 +87,8 @@ export class SecretBrokerStack extends Stack {
       }
     }
 
-    new CfnOutput(this, 'ApiUrl', {
-      value: this.broker.api.api.url,
-      description: 'Base URL for thv-broker --endpoint',
-    });
-    new CfnOutput(this, 'ApiId', {
-      value: this.broker.api.api.restApiId,
-      description: 'REST API id (the execute-api resource of IAM policies and SigV4-signed calls)',
-    });
-    new CfnOutput(this, 'UserAccessPolicyArn', {
-      value: this.broker.userAccessPolicy.managedPolicyArn,
-      description:
-        'Attach to a role managed elsewhere to give it the user routes and the guard (what grantUserAccess gives)',
-    });
-    for (const [scopeName, policy] of this.broker.scopeAccessPolicies) {
-      new CfnOutput(this, `ScopeAccessPolicyArn${scopeName.charAt(0).toUpperCase()}${scopeName.slice(1)}`, {
-        value: policy.managedPolicyArn,
-        description: `Attach to a service role managed elsewhere to give it the routes of scope ${scopeName} only`,
-      });
-    }
-    new CfnOutput(this, 'GuardPolicyArn', {
-      value: this.broker.guardPolicy.managedPolicyArn,
-      description: 'Attach to existing user roles to deny them system secrets',
-    });
-    new CfnOutput(this, 'UserRoleGuardPolicyArn', {
-      value: this.broker.userRoleGuardPolicy.managedPolicyArn,
-      description:
-        'Attach with GuardPolicyArn to existing user roles to deny them listing and adopting secrets',
-    });
-    new CfnOutput(this, 'AlarmTopicArn', {
-      value: this.broker.detection.topic.topicArn,
-      description: 'Subscribe to be told when a system secret is touched outside the broker',
-    });
-    new CfnOutput(this, 'KeyArn', {
-      value: this.broker.key.keyArn,
-      description: 'KMS key of the broker secrets',
-    });
-    new CfnOutput(this, 'MigrationStateMachineArn', {
-      value: this.broker.migration.stateMachine.stateMachineArn,
-      description: 'thv-broker migrate start|status --state-machine-arn',
-    });
-    new CfnOutput(this, 'MigrationFunctionName', {
-      value: this.broker.migration.function.function.functionName,
-      description: 'thv-broker migrate plan --function',
-    });
-    new CfnOutput(this, 'MigrationFlagParameter', {
-      value: this.broker.migrationFlagParameterName,
-      description: 'thv-broker migrate status --flag-parameter (set to "done …" when the migration finished)',
-    });
+    // The same call a platform team's own stack makes, so both have the same outputs.
+    this.broker.addOutputs();
   }
 
   /**

@@ -14,6 +14,7 @@ import { BrokerFunction } from './broker-function.js';
 import { TamperDetection } from './detection.js';
 import { MigrationJob } from './migration-job.js';
 import { acknowledgeWildcardResources } from './nag.js';
+import { addBrokerOutputs, type BrokerOutputs, scopeAccessOutputName } from './outputs.js';
 import {
   grantBatchGetSecretValue,
   grantKeyUseForSecrets,
@@ -29,6 +30,7 @@ import {
 } from './policies.js';
 import { type ResolvedBrokerProps, resolveBrokerProps, type SecretBrokerProps } from './props.js';
 import { RequestAlarms } from './request-alarms.js';
+import { refuseIdentityCenterRole } from './sso-roles.js';
 
 /** Scope functions also attach the deny-all-but resource policy to the system secrets they write. */
 const SCOPE_EXTRA_ACTIONS = ['secretsmanager:PutResourcePolicy'];
@@ -253,6 +255,7 @@ export class SecretBroker extends Construct {
    * system secrets even when it talks to Secrets Manager directly.
    */
   grantUserAccess(role: iam.IRole): iam.Grant {
+    refuseIdentityCenterRole(role, 'grantUserAccess', 'UserAccessPolicyArn');
     this.guardPolicy.attachToRole(role);
     this.userRoleGuardPolicy.attachToRole(role);
     const access = this.userRouteAccess();
@@ -262,10 +265,19 @@ export class SecretBroker extends Construct {
 
   /** Lets a service call one scope's routes, and nothing else of the broker. */
   grantScopeAccess(grantee: iam.IGrantable, scope: string): iam.Grant {
+    refuseIdentityCenterRole(grantee, 'grantScopeAccess', scopeAccessOutputName(scope));
     const access = this.scopeRouteAccess(scope);
     if (Construct.isConstruct(grantee))
       acknowledgeWildcardResources(grantee, access.resourceArns, INVOKE_REASON);
     return iam.Grant.addToPrincipal({ grantee, ...access });
+  }
+
+  /**
+   * Adds the stack outputs a deployment needs (`ApiUrl`, `ApiId`, `KeyArn`, the access policy
+   * ARNs, the migration's state machine, function and flag), named as the CLI and the docs use them.
+   */
+  addOutputs(): BrokerOutputs {
+    return addBrokerOutputs(this);
   }
 
   /** What a user grant gives besides the guard policies: invoke on every route of the user table. */

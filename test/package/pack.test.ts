@@ -1,7 +1,7 @@
 /**
  * The package as a platform team installs it: `npm pack` (which runs the build), the tarball
  * installed with aws-cdk-lib and constructs into a fresh CDK app in a temporary folder, the
- * README's construct snippet as that app's code, synthesized with plain `node`. Long-running (a
+ * construct snippet of docs/deploy.md as that app's code, synthesized with plain `node`. Long-running (a
  * pack, an install from the npm cache, a synth): its own generous timeouts.
  */
 import { spawnSync } from 'node:child_process';
@@ -40,10 +40,11 @@ const BUILD_AND_LOCAL_TOOLS = [
   '@cloud-copilot/iam-simulate',
 ];
 
-/** The README block marked `<!-- snippet:construct-app -->`: the app the README tells users to write. */
-function readmeConstructApp(readme: string): string {
-  const match = /<!-- snippet:construct-app -->\n```js\n([\s\S]*?)```/.exec(readme);
-  if (match?.[1] === undefined) throw new Error('README.md has no <!-- snippet:construct-app --> js block');
+/** The block marked `<!-- snippet:construct-app -->` in docs/deploy.md: the app the docs tell users to write. */
+function documentedConstructApp(docs: string): string {
+  const match = /<!-- snippet:construct-app -->\n```js\n([\s\S]*?)```/.exec(docs);
+  if (match?.[1] === undefined)
+    throw new Error('docs/deploy.md has no <!-- snippet:construct-app --> js block');
   return match[1];
 }
 
@@ -65,6 +66,7 @@ function filesBelow(dir: string): string[] {
 
 interface Template {
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  Outputs?: Record<string, { Value: unknown }>;
 }
 
 let work: string;
@@ -107,8 +109,11 @@ beforeAll(() => {
   );
   installed = join(appDir, 'node_modules', manifest.name);
 
-  // Act: the README's snippet is the app; plain node runs it, the App writes to CDK_OUTDIR.
-  writeFileSync(join(appDir, 'app.js'), readmeConstructApp(readFileSync(join(REPO, 'README.md'), 'utf8')));
+  // Act: the documented snippet is the app; plain node runs it, the App writes to CDK_OUTDIR.
+  writeFileSync(
+    join(appDir, 'app.js'),
+    documentedConstructApp(readFileSync(join(REPO, 'docs', 'deploy.md'), 'utf8')),
+  );
   cdkOut = join(appDir, 'cdk.out');
   run('node', ['app.js'], appDir, { ...process.env, CDK_OUTDIR: cdkOut });
   template = JSON.parse(readFileSync(join(cdkOut, 'Platform.template.json'), 'utf8')) as Template;
@@ -219,6 +224,23 @@ describe('the packed package in a fresh CDK app', () => {
     ];
     expect(cliOnly.filter((name) => existsSync(join(nodeModules, name)))).toEqual([]);
     expect(Object.keys(manifest.dependencies)).toEqual(['zod']);
+  });
+
+  it('yields the outputs every later step needs, under the names the CLI and the docs use', () => {
+    expect(Object.keys(template.Outputs ?? {})).toEqual(
+      expect.arrayContaining([
+        'ApiUrl',
+        'ApiId',
+        'UserAccessPolicyArn',
+        'ScopeAccessPolicyArnWorkloads',
+        'ScopeAccessPolicyArnRegistry',
+        'KeyArn',
+        'MigrationStateMachineArn',
+        'MigrationFunctionName',
+        'MigrationFunctionArn',
+        'MigrationFlagParameter',
+      ]),
+    );
   });
 
   it('runs the CLI from compiled JavaScript, and says plainly that local mode needs a clone', () => {
