@@ -379,18 +379,24 @@ function buildMatrix(legacyFallback: LegacyFallback) {
   const mutate = async (): Promise<MutationReport[]> => {
     const report: MutationReport[] = [];
     for (const { mutation, statement } of brokerStatements()) {
-      // Cells whose action the statement names first: a flip, if any, is then found in the first chunk.
-      const named = (c: MatrixCell): boolean => {
-        const listed = [statement.Action ?? statement.NotAction].flat() as string[];
+      // Likeliest flips first: cells whose action the statement names, and among those the cells
+      // whose expected decision is the statement's own effect (only those can flip when it goes).
+      const listed = [statement.Action ?? statement.NotAction].flat() as string[];
+      const effect: Decision = statement.Effect === 'Deny' ? 'ExplicitlyDenied' : 'Allowed';
+      const rank = (c: MatrixCell): number => {
         const matches = listed.some((a) => like(a, c.request.action));
-        return statement.NotAction === undefined ? matches : !matches;
+        const named = statement.NotAction === undefined ? matches : !matches;
+        return (named ? 2 : 0) + (c.expected === effect ? 1 : 0);
       };
-      const touched = cells.filter(touchedBy(mutation.policy));
-      const affected = [...touched.filter(named), ...touched.filter((c) => !named(c))];
+      const affected = cells
+        .filter(touchedBy(mutation.policy))
+        .map((c) => ({ c, r: rank(c) }))
+        .sort((a, b) => b.r - a.r)
+        .map(({ c }) => c);
       let first: string | undefined;
-      // In chunks, stopping at the first wrong decision: one is enough to show the statement matters.
-      for (let i = 0; i < affected.length && first === undefined; i += 200) {
-        const chunk = affected.slice(i, i + 200);
+      // In growing chunks, stopping at the first wrong decision: one is enough to show the statement matters.
+      for (let i = 0, size = 10; i < affected.length && first === undefined; i += size, size = 200) {
+        const chunk = affected.slice(i, i + size);
         const got = await Promise.all(chunk.map((c) => decide(c, mutation)));
         const flipped = chunk.findIndex((c, j) => c.expected !== got[j]);
         if (flipped >= 0) first = describeCell(chunk[flipped] as MatrixCell, got[flipped] as Decision);
@@ -603,6 +609,6 @@ describe.each(['never', 'until-migrated'] as const)(
           migration,
       );
       expect(report.filter((r) => !r.caught).map((r) => `${r.policy} ${r.sid}`)).toEqual([]);
-    });
+    }, 300_000);
   },
 );
