@@ -379,20 +379,16 @@ function buildMatrix(legacyFallback: LegacyFallback) {
   const mutate = async (): Promise<MutationReport[]> => {
     const report: MutationReport[] = [];
     for (const { mutation, statement } of brokerStatements()) {
-      // Likeliest flips first: cells whose action the statement names, and among those the cells
-      // whose expected decision is the statement's own effect (only those can flip when it goes).
+      // Only a cell whose action the statement names and whose expected decision is the statement's
+      // own effect can flip when the statement goes (a removed Deny can only lose an explicit deny, a
+      // removed Allow only an allow), given that every cell has its expected decision (tested above).
       const listed = [statement.Action ?? statement.NotAction].flat() as string[];
       const effect: Decision = statement.Effect === 'Deny' ? 'ExplicitlyDenied' : 'Allowed';
-      const rank = (c: MatrixCell): number => {
+      const canFlip = (c: MatrixCell): boolean => {
         const matches = listed.some((a) => like(a, c.request.action));
-        const named = statement.NotAction === undefined ? matches : !matches;
-        return (named ? 2 : 0) + (c.expected === effect ? 1 : 0);
+        return (statement.NotAction === undefined ? matches : !matches) && c.expected === effect;
       };
-      const affected = cells
-        .filter(touchedBy(mutation.policy))
-        .map((c) => ({ c, r: rank(c) }))
-        .sort((a, b) => b.r - a.r)
-        .map(({ c }) => c);
+      const affected = cells.filter(touchedBy(mutation.policy)).filter(canFlip);
       let first: string | undefined;
       // In growing chunks, stopping at the first wrong decision: one is enough to show the statement matters.
       for (let i = 0, size = 10; i < affected.length && first === undefined; i += size, size = 200) {
