@@ -79,6 +79,7 @@ const CONTEXT_SCHEMA = {
   keyRemovalPolicy: z.enum(['retain', 'destroy'], { error: 'expected "retain" or "destroy"' }),
   breakGlassRoleArns: stringList,
   migrationRoleArn: z.string(),
+  migrationOperatorRoleArns: stringList,
   migrationFlagParameterName: z.string(),
   migrationStartOnDeploy: booleanText,
   throttlingRateLimit: positiveNumber,
@@ -174,6 +175,9 @@ export function stackFromContext(context: Readonly<Record<string, unknown>>): St
         }),
     ...(v.breakGlassRoleArns === undefined ? {} : { breakGlassRoleArns: v.breakGlassRoleArns }),
     ...(v.migrationRoleArn === undefined ? {} : { migrationRoleArn: v.migrationRoleArn }),
+    ...(v.migrationOperatorRoleArns === undefined
+      ? {}
+      : { migrationOperatorRoleArns: v.migrationOperatorRoleArns }),
     ...(v.migrationFlagParameterName === undefined
       ? {}
       : { migrationFlagParameterName: v.migrationFlagParameterName }),

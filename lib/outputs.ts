@@ -53,6 +53,11 @@ export function addBrokerOutputs(broker: SecretBroker): BrokerOutputs {
       'Attach to existing user roles to deny them system secrets',
     ],
     [
+      'PerimeterPolicyArn',
+      broker.perimeterPolicy.managedPolicyArn,
+      'Attach beside UserAccessPolicyArn or a ScopeAccessPolicyArn: denies the broker functions, migration, flag, key and roles',
+    ],
+    [
       'UserRoleGuardPolicyArn',
       broker.userRoleGuardPolicy.managedPolicyArn,
       'Attach with GuardPolicyArn to existing user roles to deny them listing and adopting secrets',

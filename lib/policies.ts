@@ -91,6 +91,35 @@ export function guardStatements(scope: IConstruct, root: string): iam.PolicyStat
       resources: ['*'],
       conditions: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [SCOPE_TAG] } },
     }),
+    // No planting (DESIGN §3): a secret created under the root without `thv:owner=user` would look
+    // like a legacy system key to the migration and to the `until-migrated` fallback. A missing
+    // request tag makes StringNotEquals true, so one statement covers "no tag" and "another value".
+    new iam.PolicyStatement({
+      sid: 'DenyUnownedCreatesUnderRoot',
+      effect: iam.Effect.DENY,
+      actions: ['secretsmanager:CreateSecret'],
+      resources: [secretArn(scope, `${root}*`)],
+      conditions: { StringNotEquals: { [`aws:RequestTag/${OWNER_TAG}`]: USER_OWNER } },
+    }),
+    // Nor by re-tagging: a user key that loses `thv:owner=user` (or gets another owner) would look
+    // untagged or foreign to the migration and the fallback.
+    new iam.PolicyStatement({
+      sid: 'DenyOwnerTagRemoval',
+      effect: iam.Effect.DENY,
+      actions: ['secretsmanager:UntagResource'],
+      resources: [secretArn(scope, `${root}*`)],
+      conditions: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [OWNER_TAG] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyOwnerTagChanges',
+      effect: iam.Effect.DENY,
+      actions: ['secretsmanager:TagResource'],
+      resources: [secretArn(scope, `${root}*`)],
+      conditions: {
+        'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [OWNER_TAG] },
+        StringNotEquals: { [`aws:RequestTag/${OWNER_TAG}`]: USER_OWNER },
+      },
+    }),
     new iam.PolicyStatement({
       sid: 'DenyUntaggedSecretsUnderRoot',
       effect: iam.Effect.DENY,
@@ -107,10 +136,9 @@ export function guardStatements(scope: IConstruct, root: string): iam.PolicyStat
 /**
  * The part of the guard only roles given `grantUserAccess` carry: no listing (ListSecrets and
  * BatchGetSecretValue take no resource, so a role with Secrets Manager rights elsewhere would see
- * every system secret's name, tags and description), and no tagging of an untagged key under the
- * root (which would adopt a legacy system secret as a user key). The user-API role lists itself.
+ * every system secret's name, tags and description). The user-API role lists itself.
  */
-export function userRoleGuardStatements(scope: IConstruct, root: string): iam.PolicyStatement[] {
+export function userRoleGuardStatements(): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
       sid: 'DenySecretListing',
@@ -118,14 +146,23 @@ export function userRoleGuardStatements(scope: IConstruct, root: string): iam.Po
       actions: ['secretsmanager:ListSecrets', 'secretsmanager:BatchGetSecretValue'],
       resources: ['*'],
     }),
-    new iam.PolicyStatement({
-      sid: 'DenyTaggingUntaggedSecrets',
-      effect: iam.Effect.DENY,
-      actions: ['secretsmanager:TagResource'],
-      resources: [secretArn(scope, `${root}*`)],
-      conditions: { Null: { [`aws:ResourceTag/${OWNER_TAG}`]: 'true' } },
-    }),
   ];
+}
+
+/**
+ * No adoption by a caller: tagging an untagged key under the root would turn a legacy system
+ * secret into a user key its tagger can then read. Not part of the guard, because the user-API
+ * role's own CreateSecret with tags is also authorized as a TagResource of a secret that has no
+ * tags yet; so it goes with the perimeter, which every role given user or scope access carries.
+ */
+function adoptionDenyStatement(scope: IConstruct, root: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyTaggingUntaggedSecrets',
+    effect: iam.Effect.DENY,
+    actions: ['secretsmanager:TagResource'],
+    resources: [secretArn(scope, `${root}*`)],
+    conditions: { Null: { [`aws:ResourceTag/${OWNER_TAG}`]: 'true' } },
+  });
 }
 
 /**
@@ -290,4 +327,122 @@ export function keyDecryptDenyStatement(
       ArnNotEquals: { 'aws:PrincipalArn': [...allowedPrincipalArns] },
     },
   });
+}
+
+/** What the perimeter denies around the API: the broker's own resources, by ARN (DESIGN §3). */
+export interface BrokerPerimeter {
+  /** The broker's name root. */
+  readonly root: string;
+  /** ARN of every broker function (the API's, the migration's and its starter's). */
+  readonly functionArns: readonly string[];
+  /** ARN of the migration state machine. */
+  readonly stateMachineArn: string;
+  /** ARN pattern of the state machine's executions (`…:execution:<name>:*`). */
+  readonly executionArns: string;
+  /** ARN of the migration's flag parameter. */
+  readonly flagParameterArn: string;
+  /** ARN of the broker's KMS key, when the stack owns it (a key passed in may serve others too). */
+  readonly keyArn?: string;
+  /** ARN of every role that runs broker code (functions, state machine). */
+  readonly roleArns: readonly string[];
+}
+
+/** Flag reads: harmless (the flag says "done" and counts), and what `migrate status` shows. */
+const FLAG_READ_ACTIONS = [
+  'ssm:GetParameter',
+  'ssm:GetParameters',
+  'ssm:GetParameterHistory',
+  'ssm:DescribeParameters',
+  'ssm:ListTagsForResource',
+];
+
+/** The KMS calls Secrets Manager makes with its caller's identity on a secret's data key. */
+const KEY_USE_VIA_SECRETS_MANAGER = ['kms:Decrypt', 'kms:GenerateDataKey'];
+
+/**
+ * Denies around the API (DESIGN §3, "The threat model is the account, not the API"), for every
+ * role given user or scope access: in one account an identity allow suffices to invoke a function,
+ * start an execution or write a parameter, whatever its resource policy says, so these denies are
+ * what keeps a role with `lambda:*`, `states:*`, `ssm:*`, `kms:*` or `iam:PassRole` from elsewhere
+ * out of the broker's functions, its migration, its flag, its key and its roles.
+ */
+export function perimeterStatements(scope: IConstruct, perimeter: BrokerPerimeter): iam.PolicyStatement[] {
+  const region = Stack.of(scope).region;
+  return [
+    adoptionDenyStatement(scope, perimeter.root),
+    new iam.PolicyStatement({
+      sid: 'DenyBrokerFunctions',
+      effect: iam.Effect.DENY,
+      actions: ['lambda:*'],
+      // `:*` adds every version and alias of each function.
+      resources: perimeter.functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyMigrationStateMachine',
+      effect: iam.Effect.DENY,
+      actions: ['states:*'],
+      resources: [perimeter.stateMachineArn, `${perimeter.stateMachineArn}:*`, perimeter.executionArns],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyMigrationFlagChanges',
+      effect: iam.Effect.DENY,
+      notActions: FLAG_READ_ACTIONS,
+      resources: [perimeter.flagParameterArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyBrokerRoles',
+      effect: iam.Effect.DENY,
+      // PassRole would hand a function of the caller's own the broker's rights; the rest would rewrite them.
+      actions: ['iam:*'],
+      resources: [...perimeter.roleArns],
+    }),
+    ...(perimeter.keyArn === undefined
+      ? []
+      : [
+          new iam.PolicyStatement({
+            sid: 'DenyKeyChanges',
+            effect: iam.Effect.DENY,
+            // Grants, key policy, deletion, disabling, direct encryption: none is a caller's business.
+            notActions: [...KEY_USE_VIA_SECRETS_MANAGER, 'kms:DescribeKey'],
+            resources: [perimeter.keyArn],
+          }),
+          new iam.PolicyStatement({
+            sid: 'DenyKeyUseOutsideSecretsManager',
+            effect: iam.Effect.DENY,
+            actions: KEY_USE_VIA_SECRETS_MANAGER,
+            resources: [perimeter.keyArn],
+            // A request without kms:ViaService (a direct call) makes StringNotEquals true: denied too.
+            conditions: { StringNotEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+          }),
+        ]),
+  ];
+}
+
+/**
+ * Grants a migration operator what `thv-broker migrate plan|start|status` calls (cli/migration-aws.ts):
+ * invoke of the job's function (plan), start, list and describe of its executions, the flag read.
+ */
+export function grantMigrationOperation(
+  grantee: iam.IGrantable,
+  job: { readonly functionArn: string; readonly stateMachineArn: string; readonly executionArns: string },
+  flagParameterArn: string,
+): iam.Grant[] {
+  return [
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['lambda:InvokeFunction'],
+      resourceArns: [job.functionArn],
+    }),
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['states:StartExecution', 'states:ListExecutions'],
+      resourceArns: [job.stateMachineArn],
+    }),
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['states:DescribeExecution'],
+      resourceArns: [job.executionArns],
+    }),
+    iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter'], resourceArns: [flagParameterArn] }),
+  ];
 }

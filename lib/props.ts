@@ -90,6 +90,13 @@ export interface SecretBrokerProps {
    */
   readonly migrationRole?: iam.IRole;
   /**
+   * Roles that may run the legacy-key migration (`thv-broker migrate plan|start|status`): invoke
+   * its function, start, list and describe its executions, read its flag. Nobody else may; a role
+   * given user or scope access cannot be one (its perimeter policy denies the job).
+   * @default - none: the job runs only on first deploy, and a platform admin grants operators later
+   */
+  readonly migrationOperatorRoles?: readonly iam.IRole[];
+  /**
    * SSM parameter name of the migration's done-flag (read by the scope functions when
    * `legacyFallback` is `until-migrated`).
    * @default `/<stack name>/migration-done`

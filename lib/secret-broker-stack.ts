@@ -12,7 +12,7 @@ import { SecretBroker } from './secret-broker.js';
 /** Props of the {@link SecretBrokerStack}: the broker's props, with ARNs where the broker takes constructs. */
 export interface SecretBrokerStackProps
   extends StackProps,
-    Omit<SecretBrokerProps, 'encryptionKey' | 'migrationRole'> {
+    Omit<SecretBrokerProps, 'encryptionKey' | 'migrationRole' | 'migrationOperatorRoles'> {
   /**
    * ARN of an existing KMS key for the broker's secrets.
    * @default - the stack creates a key with rotation on
@@ -23,6 +23,11 @@ export interface SecretBrokerStackProps
    * @default - no migration role
    */
   readonly migrationRoleArn?: string;
+  /**
+   * Existing roles that may run the legacy-key migration (`thv-broker migrate plan|start|status`).
+   * @default - none
+   */
+  readonly migrationOperatorRoleArns?: readonly string[];
   /**
    * Existing roles of people and user-facing clients: each gets the user routes and the guard policy.
    * @default - none
@@ -50,6 +55,7 @@ export class SecretBrokerStack extends Stack {
       ...(props.migrationRoleArn === undefined
         ? []
         : [['migrationRoleArn', props.migrationRoleArn] as const]),
+      ...(props.migrationOperatorRoleArns ?? []).map((arn) => ['migrationOperatorRoleArns', arn] as const),
     ].flatMap(([key, arn]) => roleArnProblem(key, arn) ?? []);
     if (roleArnProblems.length > 0)
       throw new Error(`invalid SecretBrokerStack props:\n- ${roleArnProblems.join('\n- ')}`);
@@ -73,10 +79,16 @@ export class SecretBrokerStack extends Stack {
       ...Object.entries(props.scopeCallerRoleArns ?? {}).flatMap(([s, arns]) =>
         arns.map((arn) => [`scopeCallerRoleArns.${s}`, arn] as const),
       ),
+      ...(props.migrationOperatorRoleArns ?? []).map((arn) => ['migrationOperatorRoleArns', arn] as const),
     ]);
     // Construct ids follow the role name, so reordering the lists does not replace the grants.
     for (const arn of props.userRoleArns ?? []) {
       this.broker.grantUserAccess(iam.Role.fromRoleArn(this, `UserRole-${roleName(arn)}`, arn));
+    }
+    for (const arn of props.migrationOperatorRoleArns ?? []) {
+      this.broker.grantMigrationOperator(
+        iam.Role.fromRoleArn(this, `MigrationOperator-${roleName(arn)}`, arn),
+      );
     }
     for (const [scopeName, arns] of Object.entries(props.scopeCallerRoleArns ?? {})) {
       for (const arn of arns) {

@@ -5,7 +5,9 @@
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ArnFormat, Stack } from 'aws-cdk-lib/core';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/config.js';
 import { RESERVED_PREFIX } from '../lambda/core/index.js';
@@ -20,10 +22,12 @@ import {
   grantKeyUseForSecrets,
   grantLegacyReads,
   grantListSecrets,
+  grantMigrationOperation,
   grantSecretWrites,
   grantUserSecrets,
   guardStatements,
   keyDecryptDenyStatement,
+  perimeterStatements,
   scopeNamePatterns,
   secretArn,
   userRoleGuardStatements,
@@ -61,16 +65,31 @@ export class SecretBroker extends Construct {
   readonly scopeFunctions: ReadonlyMap<string, BrokerFunction>;
   /** The REST API. */
   readonly api: BrokerApi;
-  /** The reserved-prefix deny, attachable to any role (DESIGN §3). */
+  /**
+   * The reserved-prefix deny and the no-planting deny, attachable to any role (DESIGN §3); roles
+   * given user or scope access carry it.
+   */
   readonly guardPolicy: iam.ManagedPolicy;
-  /** The listing and adoption deny that roles given `grantUserAccess` carry besides the guard. */
+  /**
+   * The denies around the API (DESIGN §3): no invoking or changing the broker's functions, no
+   * starting or stopping the migration, no writing its flag, no use of its key outside Secrets
+   * Manager, no passing or changing its roles. Roles given user or scope access carry it; a role
+   * managed elsewhere attaches it beside {@link userAccessPolicy} or a scope access policy (they
+   * are separate because together they would pass IAM's 6,144-character limit of one policy).
+   */
+  readonly perimeterPolicy: iam.ManagedPolicy;
+  /** The listing deny that roles given `grantUserAccess` carry besides the guard. */
   readonly userRoleGuardPolicy: iam.ManagedPolicy;
   /**
-   * Everything {@link grantUserAccess} gives, as one managed policy a role managed elsewhere can
-   * attach: invoke on the user routes, the guard and the user-role guard.
+   * What {@link grantUserAccess} gives but the perimeter, as one managed policy a role managed
+   * elsewhere can attach (with {@link perimeterPolicy} beside it): invoke on the user routes, the
+   * guard and the user-role guard.
    */
   readonly userAccessPolicy: iam.ManagedPolicy;
-  /** Everything {@link grantScopeAccess} gives for each scope, as one managed policy per scope. */
+  /**
+   * What {@link grantScopeAccess} gives but the perimeter, for each scope, as one managed policy per
+   * scope (with {@link perimeterPolicy} beside it): invoke on that scope's routes and the guard.
+   */
   readonly scopeAccessPolicies: ReadonlyMap<string, iam.ManagedPolicy>;
   /** The tamper-detection rule and topic. */
   readonly detection: TamperDetection;
@@ -80,6 +99,9 @@ export class SecretBroker extends Construct {
   readonly migrationFlagParameterName: string;
   /** The legacy-key migration job (DESIGN §5). */
   readonly migration: MigrationJob;
+  /** Principals given user or scope access, and those given migration operation: never both. */
+  private readonly accessHolders = new Set<string>();
+  private readonly operators = new Set<string>();
 
   constructor(scope: Construct, id: string, props: SecretBrokerProps = {}) {
     super(scope, id);
@@ -130,8 +152,8 @@ export class SecretBroker extends Construct {
       statements: guardStatements(this, root),
     });
     this.userRoleGuardPolicy = new iam.ManagedPolicy(this, 'UserRoleGuardPolicy', {
-      description: `Denies roles of people listing the broker's secrets and adopting untagged keys under ${root}`,
-      statements: userRoleGuardStatements(this, root),
+      description: `Denies roles of people listing the broker's secrets (${root})`,
+      statements: userRoleGuardStatements(),
     });
     const userRole = this.userFunction.role;
     this.guardPolicy.attachToRole(userRole);
@@ -216,11 +238,11 @@ export class SecretBroker extends Construct {
     // the policy attached has what a granted role has; new routes of the route table come along.
     const userAccess = this.userRouteAccess();
     this.userAccessPolicy = new iam.ManagedPolicy(this, 'UserAccessPolicy', {
-      description: `Use of the broker's user routes, and the denies on system secrets, listing and adoption that go with it (${root})`,
+      description: `Use of the broker's user routes, and the denies on system secrets, planting and listing that go with it; attach the perimeter policy beside it (${root})`,
       statements: [
         routeAccessStatement(userAccess),
         ...guardStatements(this, root),
-        ...userRoleGuardStatements(this, root),
+        ...userRoleGuardStatements(),
       ],
     });
     acknowledgeWildcardResources(this.userAccessPolicy, userAccess.resourceArns, INVOKE_REASON);
@@ -228,8 +250,8 @@ export class SecretBroker extends Construct {
       scopes.map((name) => {
         const access = this.scopeRouteAccess(name);
         const policy = new iam.ManagedPolicy(this, `ScopeAccessPolicy-${name}`, {
-          description: `Use of the broker's routes of scope ${name}, and nothing else of it`,
-          statements: [routeAccessStatement(access)],
+          description: `Use of the broker's routes of scope ${name}, and the denies on system secrets and planting that go with it`,
+          statements: [routeAccessStatement(access), ...guardStatements(this, root)],
         });
         acknowledgeWildcardResources(policy, access.resourceArns, INVOKE_REASON);
         return [name, policy];
@@ -248,25 +270,51 @@ export class SecretBroker extends Construct {
       topic: this.detection.topic,
       reservedKeyThreshold: config.reservedKeyAlarmThreshold,
     });
+
+    // Last: it names every function and role of the broker, the job's starter included.
+    this.perimeterPolicy = new iam.ManagedPolicy(this, 'PerimeterPolicy', {
+      description: `Denies the paths around the broker's API: its functions, migration, flag, key and roles (${root})`,
+      statements: perimeterStatements(this, {
+        root,
+        ...this.brokerCode(),
+        stateMachineArn: this.migration.stateMachine.stateMachineArn,
+        executionArns: this.migrationExecutionArns(),
+        flagParameterArn: this.flagParameterArn(),
+        ...(ownKey ? { keyArn: this.key.keyArn } : {}),
+      }),
+    });
+    for (const role of props.migrationOperatorRoles ?? []) this.grantMigrationOperator(role);
   }
 
   /**
-   * Lets an existing role use the user routes, and attaches the guard policy so the role is denied
-   * system secrets even when it talks to Secrets Manager directly.
+   * Lets an existing role use the user routes, and attaches the guard, user-role guard and
+   * perimeter policies, so the role is denied system secrets, planting, listing and every path
+   * around the API (functions, migration, flag, key, roles) whatever else it holds.
    */
   grantUserAccess(role: iam.IRole): iam.Grant {
     refuseIdentityCenterRole(role, 'grantUserAccess', 'UserAccessPolicyArn');
+    this.holdsAccess(role, 'grantUserAccess');
     this.guardPolicy.attachToRole(role);
     this.userRoleGuardPolicy.attachToRole(role);
+    this.perimeterPolicy.attachToRole(role);
     const access = this.userRouteAccess();
     acknowledgeWildcardResources(role, access.resourceArns, INVOKE_REASON);
     return iam.Grant.addToPrincipal({ grantee: role, ...access });
   }
 
-  /** Lets a service call one scope's routes, and nothing else of the broker. */
+  /**
+   * Lets a service call one scope's routes, and nothing else of the broker: the guard and the
+   * perimeter policies are attached to its role (or user or group), so it is denied the system
+   * secrets and every path around the API whatever else it holds. Managed policies attach only to
+   * IAM identities, so a grantee whose principal is none (a service principal) is refused.
+   */
   grantScopeAccess(grantee: iam.IGrantable, scope: string): iam.Grant {
     refuseIdentityCenterRole(grantee, 'grantScopeAccess', scopeAccessOutputName(scope));
     const access = this.scopeRouteAccess(scope);
+    const principal = grantee.grantPrincipal;
+    this.holdsAccess(principal, 'grantScopeAccess');
+    for (const policy of [this.guardPolicy, this.perimeterPolicy])
+      attachTo(policy, principal, 'grantScopeAccess');
     if (Construct.isConstruct(grantee))
       acknowledgeWildcardResources(grantee, access.resourceArns, INVOKE_REASON);
     return iam.Grant.addToPrincipal({ grantee, ...access });
@@ -278,6 +326,67 @@ export class SecretBroker extends Construct {
    */
   addOutputs(): BrokerOutputs {
     return addBrokerOutputs(this);
+  }
+
+  /**
+   * Lets an operator role run the migration (`thv-broker migrate plan|start|status`): invoke the
+   * job's function, start, list and describe its executions, read the flag. Nobody else may: roles
+   * given user or scope access are denied all of it by the perimeter policy, so an operator role
+   * must not be one of them (refused here, in either order).
+   */
+  grantMigrationOperator(grantee: iam.IGrantable): iam.Grant {
+    const key = principalKey(grantee.grantPrincipal);
+    if (this.accessHolders.has(key)) throw new Error(operatorConflict(key));
+    this.operators.add(key);
+    const [first, ...rest] = grantMigrationOperation(
+      grantee,
+      {
+        functionArn: this.migration.function.function.functionArn,
+        stateMachineArn: this.migration.stateMachine.stateMachineArn,
+        executionArns: this.migrationExecutionArns(),
+      },
+      this.flagParameterArn(),
+    );
+    return rest.reduce((all, grant) => all.combine(grant), first as iam.Grant);
+  }
+
+  /** Records a principal given user or scope access; refuses one that operates the migration. */
+  private holdsAccess(principal: iam.IPrincipal, method: string): void {
+    const key = principalKey(principal);
+    if (this.operators.has(key)) throw new Error(`${method}: ${operatorConflict(key)}`);
+    this.accessHolders.add(key);
+  }
+
+  /**
+   * Every function of the broker and the role it runs as, plus the singleton provider that starts
+   * the job on first deploy (a crafted event to it starts the state machine with its role).
+   */
+  private brokerCode(): { functionArns: string[]; roleArns: string[] } {
+    const provider = Stack.of(this).node.tryFindChild(
+      `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+    );
+    const functions = [
+      ...this.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function),
+      ...(provider instanceof lambda.Function ? [provider] : []),
+    ];
+    const roles = [
+      ...this.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role),
+      ...functions.flatMap((fn) => (fn.role instanceof iam.Role ? [fn.role] : [])),
+    ];
+    return {
+      functionArns: functions.map((fn) => fn.functionArn),
+      roleArns: [...new Set(roles)].map((role) => role.roleArn),
+    };
+  }
+
+  /** ARN pattern of every execution of the migration's state machine. */
+  private migrationExecutionArns(): string {
+    return Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.migration.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
 
   /** What a user grant gives besides the guard policies: invoke on every route of the user table. */
@@ -299,14 +408,38 @@ export class SecretBroker extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['ssm:GetParameter'],
-      resourceArns: [
-        Stack.of(this).formatArn({
-          service: 'ssm',
-          resource: 'parameter',
-          resourceName: this.migrationFlagParameterName.slice(1),
-          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-        }),
-      ],
+      resourceArns: [this.flagParameterArn()],
     });
   }
+
+  /** ARN of the migration's flag parameter. */
+  private flagParameterArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: this.migrationFlagParameterName.slice(1),
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+}
+
+/** How a principal is told apart from others: its ARN (a token names one resource), else its path. */
+function principalKey(principal: iam.IPrincipal): string {
+  const p = principal as Partial<iam.IRole & iam.IUser & iam.IGroup>;
+  return p.roleArn ?? p.userArn ?? p.groupArn ?? JSON.stringify(principal.policyFragment.principalJson);
+}
+
+const operatorConflict = (key: string): string =>
+  `${key} cannot both hold user or scope access and operate the migration: the access's perimeter policy denies it the job; give the migration a separate operator role`;
+
+/** Attaches `policy` to a role, user or group; refuses any other principal, naming the fix. */
+function attachTo(policy: iam.ManagedPolicy, principal: iam.IPrincipal, method: string): void {
+  const p = principal as Partial<iam.IRole & iam.IUser & iam.IGroup>;
+  if (p.roleName !== undefined && p.roleArn !== undefined) policy.attachToRole(p as iam.IRole);
+  else if (p.userName !== undefined && p.userArn !== undefined) policy.attachToUser(p as iam.IUser);
+  else if (p.groupName !== undefined && p.groupArn !== undefined) policy.attachToGroup(p as iam.IGroup);
+  else
+    throw new Error(
+      `${method}: the grantee's principal is not an IAM role, user or group, so the deny policies that go with the access cannot be attached to it; pass a role (or a construct whose grantPrincipal is one)`,
+    );
 }

@@ -136,6 +136,29 @@ describe('scope access policies', () => {
   });
 });
 
+describe('scope access policies carry the guard', () => {
+  it.each(DEFAULT_SCOPES)(
+    '%s: a system secret and a planted key stay denied beside secretsmanager:* from elsewhere',
+    async (scope) => {
+      // Act
+      const read = await decide(
+        [scopePolicy(scope), EVERYTHING],
+        'secretsmanager:GetSecretValue',
+        secretArn(`toolhive/__thv_${scope}_TOKEN-AbCdEf`),
+      );
+      const plant = await simulate({
+        principalArn: USER,
+        action: 'secretsmanager:CreateSecret',
+        resource: secretArn('toolhive/BEARER_TOKEN_planted-AbCdEf'),
+        context: { 'secretsmanager:Name': 'toolhive/BEARER_TOKEN_planted' },
+        identityPolicies: [scopePolicy(scope), EVERYTHING],
+      });
+      // Assess
+      expect([read, plant]).toEqual(['ExplicitlyDenied', 'ExplicitlyDenied']);
+    },
+  );
+});
+
 describe('outputs for platform teams', () => {
   it('name the API id, the user access policy and each scope access policy', () => {
     // Act
@@ -151,9 +174,10 @@ describe('outputs for platform teams', () => {
     });
   });
 
-  it('keeps every access policy under IAM’s 6,144-character limit for managed policies', () => {
+  it('keeps every access policy and the perimeter under IAM’s 6,144-character limit for managed policies', () => {
     // Act
-    const sizes = [userPolicy, ...DEFAULT_SCOPES.map(scopePolicy)].map(
+    const perimeter = policyOf(logicalId(broker.perimeterPolicy));
+    const sizes = [userPolicy, ...DEFAULT_SCOPES.map(scopePolicy), perimeter].map(
       (p) => JSON.stringify(p.policy).length,
     );
     // Assess

@@ -1,13 +1,19 @@
 /**
  * The IAM decision matrix over the policies of the synthesized template, simulated with
  * @cloud-copilot/iam-simulate (AGPL: a test-only devDependency), and the policy-mutation check:
- * every statement that names a Secrets Manager, execute-api or KMS action must decide some cell.
+ * every statement that names a Secrets Manager, execute-api, KMS, Lambda, Step Functions, SSM or
+ * IAM action must decide some cell (so each deny around the API is shown to matter).
  *
  * KMS: the simulator drops `kms:EncryptionContext:SecretARN` (it lists it among the context keys it
  * ignores, so a condition on it never matches). Each KMS cell therefore binds that condition
  * itself, for the secret whose data key the cell uses, before simulating; and a test below asserts
  * the condition's presence and value on every KMS statement of the template.
  */
+
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Stack } from 'aws-cdk-lib/core';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_LEGACY_PREFIXES,
@@ -15,7 +21,7 @@ import {
   type LegacyFallback,
   systemSecretResourcePolicy,
 } from '../../lambda/core/index.js';
-import { keyArn, roleArn } from './support/arns.js';
+import { executionArn, functionArn, keyArn, parameterArn, roleArn, stateMachineArn } from './support/arns.js';
 import {
   type Decision,
   expectedDecision,
@@ -23,6 +29,7 @@ import {
   type MatrixPrincipal,
   type MatrixRequest,
   type MatrixRules,
+  type MatrixTargets,
   matrixRequests,
 } from './support/matrix.js';
 import {
@@ -40,10 +47,20 @@ const MIGRATION = roleArn('migration');
 const USER = roleArn('platform-dev');
 const SERVICE = roleArn('workloads-svc');
 const ADMIN = roleArn('platform-admin');
-/** Rights a role may have from elsewhere: everything on Secrets Manager and KMS. */
+const OPERATOR = roleArn('migration-operator');
+/**
+ * Rights a role may have from elsewhere (PowerUserAccess, most CI roles): everything on Secrets
+ * Manager, KMS, Lambda, Step Functions and SSM, and IAM (PassRole) too.
+ */
 const EVERYTHING = {
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: ['secretsmanager:*', 'kms:*'], Resource: '*' }],
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: ['secretsmanager:*', 'kms:*', 'lambda:*', 'states:*', 'ssm:*', 'iam:*'],
+      Resource: '*',
+    },
+  ],
 };
 const SECRET_ARN_KEY = 'kms:EncryptionContext:SecretARN';
 
@@ -119,6 +136,7 @@ function buildMatrix(legacyFallback: LegacyFallback) {
     scopeCallerRoleArns: { workloads: [SERVICE] },
     breakGlassRoleArns: [BREAK_GLASS],
     migrationRoleArn: MIGRATION,
+    migrationOperatorRoleArns: [OPERATOR],
     legacyFallback,
   });
   const json = template.toJSON() as TemplateJson;
@@ -129,6 +147,39 @@ function buildMatrix(legacyFallback: LegacyFallback) {
   const migrationRole = broker.migration.role;
   const migrationArns = [roleArn(logicalId(migrationRole)), MIGRATION];
   const keyId = logicalId(broker.key);
+  const perimeterId = logicalId(broker.perimeterPolicy);
+  const stateMachineName = String(
+    json.Resources[logicalId(broker.migration.stateMachine)]?.Properties?.StateMachineName,
+  );
+  // The job's starter: aws-cdk-lib's singleton provider behind every AwsCustomResource of the stack.
+  const starter = Stack.of(broker).node.tryFindChild(
+    `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+  ) as lambda.Function;
+  const fnTarget = (label: string, fn: lambda.IFunction, migration = false) => ({
+    label,
+    arn: functionArn(logicalId(fn)),
+    migration,
+  });
+  const targets: MatrixTargets = {
+    functions: [
+      fnTarget('the user function', broker.userFunction.function),
+      ...DEFAULT_SCOPES.map((scope) =>
+        fnTarget(`the ${scope} function`, broker.scopeFunctions.get(scope)?.function as lambda.IFunction),
+      ),
+      fnTarget('the migration function', broker.migration.function.function, true),
+      fnTarget('the migration starter', starter),
+    ],
+    stateMachineArn: stateMachineArn(stateMachineName),
+    executionArn: executionArn(stateMachineName, 'legacy-migration-v1'),
+    flagArn: parameterArn(broker.migrationFlagParameterName),
+    roles: [
+      { label: 'the user function role', arn: roleArn(logicalId(broker.userFunction.role)) },
+      ...DEFAULT_SCOPES.map((scope) => ({ label: `the ${scope} role`, arn: scopeRoleArns.get(scope) ?? '' })),
+      { label: 'the migration role', arn: migrationArns[0] as string },
+      { label: 'the state machine role', arn: roleArn(logicalId(broker.migration.stateMachine.role)) },
+      { label: 'the starter role', arn: roleArn(logicalId(starter.role as iam.IRole)) },
+    ],
+  };
 
   const principals: MatrixPrincipal[] = [
     {
@@ -169,9 +220,32 @@ function buildMatrix(legacyFallback: LegacyFallback) {
       template: { name: 'workloads-svc' },
       outside: EVERYTHING,
     },
-    { label: 'account admin (secretsmanager:*, kms:*)', kind: 'admin', arn: ADMIN, outside: EVERYTHING },
     {
-      label: 'break-glass (secretsmanager:*, kms:*)',
+      label: 'developer (UserAccessPolicy + PerimeterPolicy, everything from elsewhere)',
+      kind: 'developer',
+      arn: roleArn('developer'),
+      policies: [logicalId(broker.userAccessPolicy), perimeterId],
+      outside: EVERYTHING,
+    },
+    ...DEFAULT_SCOPES.map(
+      (scope): MatrixPrincipal => ({
+        label: `service:${scope} (ScopeAccessPolicy-${scope} + PerimeterPolicy, everything from elsewhere)`,
+        kind: 'scope-service',
+        scope,
+        arn: roleArn(`service-${scope}`),
+        policies: [logicalId(broker.scopeAccessPolicies.get(scope) ?? broker), perimeterId],
+        outside: EVERYTHING,
+      }),
+    ),
+    {
+      label: 'migration operator',
+      kind: 'operator',
+      arn: OPERATOR,
+      template: { name: 'migration-operator' },
+    },
+    { label: 'account admin (everything)', kind: 'admin', arn: ADMIN, outside: EVERYTHING },
+    {
+      label: 'break-glass (everything)',
       kind: 'break-glass',
       arn: BREAK_GLASS,
       outside: EVERYTHING,
@@ -213,7 +287,7 @@ function buildMatrix(legacyFallback: LegacyFallback) {
     legacyTable: DEFAULT_LEGACY_PREFIXES,
     scopes: DEFAULT_SCOPES,
   };
-  const requests = matrixRequests(DEFAULT_SCOPES, logicalId(broker.api.api), keyArn(keyId));
+  const requests = matrixRequests(DEFAULT_SCOPES, logicalId(broker.api.api), keyArn(keyId), targets);
   const cells: MatrixCell[] = principals.flatMap((principal) =>
     requests.map((request) => ({
       principal,
@@ -227,6 +301,10 @@ function buildMatrix(legacyFallback: LegacyFallback) {
       p,
       [
         ...(p.template === undefined ? [] : identityPolicies(json, p.template)),
+        ...(p.policies ?? []).map((id) => ({
+          name: id,
+          policy: resolve(json, json.Resources[id]?.Properties?.PolicyDocument) as NamedPolicy['policy'],
+        })),
         ...(p.outside === undefined
           ? []
           : [{ name: 'outside-policy', policy: p.outside as NamedPolicy['policy'] }]),
@@ -235,7 +313,7 @@ function buildMatrix(legacyFallback: LegacyFallback) {
   );
 
   const resourcePolicyOf = (request: MatrixRequest): NamedPolicy | undefined => {
-    if (request.kmsSecret !== undefined) return keyPolicy;
+    if (request.kmsSecret !== undefined || request.target?.kind === 'key') return keyPolicy;
     // A secret that CreateSecret is about to make has no resource policy yet.
     if (request.secret?.policyScope === undefined || request.action === 'secretsmanager:CreateSecret')
       return undefined;
@@ -244,8 +322,13 @@ function buildMatrix(legacyFallback: LegacyFallback) {
 
   const decide = (cell: MatrixCell, mutation?: Mutation): Promise<Decision> => {
     const { principal, request } = cell;
+    // A call on the key with no secret's data key carries no SecretARN context: no condition on it holds.
     const bind = (p: NamedPolicy) =>
-      request.kmsSecret === undefined ? p : bindSecretArn(p, request.kmsSecret.arn);
+      request.kmsSecret !== undefined
+        ? bindSecretArn(p, request.kmsSecret.arn)
+        : request.target?.kind === 'key'
+          ? bindSecretArn(p, 'no-secret')
+          : p;
     const identity = (identityOf.get(principal) ?? []).map((p) => bind(without(p, mutation)));
     const resourcePolicy = resourcePolicyOf(request);
     return simulate({
@@ -270,7 +353,9 @@ function buildMatrix(legacyFallback: LegacyFallback) {
     const named = (s: Statement): boolean =>
       [s.Action, s.NotAction]
         .flat()
-        .some((a) => typeof a === 'string' && /^(secretsmanager|execute-api|kms):/.test(a));
+        .some(
+          (a) => typeof a === 'string' && /^(secretsmanager|execute-api|kms|lambda|states|ssm|iam):/.test(a),
+        );
     return [...policies.values()].flatMap((p) =>
       p.policy.Statement.map((statement, index) => ({
         mutation: { policy: p.name, index },
@@ -283,7 +368,8 @@ function buildMatrix(legacyFallback: LegacyFallback) {
   const touchedBy =
     (policy: string) =>
     (c: MatrixCell): boolean => {
-      if (policy === 'key-policy') return c.request.kmsSecret !== undefined;
+      if (policy === 'key-policy')
+        return c.request.kmsSecret !== undefined || c.request.target?.kind === 'key';
       if (policy.startsWith('resource-policy:'))
         return `resource-policy:${c.request.secret?.policyScope}` === policy;
       return (identityOf.get(c.principal) ?? []).some((p) => p.name === policy);
@@ -293,11 +379,20 @@ function buildMatrix(legacyFallback: LegacyFallback) {
   const mutate = async (): Promise<MutationReport[]> => {
     const report: MutationReport[] = [];
     for (const { mutation, statement } of brokerStatements()) {
-      const affected = cells.filter(touchedBy(mutation.policy));
+      // Only a cell whose action the statement names and whose expected decision is the statement's
+      // own effect can flip when the statement goes (a removed Deny can only lose an explicit deny, a
+      // removed Allow only an allow), given that every cell has its expected decision (tested above).
+      const listed = [statement.Action ?? statement.NotAction].flat() as string[];
+      const effect: Decision = statement.Effect === 'Deny' ? 'ExplicitlyDenied' : 'Allowed';
+      const canFlip = (c: MatrixCell): boolean => {
+        const matches = listed.some((a) => like(a, c.request.action));
+        return (statement.NotAction === undefined ? matches : !matches) && c.expected === effect;
+      };
+      const affected = cells.filter(touchedBy(mutation.policy)).filter(canFlip);
       let first: string | undefined;
-      // In chunks, stopping at the first wrong decision: one is enough to show the statement matters.
-      for (let i = 0; i < affected.length && first === undefined; i += 200) {
-        const chunk = affected.slice(i, i + 200);
+      // In growing chunks, stopping at the first wrong decision: one is enough to show the statement matters.
+      for (let i = 0, size = 10; i < affected.length && first === undefined; i += size, size = 200) {
+        const chunk = affected.slice(i, i + size);
         const got = await Promise.all(chunk.map((c) => decide(c, mutation)));
         const flipped = chunk.findIndex((c, j) => c.expected !== got[j]);
         if (flipped >= 0) first = describeCell(chunk[flipped] as MatrixCell, got[flipped] as Decision);
@@ -445,8 +540,11 @@ describe.each(['never', 'until-migrated'] as const)(
         const doc = (r.Properties?.PolicyDocument ?? r.Properties?.KeyPolicy) as
           | { Statement?: unknown[] }
           | undefined;
-        return (resolve(matrix.json, doc?.Statement ?? []) as Statement[]).filter((s) =>
-          [s.Action].flat().some((a) => typeof a === 'string' && a.startsWith('kms:') && a !== 'kms:*'),
+        // The perimeter's identity denies hold for every use of the key, whatever the secret: left out.
+        return (resolve(matrix.json, doc?.Statement ?? []) as Statement[]).filter(
+          (s) =>
+            (s.Effect === 'Allow' || s.Principal !== undefined) &&
+            [s.Action].flat().some((a) => typeof a === 'string' && a.startsWith('kms:') && a !== 'kms:*'),
         );
       });
 
@@ -462,7 +560,7 @@ describe.each(['never', 'until-migrated'] as const)(
       }
     });
 
-    it('notices the removal of every Secrets Manager, execute-api and KMS statement of every broker policy', async () => {
+    it('notices the removal of every Secrets Manager, execute-api, KMS, Lambda, Step Functions, SSM and IAM statement of every broker policy', async () => {
       // Act
       const report = await matrix.mutate();
 
@@ -475,30 +573,38 @@ describe.each(['never', 'until-migrated'] as const)(
           `  ${r.caught ? 'caught' : 'MISSED'}  ${r.policy}  ${r.sid}${r.first ? `  e.g. ${r.first}` : ''}`,
         );
       }
-      // user-API: 3 tag-based grants + list + batch read + key use; each scope: CRUD + list + batch
-      // read + key use, and under
-      // until-migrated a legacy read for each scope the legacy table names; the guard's five denies
-      // and the user-role guard's two; two invoke grants; a resource policy per scope; the key
-      // policy's account statement and one decrypt deny per scope; the migration role's statements.
-      const legacyReads =
+      // user-API: 3 tag-based grants + list + batch read + key use + flag read; each scope: CRUD +
+      // list + batch read + key use, and under until-migrated a legacy read and a flag read for each
+      // scope the legacy table names; the guard's eight denies, the user-role guard's one, the
+      // perimeter's seven; the user access policy (invoke + guard + user-role guard) and each scope
+      // access policy (invoke + guard); two invoke grants; the operator's four grants; a resource
+      // policy per scope; the key policy's account statement and one decrypt deny per scope; the
+      // migration role's statements.
+      const scopes = DEFAULT_SCOPES.length;
+      const legacyScopes =
         legacyFallback === 'until-migrated'
           ? new Set(DEFAULT_LEGACY_PREFIXES.map((row) => row.scope)).size
           : 0;
-      // The migration role: legacy read/delete, system writes, system creates, adoption, list, key use.
-      const migration = 6;
+      const guard = 8;
+      // The migration role: legacy read/delete, system writes, system creates, adoption, list, flag, key use.
+      const migration = 7;
       expect(report).toHaveLength(
-        6 +
-          4 * DEFAULT_SCOPES.length +
-          legacyReads +
-          5 +
-          2 +
-          2 +
-          DEFAULT_SCOPES.length +
+        7 +
+          4 * scopes +
+          2 * legacyScopes +
+          guard +
           1 +
-          DEFAULT_SCOPES.length +
+          7 +
+          (1 + guard + 1) +
+          scopes * (1 + guard) +
+          2 +
+          4 +
+          scopes +
+          1 +
+          scopes +
           migration,
       );
       expect(report.filter((r) => !r.caught).map((r) => `${r.policy} ${r.sid}`)).toEqual([]);
-    });
+    }, 300_000);
   },
 );

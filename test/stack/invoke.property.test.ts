@@ -1,18 +1,24 @@
 /**
  * Invoke grants over generated scope lists (fast-check), simulated on the synthesized policies:
  * the user grant reaches no scope route and `grantScopeAccess(role, S)` reaches no route but S's,
- * whatever the scopes are called, route-segment names such as `v1`, `secrets` and `scopes` included.
+ * whatever the scopes are called, route-segment names such as `v1`, `secrets` and `scopes` included;
+ * and none of them can invoke any broker function directly, even with `lambda:*` from elsewhere.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INVOKE_METHODS } from '../../lib/broker-api.js';
-import { invokeArn, roleArn } from './support/arns.js';
-import { identityPolicies, type TemplateJson } from './support/policies.js';
+import { functionArn, invokeArn, roleArn } from './support/arns.js';
+import { identityPolicies, type NamedPolicy, type TemplateJson } from './support/policies.js';
 import { type Decision, simulate } from './support/simulate.js';
 import { logicalId, synthBroker } from './support/synth.js';
 
 const USER = roleArn('platform-dev');
 const callerArn = (scope: string): string => roleArn(`svc-${scope}`);
+/** Lambda rights from elsewhere (PowerUserAccess, most CI roles). */
+const LAMBDA_EVERYWHERE: NamedPolicy = {
+  name: 'outside-policy',
+  policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:*', Resource: '*' }] },
+};
 
 /** Scope names, weighted towards the ones that look like route segments. */
 const scopeName = fc.oneof(
@@ -47,9 +53,24 @@ async function wrongDecisions(scopes: readonly string[]): Promise<string[]> {
     { arn: USER, name: 'platform-dev', scope: undefined as string | undefined },
     ...scopes.map((s) => ({ arn: callerArn(s), name: `svc-${s}`, scope: s as string | undefined })),
   ];
+  const broker = stack.broker;
+  const functions = [
+    broker.userFunction.function,
+    ...[...broker.scopeFunctions.values()].map((fn) => fn.function),
+    broker.migration.function.function,
+  ].map((fn) => functionArn(logicalId(fn)));
   const wrong: string[] = [];
   for (const p of principals) {
     const policies = identityPolicies(json, { name: p.name });
+    for (const fn of functions) {
+      const got = await simulate({
+        principalArn: p.arn,
+        action: 'lambda:InvokeFunction',
+        resource: fn,
+        identityPolicies: [...policies, LAMBDA_EVERYWHERE],
+      });
+      if (got !== 'ExplicitlyDenied') wrong.push(`${p.name} invokes ${fn}: got ${got}`);
+    }
     for (const route of routes(scopes)) {
       for (const method of INVOKE_METHODS) {
         const got = await simulate({
@@ -68,7 +89,7 @@ async function wrongDecisions(scopes: readonly string[]): Promise<string[]> {
 }
 
 describe('invoke grants over generated scope lists', () => {
-  it('reach exactly their own routes, for every method', async () => {
+  it('reach exactly their own routes, for every method, and no broker function directly', async () => {
     await fc.assert(
       fc.asyncProperty(scopeLists, async (scopes) => {
         expect(await wrongDecisions(scopes)).toEqual([]);

@@ -146,6 +146,29 @@ describe('SecretBroker props', () => {
     expect(act).toThrow(/userRoleArns: "platform-dev" is not an IAM role ARN/);
   });
 
+  it('rejects a migration operator entry that is not a role ARN, naming the stack prop', () => {
+    // Act
+    const act = () => synthBroker({ migrationOperatorRoleArns: ['ops'] });
+
+    // Assess
+    expect(act).toThrow(/migrationOperatorRoleArns: "ops" is not an IAM role ARN/);
+  });
+
+  it('refuses a migration operator that also holds user or scope access: the access denies it the job', () => {
+    // Act
+    const asUser = () =>
+      synthBroker({ userRoleArns: [roleArn('ops')], migrationOperatorRoleArns: [roleArn('ops')] });
+    const asService = () =>
+      synthBroker({
+        scopeCallerRoleArns: { workloads: [roleArn('ops')] },
+        migrationOperatorRoleArns: [roleArn('ops')],
+      });
+
+    // Assess
+    expect(asUser).toThrow(/role\/ops cannot both hold user or scope access and operate the migration/);
+    expect(asService).toThrow(/role\/ops cannot both hold user or scope access and operate the migration/);
+  });
+
   it('rejects scope callers for a scope the broker does not have', () => {
     // Act
     const act = () => synthBroker({ scopeCallerRoleArns: { billing: [roleArn('svc')] } });
@@ -164,10 +187,12 @@ describe('context', () => {
       throttlingRateLimit: '5',
       legacyPrefixes: '[{"prefix":"REGISTRY_OAUTH_","scope":"registry"}]',
       scopeCallerRoleArns: '{"registry":["arn:aws:iam::111122223333:role/svc"]}',
+      migrationOperatorRoleArns: 'arn:aws:iam::111122223333:role/ops',
     });
 
     // Assess
     expect(props).toEqual({
+      migrationOperatorRoleArns: ['arn:aws:iam::111122223333:role/ops'],
       scopes: ['workloads', 'registry'],
       recoveryWindowDays: 14,
       throttling: { rateLimit: 5 },

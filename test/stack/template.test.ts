@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Stack } from 'aws-cdk-lib/core';
@@ -13,10 +13,19 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCOPES } from '../../lambda/core/index.js';
 import { INVOKE_METHODS } from '../../lib/broker-api.js';
 import { SecretBroker } from '../../lib/secret-broker.js';
-import { invokeArn, keyArn, logGroupArn, roleArn, secretArn } from './support/arns.js';
+import { SecretBrokerStack } from '../../lib/secret-broker-stack.js';
+import {
+  functionArn,
+  invokeArn,
+  keyArn,
+  logGroupArn,
+  roleArn,
+  secretArn,
+  stateMachineArn,
+} from './support/arns.js';
 import { FUNCTION_SECRET_ACTIONS } from './support/matrix.js';
 import { identityPolicies, type RoleRef, resolve, type TemplateJson } from './support/policies.js';
-import { logicalId, REGION, synthBroker, testApp } from './support/synth.js';
+import { ACCOUNT, logicalId, REGION, synthBroker, testApp } from './support/synth.js';
 
 const BREAK_GLASS = roleArn('break-glass');
 const MIGRATION = roleArn('migration');
@@ -110,6 +119,31 @@ const GUARD_STATEMENTS = [
     Resource: '*',
     Sid: 'DenyScopeTagging',
   },
+  // No planting: a create under the root without thv:owner=user (a missing tag counts as another value).
+  {
+    Action: 'secretsmanager:CreateSecret',
+    Condition: { StringNotEquals: { 'aws:RequestTag/thv:owner': 'user' } },
+    Effect: 'Deny',
+    Resource: secretArn('toolhive/*'),
+    Sid: 'DenyUnownedCreatesUnderRoot',
+  },
+  {
+    Action: 'secretsmanager:UntagResource',
+    Condition: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': ['thv:owner'] } },
+    Effect: 'Deny',
+    Resource: secretArn('toolhive/*'),
+    Sid: 'DenyOwnerTagRemoval',
+  },
+  {
+    Action: 'secretsmanager:TagResource',
+    Condition: {
+      'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': ['thv:owner'] },
+      StringNotEquals: { 'aws:RequestTag/thv:owner': 'user' },
+    },
+    Effect: 'Deny',
+    Resource: secretArn('toolhive/*'),
+    Sid: 'DenyOwnerTagChanges',
+  },
   {
     NotAction: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
     Condition: { Null: { 'aws:ResourceTag/thv:owner': 'true' } },
@@ -126,12 +160,82 @@ const USER_ROLE_GUARD_STATEMENTS = [
     Resource: '*',
     Sid: 'DenySecretListing',
   },
+];
+
+const perimeterId = logicalId(broker.perimeterPolicy);
+const STATE_MACHINE = stateMachineArn('Broker-legacy-migration');
+/** Every function of the broker, the job's starter (aws-cdk-lib's singleton provider) included. */
+const BROKER_FUNCTIONS = [
+  broker.migration.function.function,
+  broker.userFunction.function,
+  ...DEFAULT_SCOPES.map((s) => broker.scopeFunctions.get(s)?.function),
+].map((fn) => functionArn(logicalId(fn ?? broker)));
+const BROKER_ROLES = [
+  broker.migration.role,
+  broker.migration.stateMachine.role,
+  broker.userFunction.role,
+  ...DEFAULT_SCOPES.map((s) => broker.scopeFunctions.get(s)?.role),
+].map((role) => roleArn(logicalId(role ?? broker)));
+const STARTER_ID = 'AWS679f53fac002430cb0da5b7982bd22872D164C4C';
+/** DESIGN §3: what a role given user or scope access is denied around the API, whatever else it holds. */
+const PERIMETER_STATEMENTS = [
   {
     Action: 'secretsmanager:TagResource',
     Condition: { Null: { 'aws:ResourceTag/thv:owner': 'true' } },
     Effect: 'Deny',
     Resource: secretArn('toolhive/*'),
     Sid: 'DenyTaggingUntaggedSecrets',
+  },
+  {
+    Action: 'lambda:*',
+    Effect: 'Deny',
+    Resource: [...BROKER_FUNCTIONS, functionArn(STARTER_ID)].flatMap((arn) => [arn, `${arn}:*`]),
+    Sid: 'DenyBrokerFunctions',
+  },
+  {
+    Action: 'states:*',
+    Effect: 'Deny',
+    Resource: [
+      STATE_MACHINE,
+      `${STATE_MACHINE}:*`,
+      'arn:aws:states:eu-west-1:111122223333:execution:Broker-legacy-migration:*',
+    ],
+    Sid: 'DenyMigrationStateMachine',
+  },
+  {
+    NotAction: [
+      'ssm:GetParameter',
+      'ssm:GetParameters',
+      'ssm:GetParameterHistory',
+      'ssm:DescribeParameters',
+      'ssm:ListTagsForResource',
+    ],
+    Effect: 'Deny',
+    Resource: 'arn:aws:ssm:eu-west-1:111122223333:parameter/Broker/migration-done',
+    Sid: 'DenyMigrationFlagChanges',
+  },
+  {
+    Action: 'iam:*',
+    Effect: 'Deny',
+    Resource: expect.arrayContaining([
+      ...BROKER_ROLES,
+      roleArn(logicalId(broker.api.api.node.findChild('CloudWatchRole') as iam.Role)),
+      expect.stringMatching(/:role\/AWS679f53fac002430cb0da5b7982bd2287ServiceRole/),
+    ]),
+    Sid: 'DenyBrokerRoles',
+  },
+  {
+    NotAction: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+    Effect: 'Deny',
+    Resource: keyArn(keyId),
+    Sid: 'DenyKeyChanges',
+  },
+  {
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    Condition: { StringNotEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+    Effect: 'Deny',
+    Resource: keyArn(keyId),
+    Sid: 'DenyKeyUseOutsideSecretsManager',
   },
 ];
 
@@ -238,6 +342,7 @@ describe('role statements', () => {
     expect(policies).toEqual([
       { name: guardId, statements: GUARD_STATEMENTS },
       { name: userRoleGuardId, statements: USER_ROLE_GUARD_STATEMENTS },
+      { name: perimeterId, statements: PERIMETER_STATEMENTS },
       {
         name: expect.stringMatching(/^UserRoleplatformdevPolicy/),
         statements: [
@@ -252,12 +357,14 @@ describe('role statements', () => {
     ]);
   });
 
-  it('gives a role passed to grantScopeAccess each method of that scope routes only', () => {
+  it('gives a role passed to grantScopeAccess each method of that scope routes only, and the guard and perimeter policies', () => {
     // Act
     const policies = statementsOf({ name: 'workloads-svc' });
 
     // Assess
     expect(policies).toEqual([
+      { name: guardId, statements: GUARD_STATEMENTS },
+      { name: perimeterId, statements: PERIMETER_STATEMENTS },
       {
         name: expect.stringMatching(/^ScopeCallerworkloadsworkloadssvcPolicy/),
         statements: [
@@ -587,6 +694,82 @@ describe('KMS key', () => {
 });
 
 describe('grants', () => {
+  it('gives a migration operator exactly what migrate plan, start and status call', () => {
+    // Prepare
+    const { stack: opStack, template: opTemplate } = synthBroker({
+      migrationOperatorRoleArns: [roleArn('ops')],
+    });
+    const t = opTemplate.toJSON() as TemplateJson;
+    const job = opStack.broker.migration;
+
+    // Act
+    const policies = identityPolicies(t, { name: 'ops' }).map((p) => p.policy.Statement);
+
+    // Assess
+    expect(policies).toEqual([
+      [
+        {
+          Action: 'lambda:InvokeFunction',
+          Effect: 'Allow',
+          Resource: functionArn(logicalId(job.function.function)),
+        },
+        {
+          Action: ['states:StartExecution', 'states:ListExecutions'],
+          Effect: 'Allow',
+          Resource: STATE_MACHINE,
+        },
+        {
+          Action: 'states:DescribeExecution',
+          Effect: 'Allow',
+          Resource: 'arn:aws:states:eu-west-1:111122223333:execution:Broker-legacy-migration:*',
+        },
+        {
+          Action: 'ssm:GetParameter',
+          Effect: 'Allow',
+          Resource: 'arn:aws:ssm:eu-west-1:111122223333:parameter/Broker/migration-done',
+        },
+      ],
+    ]);
+  });
+
+  it('names no migration operator by default', () => {
+    // Act
+    const starters = Object.values(json.Resources).filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        JSON.stringify(resolve(json, r.Properties?.PolicyDocument)).includes('"states:StartExecution"'),
+    );
+
+    // Assess: only the stack's own first-deploy starter and the job's continuation start it.
+    expect(starters.map((r) => JSON.stringify(r.Properties?.Roles))).toHaveLength(2);
+  });
+
+  it('refuses grantScopeAccess to a principal that cannot carry the deny policies', () => {
+    // Act
+    const act = () => broker.grantScopeAccess(new iam.ServicePrincipal('ec2.amazonaws.com'), 'workloads');
+
+    // Assess
+    expect(act).toThrow(/grantScopeAccess: the grantee's principal is not an IAM role, user or group/);
+  });
+
+  it('attaches the guard and perimeter policies to the role behind a grantee such as a function', () => {
+    // Prepare
+    const s = new SecretBrokerStack(testApp(), 'Broker', { env: { account: ACCOUNT, region: REGION } });
+    const role = new iam.Role(s, 'Svc', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const grantee: iam.IGrantable = { grantPrincipal: role };
+
+    // Act
+    s.broker.grantScopeAccess(grantee, 'auth');
+    const t = Template.fromStack(s).toJSON() as TemplateJson;
+
+    // Assess
+    expect(identityPolicies(t, { logicalId: logicalId(role) }).map((p) => p.name)).toEqual([
+      logicalId(s.broker.guardPolicy),
+      logicalId(s.broker.perimeterPolicy),
+      expect.stringMatching(/^SvcDefaultPolicy/),
+    ]);
+  });
+
   it('refuses grantScopeAccess for a scope the broker does not have, naming its scopes', () => {
     // Prepare
     const role = new iam.Role(stack, 'Svc', { assumedBy: new iam.AccountRootPrincipal() });
@@ -655,6 +838,7 @@ describe('outputs', () => {
       ApiUrl: { Value: expect.stringMatching(new RegExp(`^https://${apiId}\\.execute-api\\.`)) },
       GuardPolicyArn: { Value: `arn:aws:iam::111122223333:policy/${guardId}` },
       UserRoleGuardPolicyArn: { Value: `arn:aws:iam::111122223333:policy/${userRoleGuardId}` },
+      PerimeterPolicyArn: { Value: `arn:aws:iam::111122223333:policy/${perimeterId}` },
       AlarmTopicArn: { Value: logicalId(broker.detection.topic) },
       KeyArn: { Value: keyArn(keyId) },
     });

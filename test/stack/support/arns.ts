@@ -17,3 +17,17 @@ export const keyArn = (keyId: string): string => `arn:aws:kms:${REGION}:${ACCOUN
 
 /** ARN of the log group with logical id `id`, as log-write grants name it. */
 export const logGroupArn = (id: string): string => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${id}:*`;
+
+/** ARN of the function with logical id `id`, as the resolver prints `Fn::GetAtt [id, Arn]`. */
+export const functionArn = (id: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${id}`;
+
+/** ARN of the state machine named `name`. */
+export const stateMachineArn = (name: string): string =>
+  `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+
+/** ARN of the execution `execution` of the state machine named `name`. */
+export const executionArn = (name: string, execution: string): string =>
+  `arn:aws:states:${REGION}:${ACCOUNT}:execution:${name}:${execution}`;
+
+/** ARN of the SSM parameter `name` (absolute, leading `/`). */
+export const parameterArn = (name: string): string => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${name}`;

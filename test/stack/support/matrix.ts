@@ -14,7 +14,28 @@ import { ACCOUNT } from './synth.js';
 export type { Decision } from './simulate.js';
 
 /** Kinds of principal in the matrix. */
-export type PrincipalKind = 'user-api' | 'scope' | 'user' | 'service' | 'admin' | 'break-glass' | 'migration';
+export type PrincipalKind =
+  | 'user-api'
+  | 'scope'
+  | 'user'
+  | 'service'
+  | 'developer'
+  | 'scope-service'
+  | 'admin'
+  | 'break-glass'
+  | 'migration'
+  | 'operator';
+
+/**
+ * Principals given user or scope access, by a grant (`user`, `service`) or by attaching the access
+ * policies and the perimeter policy (`developer`, `scope-service`): DESIGN §3 denies them every path
+ * around the API, the system secrets and planting, whatever else they hold.
+ */
+const ACCESS_HOLDERS: readonly PrincipalKind[] = ['user', 'service', 'developer', 'scope-service'];
+/** Principals given the user routes: also denied listing. */
+const USER_ACCESS: readonly PrincipalKind[] = ['user', 'developer'];
+/** Principals that carry the reserved-prefix and planting guard. */
+const GUARDED: readonly PrincipalKind[] = ['user-api', ...ACCESS_HOLDERS];
 
 /** A principal of the matrix. */
 export interface MatrixPrincipal {
@@ -30,6 +51,38 @@ export interface MatrixPrincipal {
   readonly template?: RoleRef;
   /** An outside policy besides the template's (e.g. `secretsmanager:*` on `*` from elsewhere). */
   readonly outside?: object;
+  /** Managed policies of the template it has attached by hand (logical ids), as a role managed elsewhere would. */
+  readonly policies?: readonly string[];
+}
+
+/** A broker resource around the API that a request targets. */
+export interface MatrixTarget {
+  /** What it is. */
+  readonly kind: 'function' | 'state-machine' | 'execution' | 'flag' | 'key' | 'role';
+  /** Label in reports. */
+  readonly label: string;
+  /** The migration job's own function (the one operators invoke for `plan`). */
+  readonly migrationFunction?: boolean;
+  /** A version or alias ARN (`:1`, `:live`) rather than the resource itself. */
+  readonly qualified?: boolean;
+}
+
+/** The broker resources around the API, by ARN. */
+export interface MatrixTargets {
+  /** Every broker function. */
+  readonly functions: readonly {
+    readonly label: string;
+    readonly arn: string;
+    readonly migration: boolean;
+  }[];
+  /** The migration state machine. */
+  readonly stateMachineArn: string;
+  /** One execution of it. */
+  readonly executionArn: string;
+  /** The flag parameter. */
+  readonly flagArn: string;
+  /** Every role that runs broker code. */
+  readonly roles: readonly { readonly label: string; readonly arn: string }[];
 }
 
 /** A secret of the matrix. */
@@ -64,6 +117,8 @@ export interface MatrixRequest {
   readonly requestTags?: Readonly<Record<string, string>>;
   /** The API route the request targets, if any: `"<METHOD> <path>"`. */
   readonly route?: { readonly method: string; readonly path: string };
+  /** The broker resource around the API the request targets, if any. */
+  readonly target?: MatrixTarget;
 }
 
 /** A cell: a principal, a request, and the decision the design expects. */
@@ -109,6 +164,14 @@ function matrixSecrets(scopes: readonly string[]): MatrixSecret[] {
     { label: 'mixed-case look-alike', name: `${ROOT}__tHv_workloads_TOKEN`, tags: {} },
     { label: 'unknown scope neighbour', name: `${ROOT}__thv_workloadsx_TOKEN`, tags: {} },
     { label: 'scope-tagged user name', name: `${ROOT}odd`, tags: { [SCOPE_TAG]: 'workloads' } },
+    // Tags a caller's outside rights would otherwise reach: only the scope-tag deny stands in the way.
+    {
+      label: 'scope- and user-tagged user name',
+      name: `${ROOT}odd2`,
+      tags: { [SCOPE_TAG]: 'workloads', ...USER },
+    },
+    // Only the reserved-prefix deny stands in the way: no scope tag, no resource policy, a user tag.
+    { label: 'user-tagged system name', name: `${ROOT}__thv_auth_OWNED`, tags: USER },
     {
       label: 'nested-root system secret',
       name: `${ROOT}team2/__thv_workloads_X`,
@@ -180,6 +243,12 @@ const SECRET_ACTIONS: readonly SecretAction[] = [
   sm('StopReplicationToReplica'),
   { label: 'TagResource thv:owner=user', action: 'secretsmanager:TagResource', requestTags: USER },
   { label: 'TagResource team', action: 'secretsmanager:TagResource', requestTags: { team: 'a' } },
+  // A user key re-owned: the migration and the fallback would no longer see it as a user's.
+  {
+    label: 'TagResource thv:owner=admin',
+    action: 'secretsmanager:TagResource',
+    requestTags: { [OWNER_TAG]: 'admin' },
+  },
   {
     label: 'TagResource thv:scope',
     action: 'secretsmanager:TagResource',
@@ -211,6 +280,114 @@ const KMS_ACTIONS = [
   'kms:GenerateDataKey',
   'kms:GenerateDataKeyWithoutPlaintext',
 ];
+
+/** What a caller could do to a broker function instead of going through API Gateway. */
+const LAMBDA_ACTIONS = [
+  'InvokeFunction',
+  'InvokeAsync',
+  'UpdateFunctionCode',
+  'UpdateFunctionConfiguration',
+  'AddPermission',
+  'RemovePermission',
+  'PutFunctionConcurrency',
+  'PutFunctionEventInvokeConfig',
+  'CreateFunctionUrlConfig',
+  'PublishVersion',
+  'CreateAlias',
+  'DeleteFunction',
+  'GetFunction',
+  'TagResource',
+].map((a) => `lambda:${a}`);
+
+/** What a caller could do to the migration's state machine. */
+const STATE_MACHINE_ACTIONS = [
+  'StartExecution',
+  'StartSyncExecution',
+  'ListExecutions',
+  'DescribeStateMachine',
+  'UpdateStateMachine',
+  'DeleteStateMachine',
+  'PublishStateMachineVersion',
+  'TagResource',
+].map((a) => `states:${a}`);
+
+/** What a caller could do to one of its executions. */
+const EXECUTION_ACTIONS = [
+  'DescribeExecution',
+  'StopExecution',
+  'RedriveExecution',
+  'GetExecutionHistory',
+].map((a) => `states:${a}`);
+
+/** Writes and reads of the flag parameter. */
+const FLAG_ACTIONS = [
+  'PutParameter',
+  'DeleteParameter',
+  'LabelParameterVersion',
+  'AddTagsToResource',
+  'GetParameter',
+  'GetParameterHistory',
+].map((a) => `ssm:${a}`);
+/** The flag reads DESIGN §3 leaves open (the flag says "done" and counts, nothing secret). */
+const FLAG_READS = ['ssm:GetParameter', 'ssm:GetParameterHistory'];
+
+/** What a caller could do to the key itself, outside any secret's data key. */
+const KEY_ACTIONS = [
+  'CreateGrant',
+  'PutKeyPolicy',
+  'ScheduleKeyDeletion',
+  'DisableKey',
+  'Encrypt',
+  'GenerateDataKey',
+  'DescribeKey',
+].map((a) => `kms:${a}`);
+
+/** What a caller could do to a role that runs broker code (PassRole: run one's own code with its rights). */
+const ROLE_ACTIONS = ['PassRole', 'UpdateAssumeRolePolicy', 'PutRolePolicy', 'AttachRolePolicy'].map(
+  (a) => `iam:${a}`,
+);
+
+/** Requests on the broker's resources around the API. */
+function targetRequests(targets: MatrixTargets, keyArn: string): MatrixRequest[] {
+  const on = (action: string, resource: string, target: MatrixTarget): MatrixRequest => ({
+    action,
+    resource,
+    label: `${action} on ${target.label}`,
+    context: {},
+    target,
+  });
+  return [
+    ...targets.functions.flatMap((fn) => [
+      ...LAMBDA_ACTIONS.map((a) =>
+        on(a, fn.arn, { kind: 'function', label: fn.label, migrationFunction: fn.migration }),
+      ),
+      ...['1', 'live'].map((q) =>
+        on('lambda:InvokeFunction', `${fn.arn}:${q}`, {
+          kind: 'function',
+          label: `${fn.label}:${q}`,
+          migrationFunction: fn.migration,
+          qualified: true,
+        }),
+      ),
+    ]),
+    ...STATE_MACHINE_ACTIONS.map((a) =>
+      on(a, targets.stateMachineArn, { kind: 'state-machine', label: 'the migration state machine' }),
+    ),
+    on('states:StartExecution', `${targets.stateMachineArn}:1`, {
+      kind: 'state-machine',
+      label: 'version 1 of the migration state machine',
+      qualified: true,
+    }),
+    ...EXECUTION_ACTIONS.map((a) =>
+      on(a, targets.executionArn, { kind: 'execution', label: 'a migration execution' }),
+    ),
+    ...FLAG_ACTIONS.map((a) => on(a, targets.flagArn, { kind: 'flag', label: 'the migration flag' })),
+    ...KEY_ACTIONS.map((a) => on(a, keyArn, { kind: 'key', label: 'the broker key (no secret)' })),
+    ...targets.roles.flatMap((role) =>
+      ROLE_ACTIONS.map((a) => on(a, role.arn, { kind: 'role', label: role.label })),
+    ),
+  ];
+}
 
 /** The API routes of the matrix: user routes, each scope's routes, an unknown scope, a prefix trap. */
 function matrixRoutes(scopes: readonly string[]): { method: string; path: string }[] {
@@ -246,7 +423,12 @@ const arnOf = (s: MatrixSecret): string =>
     : `arn:aws:secretsmanager:${s.region}:${ACCOUNT}:secret:${s.name}${SUFFIX}`;
 
 /** Every request of the matrix; `keyArn` is the broker key's ARN. */
-export function matrixRequests(scopes: readonly string[], apiId: string, keyArn: string): MatrixRequest[] {
+export function matrixRequests(
+  scopes: readonly string[],
+  apiId: string,
+  keyArn: string,
+  targets: MatrixTargets,
+): MatrixRequest[] {
   const requests: MatrixRequest[] = [];
   const secrets = matrixSecrets(scopes);
   for (const secret of secrets) {
@@ -298,6 +480,7 @@ export function matrixRequests(scopes: readonly string[], apiId: string, keyArn:
       route,
     });
   }
+  requests.push(...targetRequests(targets, keyArn));
   return requests;
 }
 
@@ -348,11 +531,12 @@ const reservedName = (name: string, anyCase: boolean): boolean =>
 export function expectedDecision(p: MatrixPrincipal, r: MatrixRequest, rules: MatrixRules): Decision {
   if (r.route !== undefined) return expectedRoute(p, r.route.path);
   if (r.kmsSecret !== undefined) return expectedKeyUse(p, r, rules);
+  if (r.target !== undefined) return expectedAroundApi(p, r, r.target, rules);
   const outsideRights = p.outside !== undefined;
-  const userGuarded = p.kind === 'user-api' || p.kind === 'user';
+  const userGuarded = GUARDED.includes(p.kind);
   if (r.secret === undefined) {
     const listing = ['secretsmanager:ListSecrets', 'secretsmanager:BatchGetSecretValue'].includes(r.action);
-    if (p.kind === 'user' && listing) return 'ExplicitlyDenied';
+    if (USER_ACCESS.includes(p.kind) && listing) return 'ExplicitlyDenied';
     if (outsideRights) return 'Allowed';
     if (r.action === 'secretsmanager:ListSecrets' && ['user-api', 'scope', 'migration'].includes(p.kind))
       return 'Allowed';
@@ -367,6 +551,7 @@ export function expectedDecision(p: MatrixPrincipal, r: MatrixRequest, rules: Ma
   const tagKeys = (r.context['aws:TagKeys'] as string[] | undefined) ?? [];
   const ownerTagged = s.tags[OWNER_TAG] === 'user';
   const untagged = Object.keys(s.tags).length === 0;
+  const requested = r.requestTags ?? {};
   const guardDenies =
     (inRegion(s) && reservedName(s.name, false)) ||
     (!create && SCOPE_TAG in s.tags) ||
@@ -376,15 +561,21 @@ export function expectedDecision(p: MatrixPrincipal, r: MatrixRequest, rules: Ma
     ) &&
       tagKeys.some((k) => k.toLowerCase() === SCOPE_TAG)) ||
     // Untagged keys under the root are legacy system secrets until the migration adopts them.
-    (!create && r.action !== 'secretsmanager:TagResource' && underRoot(s) && !ownerTagged);
-  const userRoleGuardDenies = r.action === 'secretsmanager:TagResource' && underRoot(s) && !ownerTagged;
+    (!create && r.action !== 'secretsmanager:TagResource' && underRoot(s) && !ownerTagged) ||
+    // No planting (DESIGN §3): nothing under the root without thv:owner=user, no re-owned user key.
+    (create && underRoot(s) && requested[OWNER_TAG] !== 'user') ||
+    (['secretsmanager:TagResource', 'secretsmanager:UntagResource'].includes(r.action) &&
+      underRoot(s) &&
+      tagKeys.some((k) => k.toLowerCase() === OWNER_TAG) &&
+      (r.action === 'secretsmanager:UntagResource' || requested[OWNER_TAG] !== 'user'));
+  // No adoption by a caller: tagging an untagged key under the root would make a legacy system secret theirs.
+  const adoptionDenied = r.action === 'secretsmanager:TagResource' && underRoot(s) && !ownerTagged;
   const policyDenies =
     !create && s.policyScope !== undefined && !rules.allowedBySystemPolicy(s.policyScope).includes(p.arn);
-  if ((userGuarded && guardDenies) || (p.kind === 'user' && userRoleGuardDenies) || policyDenies)
+  if ((userGuarded && guardDenies) || (ACCESS_HOLDERS.includes(p.kind) && adoptionDenied) || policyDenies)
     return 'ExplicitlyDenied';
 
   if (outsideRights) return 'Allowed';
-  const requested = r.requestTags ?? {};
   const onlyOwnerTag = tagKeys.length > 0 && tagKeys.every((k) => k === OWNER_TAG);
   if (p.kind === 'user-api' && underRoot(s)) {
     if (USER_API_ACTIONS.has(r.action) && ownerTagged) return 'Allowed';
@@ -473,8 +664,8 @@ function expectedRoute(p: MatrixPrincipal, path: string): Decision {
       path.startsWith(`/v1/scopes/${p.scope}/secrets/`) ||
       path === `/v1/scopes/${p.scope}/deleted-secrets` ||
       path === `/v1/scopes/${p.scope}/batch-get`);
-  if (p.kind === 'user' && userRoute) return 'Allowed';
-  if (p.kind === 'service' && scopeRoute) return 'Allowed';
+  if (USER_ACCESS.includes(p.kind) && userRoute) return 'Allowed';
+  if ((p.kind === 'service' || p.kind === 'scope-service') && scopeRoute) return 'Allowed';
   return 'ImplicitlyDenied';
 }
 
@@ -486,6 +677,9 @@ function expectedKeyUse(p: MatrixPrincipal, r: MatrixRequest, rules: MatrixRules
   const decrypts = r.action === 'kms:Decrypt' || r.action === 'kms:ReEncryptFrom';
   if (decrypts && systemScope !== undefined && !rules.allowedToDecrypt(systemScope).includes(p.arn))
     return 'ExplicitlyDenied';
+  // Roles given access use the key only as Secrets Manager uses it on their behalf.
+  if (ACCESS_HOLDERS.includes(p.kind) && !(via && ['kms:Decrypt', 'kms:GenerateDataKey'].includes(r.action)))
+    return 'ExplicitlyDenied';
   if (p.outside !== undefined) return 'Allowed';
   if (!via || !['kms:Decrypt', 'kms:GenerateDataKey'].includes(r.action)) return 'ImplicitlyDenied';
   if (p.kind === 'user-api' || p.kind === 'migration') return 'Allowed';
@@ -495,6 +689,49 @@ function expectedKeyUse(p: MatrixPrincipal, r: MatrixRequest, rules: MatrixRules
       (row) => row.scope === p.scope && s.name.startsWith(`${ROOT}${row.prefix}`),
     );
     return own || legacy ? 'Allowed' : 'ImplicitlyDenied';
+  }
+  return 'ImplicitlyDenied';
+}
+
+/**
+ * DESIGN §3, "the threat model is the account": roles given user or scope access reach none of the
+ * broker's functions, its state machine or executions, its roles, its key outside Secrets Manager,
+ * nor write its flag, whatever they hold; only operators run the job; the function roles keep their
+ * flag reads (and the job its write); whoever the stack does not manage keeps what they hold (the
+ * organization's SCP/RCP is what limits them).
+ */
+function expectedAroundApi(
+  p: MatrixPrincipal,
+  r: MatrixRequest,
+  t: MatrixTarget,
+  rules: MatrixRules,
+): Decision {
+  const outside = p.outside !== undefined;
+  if (ACCESS_HOLDERS.includes(p.kind)) {
+    const open = (t.kind === 'flag' && FLAG_READS.includes(r.action)) || r.action === 'kms:DescribeKey';
+    if (!open) return 'ExplicitlyDenied';
+  }
+  if (outside) return 'Allowed';
+  if (p.kind === 'operator') {
+    const runs =
+      (t.kind === 'function' &&
+        t.migrationFunction === true &&
+        !t.qualified &&
+        r.action === 'lambda:InvokeFunction') ||
+      (t.kind === 'state-machine' &&
+        !t.qualified &&
+        ['states:StartExecution', 'states:ListExecutions'].includes(r.action)) ||
+      (t.kind === 'execution' && r.action === 'states:DescribeExecution') ||
+      (t.kind === 'flag' && r.action === 'ssm:GetParameter');
+    return runs ? 'Allowed' : 'ImplicitlyDenied';
+  }
+  if (t.kind === 'flag') {
+    // The user function holds legacy names until the flag is set; scope roles read it under until-migrated.
+    if (r.action === 'ssm:GetParameter') {
+      if (p.kind === 'user-api' || p.kind === 'migration') return 'Allowed';
+      if (p.kind === 'scope' && rules.legacyReads.some((row) => row.scope === p.scope)) return 'Allowed';
+    }
+    if (p.kind === 'migration' && r.action === 'ssm:PutParameter') return 'Allowed';
   }
   return 'ImplicitlyDenied';
 }

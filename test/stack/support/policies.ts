@@ -2,7 +2,7 @@
  * Reads IAM policies out of a synthesized template and resolves their intrinsics to fixed, fake
  * physical values, so tests can pin statements and feed them to the IAM simulator.
  */
-import { keyArn, logGroupArn, roleArn } from './arns.js';
+import { functionArn, keyArn, logGroupArn, roleArn, stateMachineArn } from './arns.js';
 import { ACCOUNT, REGION } from './synth.js';
 
 /** A CloudFormation template as JSON. */
@@ -49,13 +49,17 @@ function resolveRef(template: TemplateJson, id: string): string {
   const type = template.Resources[id]?.Type;
   if (type === undefined) throw new Error(`Ref to unknown resource ${id}`);
   if (type === 'AWS::IAM::ManagedPolicy') return `arn:aws:iam::${ACCOUNT}:policy/${id}`;
+  if (type === 'AWS::StepFunctions::StateMachine') return stateMachineArn(stateMachineName(template, id));
   return id;
 }
 
 function resolveGetAtt(template: TemplateJson, id: string, attr: string): string {
   const type = template.Resources[id]?.Type;
+  if (type === 'AWS::StepFunctions::StateMachine' && attr === 'Name') return stateMachineName(template, id);
   if (attr !== 'Arn') return `${id}.${attr}`;
   switch (type) {
+    case 'AWS::Lambda::Function':
+      return functionArn(id);
     case 'AWS::IAM::Role':
       return roleArn(id);
     case 'AWS::KMS::Key':
@@ -65,6 +69,12 @@ function resolveGetAtt(template: TemplateJson, id: string, attr: string): string
     default:
       return `arn:aws:fake:${REGION}:${ACCOUNT}:${id}`;
   }
+}
+
+/** A state machine's name: the literal one the template gives it, else its logical id. */
+function stateMachineName(template: TemplateJson, id: string): string {
+  const name = template.Resources[id]?.Properties?.StateMachineName;
+  return typeof name === 'string' ? name : id;
 }
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

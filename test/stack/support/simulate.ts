@@ -20,7 +20,22 @@ export interface SimulatedRequest {
   readonly identityPolicies: readonly NamedPolicy[];
   /** The resource's policy, if it has one. */
   readonly resourcePolicy?: NamedPolicy['policy'];
+  /** Service control policies, one entry per level of the organization (root, OU, account). */
+  readonly serviceControlPolicies?: readonly OrgPolicies[];
+  /** Resource control policies, one entry per level (RCPFullAWSAccess is added by the simulator). */
+  readonly resourceControlPolicies?: readonly OrgPolicies[];
 }
+
+/** The policies of one level of the organization. */
+export interface OrgPolicies {
+  /** The root, OU or account id. */
+  readonly orgIdentifier: string;
+  /** Its policies. */
+  readonly policies: readonly NamedPolicy[];
+}
+
+const orgPolicies = (levels: readonly OrgPolicies[] | undefined) =>
+  (levels ?? []).map((l) => ({ orgIdentifier: l.orgIdentifier, policies: [...l.policies] }));
 
 /** The decision IAM makes on `request` within the test account. */
 export async function simulate(request: SimulatedRequest): Promise<Decision> {
@@ -37,8 +52,8 @@ export async function simulate(request: SimulatedRequest): Promise<Decision> {
         },
       },
       identityPolicies: request.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
+      serviceControlPolicies: orgPolicies(request.serviceControlPolicies),
+      resourceControlPolicies: orgPolicies(request.resourceControlPolicies),
       ...(request.resourcePolicy === undefined ? {} : { resourcePolicy: request.resourcePolicy }),
     },
     {},
