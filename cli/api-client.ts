@@ -14,9 +14,9 @@ import {
   RestoreScopedResponse,
   SecretResponse,
 } from '../lambda/http/schemas.js';
-import type { Endpoint } from './endpoint.js';
+import { type Endpoint, unreachableHint } from './endpoint.js';
 import { ApiError, NotBrokerError, TransportError, UnaddressableError } from './errors.js';
-import { apiErrorOf, notBrokerError, parseJson, reasonOf } from './responses.js';
+import { apiErrorOf, connectionReasonOf, notBrokerError, parseJson, reasonOf } from './responses.js';
 import type { OutgoingRequest, RequestSigner } from './signer.js';
 
 /** Whose secrets a call is about: the user's, or one scope's system secrets. */
@@ -226,9 +226,11 @@ export class BrokerClient {
       });
       text = await response.text();
     } catch (error) {
-      throw new TransportError(`cannot reach ${this.options.endpoint.baseUrl}: ${reasonOf(error)}`, {
-        cause: error,
-      });
+      const { endpoint } = this.options;
+      throw new TransportError(
+        `cannot reach the broker at ${endpoint.baseUrl} (${connectionReasonOf(error)}): ${unreachableHint(endpoint)}`,
+        { cause: error },
+      );
     }
     const { baseUrl } = this.options.endpoint;
     if (!response.ok) throw apiErrorOf(response, text, baseUrl);

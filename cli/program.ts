@@ -7,10 +7,11 @@ import { shareSettings } from './commands/inherit.js';
 import { migrateCommand } from './commands/migrate.js';
 import { scopeCommand } from './commands/scope.js';
 import { secretCommand } from './commands/secret.js';
-import { DEFAULT_ENDPOINT, ENDPOINT_ENV } from './endpoint.js';
+import { DEFAULT_ENDPOINT, ENDPOINT_ENV, PORT_ENV } from './endpoint.js';
 import { EXIT } from './errors.js';
 import type { CliIo } from './io.js';
 import { Output } from './output.js';
+import { packageVersion } from './version.js';
 
 /** What the entry point may plug in: the local migration runner (it needs the stack and local/). */
 export interface CliExtensions {
@@ -40,12 +41,15 @@ function buildProgram(
 ) {
   const program = new Command('thv-broker')
     .description('Read and write secrets in a thv-secret-broker, local (npm start) or deployed (SigV4).')
+    .version(packageVersion(), '-V, --version', 'print the version of thv-broker')
     .option(
       '--endpoint <url>',
-      `broker API URL (env ${ENDPOINT_ENV})`,
-      io.env[ENDPOINT_ENV] || DEFAULT_ENDPOINT,
+      `broker API URL (default: $${ENDPOINT_ENV}, else http://127.0.0.1:$${PORT_ENV}, else ${DEFAULT_ENDPOINT})`,
     )
-    .option('--region <region>', 'AWS region to sign for (default: from the URL, else AWS_REGION)')
+    .option(
+      '--region <region>',
+      'AWS region: to sign for (default: from the URL, else AWS_REGION), and of the stack for migrate (default AWS_REGION)',
+    )
     .option('--json', 'print results, and errors on stderr, as JSON')
     .option(
       '--sign',
@@ -69,6 +73,7 @@ function buildProgram(
     migrateCommand({
       io,
       json: () => program.opts().json === true,
+      region: () => program.opts().region,
       exit,
       ...(extensions.localMigration ? { local: extensions.localMigration } : {}),
     }),
