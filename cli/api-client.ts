@@ -3,6 +3,7 @@
  * unsigned and to a deployed API with SigV4; it turns every failure into a {@link CliError}.
  */
 import type * as z from 'zod';
+import { MAX_BATCH_GET_KEYS } from '../lambda/core/bulk.js';
 import {
   BatchGetResponse,
   CleanupResponse,
@@ -175,6 +176,20 @@ export class BrokerClient {
           `the answer from ${this.options.endpoint.baseUrl} lacks a requested name: check --endpoint`,
         );
       values.set(name, body.values[name] as string);
+    }
+    return values;
+  }
+
+  /**
+   * Reads any number of secrets of one target: one {@link batchGet} per {@link MAX_BATCH_GET_KEYS}
+   * distinct names, in order; the first refusal or missing name stops it.
+   */
+  async batchGetAll(target: Target, names: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(names)];
+    const values = new Map<string, string>();
+    for (let at = 0; at < unique.length; at += MAX_BATCH_GET_KEYS) {
+      const batch = await this.batchGet(target, unique.slice(at, at + MAX_BATCH_GET_KEYS));
+      for (const [name, value] of batch) values.set(name, value);
     }
     return values;
   }

@@ -12,6 +12,7 @@
  * name a list cannot carry is a key that itself begins with `target=`.
  */
 import type { Target } from '../api-client.js';
+import { isEnvName } from '../env-name.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -26,9 +27,6 @@ import { UsageError } from '../errors.js';
  * (pkg/secrets/fallback.go, unless TOOLHIVE_DISABLE_ENV_FALLBACK=true).
  */
 export const TOOLHIVE_PREFIX = 'TOOLHIVE_SECRET_';
-
-/** A name a process environment can carry portably (POSIX: letters, digits, `_`, no leading digit). */
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Which option a list came from, for messages. */
 export type SpecOption = '--secret' | '--scope-secret';
@@ -81,7 +79,7 @@ export function parseSecretList(spec: string, option: SpecOption): SecretRequest
 }
 
 function checkedEnvName(env: string, option: SpecOption): string {
-  if (!ENV_NAME.test(env))
+  if (!isEnvName(env))
     throw new UsageError(
       `${option}: target ${JSON.stringify(env)} is not a valid environment variable name (letters, digits, _; not starting with a digit)`,
     );
@@ -111,7 +109,7 @@ export function nameVariables(requests: readonly SecretRequest[], toolhive: bool
       );
     return mappings;
   }
-  const invalid = unique(mappings.filter((m) => !ENV_NAME.test(m.env)).map((m) => m.name));
+  const invalid = unique(mappings.filter((m) => !isEnvName(m.env)).map((m) => m.name));
   if (invalid.length > 0)
     throw new UsageError(
       `not valid environment variable names (letters, digits, _; not starting with a digit): ${invalid.join(', ')}; ` +

@@ -72,12 +72,7 @@ async function readValues(
 ): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   for (const group of groupTargets(mappings).values()) {
-    const names = [...group.names];
-    const values = new Map<string, string>();
-    for (let at = 0; at < names.length; at += MAX_BATCH_GET_KEYS) {
-      const batch = await client.batchGet(group.target, names.slice(at, at + MAX_BATCH_GET_KEYS));
-      for (const [name, value] of batch) values.set(name, value);
-    }
+    const values = await client.batchGetAll(group.target, [...group.names]);
     for (const m of group.mappings) env[m.env] = values.get(m.name) as string;
   }
   return env;
