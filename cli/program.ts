@@ -1,6 +1,7 @@
 /** The `thv-broker` command line: global options, the `secret`, `scope`, `migrate` and `exec` commands, exit codes. */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import type { LocalBackendFactory } from '../lambda/core/migration-operator.js';
+import { completionCommand } from './commands/completion.js';
 import { createContext } from './commands/context.js';
 import { execCommand } from './commands/exec.js';
 import { shareSettings } from './commands/inherit.js';
@@ -78,6 +79,7 @@ function buildProgram(
       ...(extensions.localMigration ? { local: extensions.localMigration } : {}),
     }),
   );
+  program.addCommand(completionCommand(() => program, io));
   shareSettings(program);
   return program;
 }

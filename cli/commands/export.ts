@@ -3,10 +3,10 @@
  * its value, as dotenv or JSON, to stdout or to a new 0600 file. Values go nowhere else: not to
  * stderr, not into a message (errors name keys and paths only).
  */
-import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
 import type { Target } from '../api-client.js';
 import { UsageError } from '../errors.js';
-import { dotenvUnfit, EXPORT_FORMATS, type ExportFormat, formatExport } from '../export-format.js';
+import { dotenvUnfit, EXPORT_FORMATS, formatExport } from '../export-format.js';
 import { writePrivateFile } from '../private-file.js';
 import type { ContextFactory } from './context.js';
 import { listAll } from './list-all.js';
@@ -20,12 +20,6 @@ pick others with --key, or use --format json, which takes every key.
 --output FILE is created with mode 0600 (owner only) from the start; an existing FILE is
 refused unless --force, which replaces it with a new 0600 file.`;
 
-const parseFormat = (text: string): ExportFormat => {
-  if (!(EXPORT_FORMATS as readonly string[]).includes(text))
-    throw new InvalidArgumentError(`expected ${EXPORT_FORMATS.join(' or ')}`);
-  return text as ExportFormat;
-};
-
 /** Builds `export` for `target`. */
 export function exportCommand(target: Target, context: ContextFactory) {
   const collect = (value: string, previous: string[]) => [...previous, value];
@@ -34,9 +28,7 @@ export function exportCommand(target: Target, context: ContextFactory) {
       'print every secret (or the --key ones) with its value as dotenv or JSON, or write them to a 0600 file',
     )
     .addOption(
-      new Option('--format <format>', 'dotenv or json')
-        .argParser(parseFormat)
-        .default('dotenv' as ExportFormat),
+      new Option('--format <format>', 'dotenv or json').choices(EXPORT_FORMATS).default('dotenv' as const),
     )
     .option('--key <key>', 'export this key only (repeatable); default: every key', collect, [])
     .option('--output <file>', 'write to this new file (mode 0600) instead of stdout')

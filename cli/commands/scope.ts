@@ -7,6 +7,7 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import { DEFAULT_SCOPES } from '../../lambda/core/namespace.js';
+import { completeArgumentThen } from '../completion/tree.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { readLine } from '../prompt.js';
@@ -43,6 +44,8 @@ export function scopeCommand(context: ContextFactory, argv: readonly string[]) {
     .allowUnknownOption()
     .helpOption(false)
     .addHelpText('after', COMMANDS_HELP);
+  // The scope's own commands exist only once a scope is named: show completion one built for any.
+  completeArgumentThen(scope, DEFAULT_SCOPES, () => scopeProgram('SCOPE', context));
   scope.action(async (scopeName, _rest, _options, command) => {
     if (scopeName === '-h' || scopeName === '--help') {
       scope.outputHelp();

@@ -160,7 +160,7 @@ describe('export against a stubbed broker', () => {
   it('refuses an unknown --format', async () => {
     const { io, stderr } = fakeIo();
     expect(await run(['secret', 'export', '--format', 'yaml'], io)).toBe(EXIT.usage);
-    expect(stderr.text).toContain('expected dotenv or json');
+    expect(stderr.text).toContain('Allowed choices are dotenv, json');
   });
 
   it('writes --output as a new 0600 file, printing only the keys', async () => {
