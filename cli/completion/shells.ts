@@ -15,26 +15,46 @@ export type Shell = (typeof SHELLS)[number];
 /** A word in single quotes for sh, zsh and fish (the table's words never hold a quote; be safe). */
 const q = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
-const entries = (table: CompletionTable) => Object.entries(table);
+/** How one shell writes each kind of table entry as a branch of its lookup functions. */
+interface Branches {
+  next(path: string, word: string, to: string): string;
+  argument(path: string, to: string): string;
+  words(path: string, words: readonly string[]): string;
+  values(path: string, options: readonly string[]): string;
+  choices(path: string, option: string, values: readonly string[]): string;
+}
+
+/** The table as the branches of the five lookups, each list in table order. */
+function branches(table: CompletionTable, shell: Branches) {
+  const out = {
+    next: [] as string[],
+    argument: [] as string[],
+    words: [] as string[],
+    values: [] as string[],
+    choices: [] as string[],
+  };
+  for (const [path, state] of Object.entries(table)) {
+    for (const [word, to] of Object.entries(state.next)) {
+      if (word === ARGUMENT) out.argument.push(shell.argument(path, to));
+      else out.next.push(shell.next(path, word, to));
+    }
+    out.words.push(shell.words(path, state.words));
+    if (state.valueOptions.length > 0) out.values.push(shell.values(path, state.valueOptions));
+    for (const [option, list] of Object.entries(state.choices))
+      out.choices.push(shell.choices(path, option, list));
+  }
+  return out;
+}
 
 /** The four lookup functions, in the `case` syntax bash and zsh share. */
 function shCaseFunctions(table: CompletionTable): string {
-  const next: string[] = [];
-  const argument: string[] = [];
-  const words: string[] = [];
-  const values: string[] = [];
-  const choices: string[] = [];
-  for (const [path, state] of entries(table)) {
-    for (const [word, to] of Object.entries(state.next)) {
-      if (word === ARGUMENT) argument.push(`    ${q(`${path}|`)}*) echo ${q(to)} ;;`);
-      else next.push(`    ${q(`${path}|${word}`)}) echo ${q(to)} ;;`);
-    }
-    words.push(`    ${q(path)}) echo ${q(state.words.join(' '))} ;;`);
-    if (state.valueOptions.length > 0)
-      values.push(`    ${state.valueOptions.map((o) => q(`${path}|${o}`)).join('|')}) return 0 ;;`);
-    for (const [option, list] of Object.entries(state.choices))
-      choices.push(`    ${q(`${path}|${option}`)}) echo ${q(list.join(' '))} ;;`);
-  }
+  const { next, argument, words, values, choices } = branches(table, {
+    next: (path, word, to) => `    ${q(`${path}|${word}`)}) echo ${q(to)} ;;`,
+    argument: (path, to) => `    ${q(`${path}|`)}*) echo ${q(to)} ;;`,
+    words: (path, list) => `    ${q(path)}) echo ${q(list.join(' '))} ;;`,
+    values: (path, options) => `    ${options.map((o) => q(`${path}|${o}`)).join('|')}) return 0 ;;`,
+    choices: (path, option, list) => `    ${q(`${path}|${option}`)}) echo ${q(list.join(' '))} ;;`,
+  });
   const fn = (name: string, arms: string[], tail = '') =>
     `${name}() {\n  case "$1|$2" in\n${arms.join('\n')}\n  esac${tail}\n}`;
   return [
@@ -107,27 +127,15 @@ fi
 }
 
 function fish(table: CompletionTable): string {
-  const next: string[] = [];
-  const argument: string[] = [];
-  const words: string[] = [];
-  const values: string[] = [];
-  const choices: string[] = [];
-  for (const [path, state] of entries(table)) {
-    for (const [word, to] of Object.entries(state.next)) {
-      if (word === ARGUMENT)
-        argument.push(`    if test "$p" = ${q(path)}\n        echo ${q(to)}\n        return\n    end`);
-      else next.push(`        case ${q(`${path}|${word}`)}\n            echo ${q(to)}`);
-    }
-    words.push(`        case ${q(path)}\n            printf '%s\\n' ${state.words.map(q).join(' ')}`);
-    if (state.valueOptions.length > 0)
-      values.push(
-        `        case ${state.valueOptions.map((o) => q(`${path}|${o}`)).join(' ')}\n            return 0`,
-      );
-    for (const [option, list] of Object.entries(state.choices))
-      choices.push(
-        `        case ${q(`${path}|${option}`)}\n            printf '%s\\n' ${list.map(q).join(' ')}`,
-      );
-  }
+  const { next, argument, words, values, choices } = branches(table, {
+    next: (path, word, to) => `        case ${q(`${path}|${word}`)}\n            echo ${q(to)}`,
+    argument: (path, to) => `    if test "$p" = ${q(path)}\n        echo ${q(to)}\n        return\n    end`,
+    words: (path, list) => `        case ${q(path)}\n            printf '%s\\n' ${list.map(q).join(' ')}`,
+    values: (path, options) =>
+      `        case ${options.map((o) => q(`${path}|${o}`)).join(' ')}\n            return 0`,
+    choices: (path, option, list) =>
+      `        case ${q(`${path}|${option}`)}\n            printf '%s\\n' ${list.map(q).join(' ')}`,
+  });
   return `# fish completion for thv-broker, generated from its command tree by \`thv-broker completion fish\`.
 # Use: thv-broker completion fish > ~/.config/fish/completions/thv-broker.fish
 function __thv_broker_next --argument-names p w
