@@ -1,5 +1,5 @@
 /** The `thv-broker` command line: global options, the `secret`, `scope`, `migrate` and `exec` commands, exit codes. */
-import { Command, CommanderError } from '@commander-js/extra-typings';
+import { Command, CommanderError, Help, Option } from '@commander-js/extra-typings';
 import type { LocalBackendFactory } from '../lambda/core/migration-operator.js';
 import { completionCommand } from './commands/completion.js';
 import { createContext } from './commands/context.js';
@@ -33,6 +33,15 @@ Exit codes:
   (exec: the command's own exit code once it runs; 127 when it is not found)
   130 interrupted at a prompt`;
 
+/**
+ * `-V` / `--version` as the first argument. Not a registered option: commander reads the program's
+ * options anywhere on the line, so a program `--version` would take `secret get K --version <id>`.
+ */
+const VERSION_FLAGS: readonly string[] = ['-V', '--version'];
+
+/** How help (and completion, which offers what help shows) presents {@link VERSION_FLAGS}. */
+const VERSION_OPTION = new Option('-V, --version', 'print the version of thv-broker (first argument)');
+
 /** Builds the program for `argv`; `io` is where it reads and writes. */
 function buildProgram(
   io: CliIo,
@@ -42,7 +51,6 @@ function buildProgram(
 ) {
   const program = new Command('thv-broker')
     .description('Read and write secrets in a thv-secret-broker, local (npm start) or deployed (SigV4).')
-    .version(packageVersion(), '-V, --version', 'print the version of thv-broker')
     .option(
       '--endpoint <url>',
       `broker API URL (default: $${ENDPOINT_ENV}, else http://127.0.0.1:$${PORT_ENV}, else ${DEFAULT_ENDPOINT})`,
@@ -58,7 +66,14 @@ function buildProgram(
     )
     .addHelpText('after', EXIT_CODES_HELP)
     // `thv-broker secret list --help` lists --endpoint, --region and --json too.
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({
+      showGlobalOptions: true,
+      // Shown among the program's options, but not registered: see VERSION_FLAGS.
+      visibleOptions: (cmd): Option[] => {
+        const shown = new Help().visibleOptions(cmd);
+        return cmd.parent === null ? [VERSION_OPTION, ...shown] : shown;
+      },
+    })
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({
@@ -90,6 +105,10 @@ export async function run(
   io: CliIo,
   extensions: CliExtensions = {},
 ): Promise<number> {
+  if (argv[0] !== undefined && VERSION_FLAGS.includes(argv[0])) {
+    io.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
   let code: number = EXIT.ok;
   const program = buildProgram(io, argv, extensions, (c) => {
     code = c;

@@ -68,12 +68,14 @@ function walk(
 ) {
   // Options of the command and of every command above it: commander reads a parent's options
   // anywhere on the line.
-  const flags = ['--help'];
+  // Offered: what help shows (help and version included); read: every option, hidden ones too.
+  const namesOf = (option: { long?: string; short?: string }) =>
+    [option.long, option.short].filter((n): n is string => n !== undefined);
+  const flags = command.createHelp().visibleOptions(command).flatMap(namesOf);
   const valueOptions: string[] = [];
   const choices: Record<string, readonly string[]> = {};
   for (const option of command.options) {
-    const names = [option.long, option.short].filter((n): n is string => n !== undefined);
-    if (!option.hidden) flags.push(...names);
+    const names = namesOf(option);
     if (option.required || option.optional) valueOptions.push(...names);
     if (option.argChoices) for (const n of names) choices[n] = option.argChoices;
   }

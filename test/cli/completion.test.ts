@@ -40,8 +40,8 @@ describe('the completion table', () => {
     // Act
     const table = completionTable(program);
     // Assess
-    expect(table['']?.words).toEqual(['alpha', '--help', '--global']);
-    expect(table.alpha?.words).toEqual(['--help', '--global', '--beta', '--mode']);
+    expect(table['']?.words).toEqual(['alpha', '--global', '--help', '-h']);
+    expect(table.alpha?.words).toEqual(['--global', '--help', '-h', '--beta', '--mode']);
     expect(table.alpha?.valueOptions).toEqual(['--global', '--mode']);
     expect(table.alpha?.choices).toEqual({ '--mode': ['x', 'y'] });
   });
@@ -99,8 +99,21 @@ describe('bash', () => {
     ['thv-broker secret get --version abc --pre', ['--previous']],
     [
       'thv-broker completion ',
-      ['bash', 'zsh', 'fish', '--help', '--version', '-V', '--endpoint', '--region', '--json', '--sign'],
+      [
+        'bash',
+        'zsh',
+        'fish',
+        '--version',
+        '-V',
+        '--endpoint',
+        '--region',
+        '--json',
+        '--sign',
+        '--help',
+        '-h',
+      ],
     ],
+    ['thv-broker secret get K --ver', ['--version']],
     ['thv-broker completion b', ['bash']],
     ['thv-broker secret set --val', []],
   ])('completes %j to %j', (line, words) => {

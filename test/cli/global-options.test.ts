@@ -33,6 +33,35 @@ describe('--version', () => {
   });
 });
 
+describe('--version among the other options', () => {
+  it("leaves get's own --version <id> to get (a program --version would take it anywhere on the line)", async () => {
+    // Prepare
+    const seen = stubFetch(() =>
+      Response.json({ key: 'K', value: 'v', version: 'id-1', updatedAt: '2026-01-01T00:00:00.000Z' }),
+    );
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await run(['secret', 'get', 'K', '--version', 'id-1'], io);
+    // Assess
+    expect(code).toBe(EXIT.ok);
+    expect(seen.map((r) => r.url.pathname)).toEqual(['/v1/secrets/K/versions/id-1']);
+    expect(stdout.text).toBe('v');
+  });
+
+  it('lists -V, --version in the help of the program only', async () => {
+    // Prepare
+    const root = fakeIo();
+    const get = fakeIo();
+    // Act
+    await run(['--help'], root.io);
+    await run(['secret', 'get', '--help'], get.io);
+    // Assess
+    expect(root.stdout.text).toContain('-V, --version');
+    expect(get.stdout.text).not.toContain('-V, --version');
+    expect(get.stdout.text).toContain('--version <id>');
+  });
+});
+
 describe('which endpoint', () => {
   const listed = () => Response.json({ keys: [] });
 

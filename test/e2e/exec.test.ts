@@ -558,7 +558,9 @@ describe('thv-broker exec signals', () => {
     });
     const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
     cli.stdin.write('usr1-value-never-printed');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // bin's first line installs the listener; Node gets there within milliseconds of starting (its
+    // own SIGUSR1 handler is there from its start, so /proc cannot tell the two apart): wait well past.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     // Act
     cli.kill('SIGUSR1');
     await new Promise((resolve) => setTimeout(resolve, 500));
