@@ -9,6 +9,11 @@
 // loaded only when that command runs, and only a clone has local mode.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 
+// Node opens its inspector (a debugger on 127.0.0.1:9229, able to read every value in memory) when
+// the process receives SIGUSR1, unless a listener is installed. This is the first statement, so
+// the window is as small as it gets; `exec` passes SIGUSR1 on to its command (cli/child.ts).
+process.on('SIGUSR1', () => {});
+
 // The SDK's notice about Node versions is the operator's business, not every command's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

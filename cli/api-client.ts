@@ -3,6 +3,7 @@
  * unsigned and to a deployed API with SigV4; it turns every failure into a {@link CliError}.
  */
 import type * as z from 'zod';
+import { MAX_BATCH_GET_KEYS } from '../lambda/core/bulk.js';
 import {
   BatchGetResponse,
   CleanupResponse,
@@ -14,9 +15,9 @@ import {
   RestoreScopedResponse,
   SecretResponse,
 } from '../lambda/http/schemas.js';
-import type { Endpoint } from './endpoint.js';
+import { type Endpoint, unreachableHint } from './endpoint.js';
 import { ApiError, NotBrokerError, TransportError, UnaddressableError } from './errors.js';
-import { apiErrorOf, notBrokerError, parseJson, reasonOf } from './responses.js';
+import { apiErrorOf, connectionReasonOf, notBrokerError, parseJson, reasonOf } from './responses.js';
 import type { OutgoingRequest, RequestSigner } from './signer.js';
 
 /** Whose secrets a call is about: the user's, or one scope's system secrets. */
@@ -179,6 +180,20 @@ export class BrokerClient {
     return values;
   }
 
+  /**
+   * Reads any number of secrets of one target: one {@link batchGet} per {@link MAX_BATCH_GET_KEYS}
+   * distinct names, in order; the first refusal or missing name stops it.
+   */
+  async batchGetAll(target: Target, names: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(names)];
+    const values = new Map<string, string>();
+    for (let at = 0; at < unique.length; at += MAX_BATCH_GET_KEYS) {
+      const batch = await this.batchGet(target, unique.slice(at, at + MAX_BATCH_GET_KEYS));
+      for (const [name, value] of batch) values.set(name, value);
+    }
+    return values;
+  }
+
   /** Creates or updates a secret. */
   async put(target: Target, key: string, value: string, description?: string): Promise<PutResult> {
     const { status, body } = await this.call(
@@ -226,9 +241,11 @@ export class BrokerClient {
       });
       text = await response.text();
     } catch (error) {
-      throw new TransportError(`cannot reach ${this.options.endpoint.baseUrl}: ${reasonOf(error)}`, {
-        cause: error,
-      });
+      const { endpoint } = this.options;
+      throw new TransportError(
+        `cannot reach the broker at ${endpoint.baseUrl} (${connectionReasonOf(error)}): ${unreachableHint(endpoint)}`,
+        { cause: error },
+      );
     }
     const { baseUrl } = this.options.endpoint;
     if (!response.ok) throw apiErrorOf(response, text, baseUrl);

@@ -10,6 +10,46 @@ export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8787';
 /** Environment variable that overrides {@link DEFAULT_ENDPOINT}. */
 export const ENDPOINT_ENV = 'THV_BROKER_ENDPOINT';
 
+/**
+ * The port variable `npm start` listens on (local/main.ts): when THV_BROKER_ENDPOINT is unset, the
+ * CLI calls the local broker on that port, so one variable serves both without exporting a URL.
+ */
+export const PORT_ENV = 'BROKER_PORT';
+
+/** Which setting chose the endpoint: named in connection errors, so the reader knows what to change. */
+export type EndpointSource = '--endpoint' | typeof ENDPOINT_ENV | typeof PORT_ENV | 'default';
+
+/** The endpoint URL as given, and the setting it came from. */
+export interface EndpointSetting {
+  /** The URL text, not yet checked. */
+  readonly text: string;
+  /** Where it came from. */
+  readonly source: EndpointSource;
+}
+
+/**
+ * The endpoint to call: `--endpoint`, else THV_BROKER_ENDPOINT, else the loopback URL on
+ * BROKER_PORT (what `npm start` listens on), else {@link DEFAULT_ENDPOINT}. Empty variables count
+ * as unset, as `npm start` treats them.
+ */
+export function chooseEndpoint(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): EndpointSetting {
+  if (flag !== undefined) return { text: flag, source: '--endpoint' };
+  const url = env[ENDPOINT_ENV];
+  if (url) return { text: url, source: ENDPOINT_ENV };
+  const port = env[PORT_ENV];
+  if (port) {
+    if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65_535)
+      throw new UsageError(
+        `${PORT_ENV} must be a port number (1-65535) to find the local broker, got ${JSON.stringify(port)}: fix it, or set ${ENDPOINT_ENV} / --endpoint`,
+      );
+    return { text: `http://127.0.0.1:${Number(port)}`, source: PORT_ENV };
+  }
+  return { text: DEFAULT_ENDPOINT, source: 'default' };
+}
+
 /** A parsed `--endpoint`. */
 export interface Endpoint {
   /** Origin plus base path (the API Gateway stage), without a trailing slash. */
@@ -18,6 +58,11 @@ export interface Endpoint {
   readonly loopback: boolean;
   /** The parsed URL. */
   readonly url: URL;
+  /**
+   * The setting that chose it (for messages).
+   * @default '--endpoint'
+   */
+  readonly source?: EndpointSource;
 }
 
 // execute-api default endpoints: https://<api-id>.execute-api.<region>.amazonaws.com[.cn]/<stage>
@@ -34,7 +79,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Parses and checks an endpoint URL; throws {@link UsageError} with the fix when it is unusable. */
-export function parseEndpoint(text: string): Endpoint {
+export function parseEndpoint(text: string, source: EndpointSource = '--endpoint'): Endpoint {
   let url: URL;
   try {
     url = new URL(text);
@@ -55,7 +100,7 @@ export function parseEndpoint(text: string): Endpoint {
     throw new UsageError(`--endpoint ${url.origin} is not loopback: use https://`);
   }
   const basePath = url.pathname.replace(/\/+$/, '');
-  return { baseUrl: `${url.origin}${basePath}`, loopback, url };
+  return { baseUrl: `${url.origin}${basePath}`, loopback, url, source };
 }
 
 /** The region in an execute-api default host name, or undefined (custom domain, loopback). */
@@ -79,4 +124,20 @@ export function resolveRegion(
     );
   }
   return region;
+}
+
+/**
+ * What to do when `endpoint` cannot be reached: for loopback, start the local broker or point
+ * elsewhere; always the settings that change the URL, and which one chose this one.
+ */
+export function unreachableHint(endpoint: Endpoint): string {
+  const source = endpoint.source ?? '--endpoint';
+  const chosenBy =
+    source === 'default'
+      ? `the default; ${ENDPOINT_ENV}, ${PORT_ENV} and --endpoint were unset`
+      : `from ${source}`;
+  const change = `set ${ENDPOINT_ENV} / --endpoint (or ${PORT_ENV} for the local broker's port)`;
+  return endpoint.loopback
+    ? `start it with \`npm start\`, or ${change} (this URL is ${chosenBy})`
+    : `check the URL: ${change} (this URL is ${chosenBy})`;
 }

@@ -1,16 +1,18 @@
 /** The `thv-broker` command line: global options, the `secret`, `scope`, `migrate` and `exec` commands, exit codes. */
-import { Command, CommanderError } from '@commander-js/extra-typings';
+import { Command, CommanderError, Help, Option } from '@commander-js/extra-typings';
 import type { LocalBackendFactory } from '../lambda/core/migration-operator.js';
+import { completionCommand } from './commands/completion.js';
 import { createContext } from './commands/context.js';
 import { execCommand } from './commands/exec.js';
 import { shareSettings } from './commands/inherit.js';
 import { migrateCommand } from './commands/migrate.js';
 import { scopeCommand } from './commands/scope.js';
 import { secretCommand } from './commands/secret.js';
-import { DEFAULT_ENDPOINT, ENDPOINT_ENV } from './endpoint.js';
+import { DEFAULT_ENDPOINT, ENDPOINT_ENV, PORT_ENV } from './endpoint.js';
 import { EXIT } from './errors.js';
 import type { CliIo } from './io.js';
 import { Output } from './output.js';
+import { packageVersion } from './version.js';
 
 /** What the entry point may plug in: the local migration runner (it needs the stack and local/). */
 export interface CliExtensions {
@@ -31,6 +33,15 @@ Exit codes:
   (exec: the command's own exit code once it runs; 127 when it is not found)
   130 interrupted at a prompt`;
 
+/**
+ * `-V` / `--version` as the first argument. Not a registered option: commander reads the program's
+ * options anywhere on the line, so a program `--version` would take `secret get K --version <id>`.
+ */
+const VERSION_FLAGS: readonly string[] = ['-V', '--version'];
+
+/** How help (and completion, which offers what help shows) presents {@link VERSION_FLAGS}. */
+const VERSION_OPTION = new Option('-V, --version', 'print the version of thv-broker (first argument)');
+
 /** Builds the program for `argv`; `io` is where it reads and writes. */
 function buildProgram(
   io: CliIo,
@@ -42,10 +53,12 @@ function buildProgram(
     .description('Read and write secrets in a thv-secret-broker, local (npm start) or deployed (SigV4).')
     .option(
       '--endpoint <url>',
-      `broker API URL (env ${ENDPOINT_ENV})`,
-      io.env[ENDPOINT_ENV] || DEFAULT_ENDPOINT,
+      `broker API URL (default: $${ENDPOINT_ENV}, else http://127.0.0.1:$${PORT_ENV}, else ${DEFAULT_ENDPOINT})`,
     )
-    .option('--region <region>', 'AWS region to sign for (default: from the URL, else AWS_REGION)')
+    .option(
+      '--region <region>',
+      'AWS region: to sign for (default: from the URL, else AWS_REGION), and of the stack for migrate (default AWS_REGION)',
+    )
     .option('--json', 'print results, and errors on stderr, as JSON')
     .option(
       '--sign',
@@ -53,7 +66,14 @@ function buildProgram(
     )
     .addHelpText('after', EXIT_CODES_HELP)
     // `thv-broker secret list --help` lists --endpoint, --region and --json too.
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({
+      showGlobalOptions: true,
+      // Shown among the program's options, but not registered: see VERSION_FLAGS.
+      visibleOptions: (cmd): Option[] => {
+        const shown = new Help().visibleOptions(cmd);
+        return cmd.parent === null ? [VERSION_OPTION, ...shown] : shown;
+      },
+    })
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({
@@ -69,10 +89,12 @@ function buildProgram(
     migrateCommand({
       io,
       json: () => program.opts().json === true,
+      region: () => program.opts().region,
       exit,
       ...(extensions.localMigration ? { local: extensions.localMigration } : {}),
     }),
   );
+  program.addCommand(completionCommand(() => program, io));
   shareSettings(program);
   return program;
 }
@@ -83,6 +105,10 @@ export async function run(
   io: CliIo,
   extensions: CliExtensions = {},
 ): Promise<number> {
+  if (argv[0] !== undefined && VERSION_FLAGS.includes(argv[0])) {
+    io.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
   let code: number = EXIT.ok;
   const program = buildProgram(io, argv, extensions, (c) => {
     code = c;

@@ -61,3 +61,21 @@ export function reasonOf(error: unknown): string {
   }
   return String(error);
 }
+
+/** Plain words for the network failures people meet most (the errno code stays in `cause`). */
+const NETWORK_REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+/** Why a request never got an answer, in a few words: `connection refused`, `host not found`, … */
+export function connectionReasonOf(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+  const reason = cause?.code === undefined ? undefined : NETWORK_REASONS[cause.code];
+  return reason ?? reasonOf(error);
+}

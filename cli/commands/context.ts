@@ -1,14 +1,14 @@
 /** What every command needs, built from the global options once the command line is parsed. */
 import { BrokerClient } from '../api-client.js';
-import { parseEndpoint, resolveRegion } from '../endpoint.js';
+import { chooseEndpoint, parseEndpoint, resolveRegion } from '../endpoint.js';
 import type { CliIo } from '../io.js';
 import { Output } from '../output.js';
 import { sigV4Signer } from '../signer.js';
 
 /** The global options (`thv-broker --endpoint … --region … --json`). */
 export interface GlobalOptions {
-  /** Broker API URL. */
-  readonly endpoint: string;
+  /** Broker API URL (`--endpoint`); unset: see `chooseEndpoint`. */
+  readonly endpoint?: string;
   /** Region to sign for; see `resolveRegion`. */
   readonly region?: string;
   /** Print results and errors as JSON. */
@@ -35,7 +35,8 @@ export type ContextFactory = () => Context;
  * over the AWS credential chain.
  */
 export function createContext(options: GlobalOptions, io: CliIo): Context {
-  const endpoint = parseEndpoint(options.endpoint);
+  const setting = chooseEndpoint(options.endpoint, io.env);
+  const endpoint = parseEndpoint(setting.text, setting.source);
   const signer =
     endpoint.loopback && options.sign !== true
       ? undefined

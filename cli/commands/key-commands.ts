@@ -7,6 +7,7 @@ import type { Target, VersionChoice } from '../api-client.js';
 import { UsageError } from '../errors.js';
 import { readValue } from '../value-input.js';
 import type { ContextFactory } from './context.js';
+import { exportCommand } from './export.js';
 import { formatDeletedKeys, formatKeys } from './format.js';
 import { listAll, listAllDeleted } from './list-all.js';
 
@@ -35,7 +36,7 @@ function parseLimit(text: string): number {
   return limit;
 }
 
-/** Builds `list`, `get`, `set`, `delete`, `restore` for `target`. */
+/** Builds `list`, `get`, `set`, `delete`, `restore`, `export` for `target`. */
 export function keyCommands(target: Target, context: ContextFactory): CommandUnknownOpts[] {
   const nouns = nounsOf(target);
   return [
@@ -44,6 +45,7 @@ export function keyCommands(target: Target, context: ContextFactory): CommandUnk
     setCommand(target, context, nouns),
     deleteCommand(target, context, nouns),
     restoreCommand(target, context, nouns),
+    exportCommand(target, context),
   ];
 }
 

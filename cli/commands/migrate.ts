@@ -1,5 +1,5 @@
 /** `thv-broker migrate plan|start|status`: the one-shot legacy-key migration (DESIGN §5). */
-import { Command } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
 import type { MigrationPlan, MigrationTotals } from '../../lambda/core/index.js';
 import type {
   BackendOptions,
@@ -21,6 +21,8 @@ export interface MigrateDeps {
   readonly io: CliIo;
   /** `--json` of the program. */
   readonly json: () => boolean;
+  /** `--region` of the program (the one region option of the CLI). */
+  readonly region: () => string | undefined;
   /** The local backend, supplied by the entry point. */
   readonly local?: LocalBackendFactory;
   /** Sets the process's exit code. */
@@ -44,7 +46,7 @@ async function backendOf(options: MigrateOptions, deps: MigrateDeps): Promise<Mi
     ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
     ...(options.function ? { functionName: options.function } : {}),
     ...(options.flagParameter ? { flagParameter: options.flagParameter } : {}),
-    ...(options.awsRegion ? { region: options.awsRegion } : {}),
+    ...regionOf(options, deps),
   };
   if (options.local) {
     // The installed package ships no local mode (lib/ and local/ run only from a clone).
@@ -55,6 +57,21 @@ async function backendOf(options: MigrateOptions, deps: MigrateDeps): Promise<Mi
     return deps.local(settings);
   }
   return awsMigrationBackend(settings);
+}
+
+/**
+ * The stack's region: the global `--region`. `--aws-region`, the option `migrate` had before there
+ * was one region option, still works for scripts that pass it, with a note on stderr; both at once
+ * must agree.
+ */
+function regionOf(options: MigrateOptions, deps: MigrateDeps): { region?: string } {
+  const region = deps.region();
+  const old = options.awsRegion;
+  if (old === undefined) return region ? { region } : {};
+  if (region !== undefined && region !== old)
+    throw new UsageError(`--aws-region ${old} and --region ${region} disagree: pass --region only`);
+  deps.io.stderr.write('thv-broker: --aws-region is deprecated: pass --region instead\n');
+  return { region: old };
 }
 
 const withBackendOptions = <T extends Command<[], Record<string, unknown>>>(command: T) =>
@@ -70,7 +87,8 @@ const withBackendOptions = <T extends Command<[], Record<string, unknown>>>(comm
       'deployed: the job’s function, for plan (stack output MigrationFunctionName)',
     )
     .option('--flag-parameter <name>', 'deployed: the flag parameter (stack output MigrationFlagParameter)')
-    .option('--aws-region <region>', 'deployed: the stack’s region (default AWS_REGION)');
+    // Hidden: --region (global) is the one region option; this name is kept for existing scripts.
+    .addOption(new Option('--aws-region <region>').hideHelp());
 
 function planLines(plan: MigrationPlan, done: boolean): string[] {
   const lines = [

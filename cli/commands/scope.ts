@@ -7,6 +7,7 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import { DEFAULT_SCOPES } from '../../lambda/core/namespace.js';
+import { completeArgumentThen } from '../completion/tree.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { readLine } from '../prompt.js';
@@ -22,13 +23,16 @@ Commands (run "thv-broker scope <scope> <command> --help" for each):
   delete <name>                        delete a name (restorable until it is purged)
   restore <name>                       bring back a deleted name
   cleanup [--yes]                      delete every secret of the scope
+  export [--format dotenv|json] [--key name]... [--output file [--force]]
+                                       every name (or the --key ones) with its value
 
 Examples:
   thv-broker scope workloads list
   printf %s "$TOKEN" | thv-broker scope workloads set BEARER_TOKEN_github
   thv-broker scope workloads get BEARER_TOKEN_github --previous
   thv-broker scope workloads list --deleted
-  thv-broker scope workloads restore BEARER_TOKEN_github`;
+  thv-broker scope workloads restore BEARER_TOKEN_github
+  thv-broker scope workloads export --output workloads.env`;
 
 /** Builds the `scope` command; `argv` is the whole command line, to find a `--` in it. */
 export function scopeCommand(context: ContextFactory, argv: readonly string[]) {
@@ -40,6 +44,8 @@ export function scopeCommand(context: ContextFactory, argv: readonly string[]) {
     .allowUnknownOption()
     .helpOption(false)
     .addHelpText('after', COMMANDS_HELP);
+  // The scope's own commands exist only once a scope is named: show completion one built for any.
+  completeArgumentThen(scope, DEFAULT_SCOPES, () => scopeProgram('SCOPE', context));
   scope.action(async (scopeName, _rest, _options, command) => {
     if (scopeName === '-h' || scopeName === '--help') {
       scope.outputHelp();

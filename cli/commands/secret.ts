@@ -9,7 +9,9 @@ Examples:
   printf %s "$TOKEN" | thv-broker secret set GITHUB_TOKEN
   thv-broker secret get GITHUB_TOKEN --previous     the value before the last set
   thv-broker secret list --deleted                  deleted keys, when they will be purged
-  thv-broker secret restore GITHUB_TOKEN            bring a deleted key back`;
+  thv-broker secret restore GITHUB_TOKEN            bring a deleted key back
+  thv-broker secret export --output .env            every key and value, dotenv, mode 0600
+  thv-broker secret export --format json --key A    one key as JSON on stdout`;
 
 /** Builds the `secret` command. */
 export function secretCommand(context: ContextFactory) {

@@ -152,11 +152,13 @@ describe('answers', () => {
   it('turns a network failure into a TransportError naming the endpoint', async () => {
     // Prepare
     answer = () => {
-      throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      });
     };
     // Act / Assess
     await expect(client.listPage({ kind: 'user' })).rejects.toThrow(
-      /cannot reach http:\/\/127.0.0.1:8787: fetch failed: connect ECONNREFUSED/,
+      /^cannot reach the broker at http:\/\/127.0.0.1:8787 \(connection refused\): start it with `npm start`/,
     );
   });
 });

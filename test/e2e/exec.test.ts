@@ -5,8 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, put, scopePath, userPath } from './support/api.js';
 import { startTestBroker, type TestBroker } from './support/broker.js';
 import { runCli } from './support/cli.js';
@@ -295,7 +296,7 @@ describe('thv-broker exec', () => {
   });
 
   it.each([
-    ['a spec without target', ['--secret', 'EX_OTHER']],
+    ['a list starting with target=', ['--secret', 'target=A']],
     ['an invalid variable name', ['--secret', 'EX_OTHER,target=1BAD']],
     ['a duplicate target', ['--secret', 'EX_OTHER,target=A', '--secret', 'EX_GITHUB_TOKEN,target=A']],
     ['a scope secret without its scope', ['--scope-secret', 'EX_BEARER,target=A']],
@@ -351,7 +352,6 @@ describe('thv-broker exec', () => {
   });
 
   it.each([
-    ['SIGINT', 130],
     ['SIGTERM', 143],
     ['SIGHUP', 129],
   ] as const)(
@@ -381,4 +381,192 @@ describe('thv-broker exec', () => {
       expect(await exited).toBe(code);
     },
   );
+});
+
+/**
+ * Issue 17, `exec` signals as a terminal user expects (cli/child.ts). The CLI is spawned as the
+ * leader of a process group of its own (`detached`), and a "terminal" signal is sent to the whole
+ * group with `process.kill(-pid, …)`, as a terminal does on Ctrl-C; a signal to the CLI's pid alone
+ * is what `kill <pid>` or a supervisor sends. Each command reports readiness with its pid and ends
+ * by itself after 8 s, so a broken CLI fails the test instead of leaving a process behind.
+ */
+describe('thv-broker exec signals', () => {
+  interface Running {
+    readonly cli: ReturnType<typeof spawn>;
+    /** Resolves with the command's pid once it is ready. */
+    readonly ready: Promise<number>;
+    /** Resolves with the CLI's exit code (null when a signal killed the CLI itself). */
+    readonly exited: Promise<number | null>;
+    readonly output: () => { stdout: string; stderr: string };
+  }
+  const started: Running[] = [];
+
+  /** Runs `exec` on a node script as a process group leader; the script prints `ready <pid>` first. */
+  const execScript = (script: string) =>
+    execCommand([
+      process.execPath,
+      '-e',
+      `${script};console.log('ready '+process.pid);setTimeout(()=>process.exit(99),8000)`,
+    ]);
+
+  /**
+   * A command with every signal at its default (a Node command would open its inspector on
+   * SIGUSR1 instead of ending): sh prints its pid, then becomes `sleep` under that pid.
+   */
+  const execSleep = () => execCommand(['/bin/sh', '-c', 'echo ready $$; exec sleep 8']);
+
+  /** Runs `exec` on `command` as a process group leader; the command prints `ready <pid>` first. */
+  function execCommand(command: readonly string[]): Running {
+    const cli = spawn(process.execPath, [BIN, 'exec', '--secret', 'EX_OTHER,target=A', '--', ...command], {
+      env: { ...process.env, ...env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    cli.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const ready = new Promise<number>((resolve) => {
+      cli.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+        const pid = /ready (\d+)/.exec(stdout)?.[1];
+        if (pid !== undefined) resolve(Number(pid));
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+    const running = { cli, ready, exited, output: () => ({ stdout, stderr }) };
+    started.push(running);
+    return running;
+  }
+
+  /** True while `pid` is a live process (a zombie counts as gone: it holds nothing). */
+  const alive = (pid: number) => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+
+  afterEach(() => {
+    // Whatever a failed test left behind: the CLI's whole group.
+    for (const { cli } of started.splice(0)) {
+      try {
+        if (cli.pid !== undefined) process.kill(-cli.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  /** Counts `signal` in the command and exits 3 half a second after the first, printing the count. */
+  const countOnce = (signal: string) =>
+    `let n=0;process.on('${signal}',()=>{n++;if(n===1)setTimeout(()=>{console.log('${signal} x'+n);process.exit(3)},500)})`;
+
+  it.each(['SIGINT', 'SIGQUIT'] as const)(
+    'delivers a %s sent to the whole group (Ctrl-C, Ctrl-\\) to the command once, and exits with its code',
+    async (signal) => {
+      // Prepare
+      const run = execScript(countOnce(signal));
+      await run.ready;
+      // Act
+      process.kill(-(run.cli.pid as number), signal);
+      // Assess
+      expect(await run.exited).toBe(3);
+      expect(run.output().stdout).toContain(`${signal} x1`);
+    },
+  );
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGQUIT', 131],
+  ] as const)(
+    'exits %s → %d when the group signal ends a command without a handler',
+    async (signal, code) => {
+      // Prepare
+      const run = execScript('');
+      await run.ready;
+      // Act
+      process.kill(-(run.cli.pid as number), signal);
+      // Assess
+      expect(await run.exited).toBe(code);
+    },
+  );
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGUSR1', 138],
+    ['SIGUSR2', 140],
+    ['SIGALRM', 142],
+    ['SIGPROF', 155],
+  ] as const)(
+    'passes %s sent to the CLI alone on to the command, exits %d, and leaves no command running',
+    async (signal, code) => {
+      // Prepare
+      const run = execSleep();
+      const pid = await run.ready;
+      // Act
+      run.cli.kill(signal);
+      // Assess
+      expect(await run.exited).toBe(code);
+      expect(alive(pid)).toBe(false);
+      expect(run.output().stderr).not.toContain('Debugger listening');
+    },
+  );
+
+  it.each(['SIGINT', 'SIGQUIT'] as const)(
+    'does not forward a %s sent to it alone: that copy is the one the command gets from the terminal',
+    async (signal) => {
+      // Prepare: the command would print the signal the moment one reached it
+      const run = execScript(`process.on('${signal}',()=>console.log('got ${signal}'))`);
+      await run.ready;
+      // Act
+      run.cli.kill(signal);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      run.cli.kill('SIGTERM');
+      // Assess: the CLI lived on, and only SIGTERM reached the command
+      expect(await run.exited).toBe(143);
+      expect(run.output().stdout).not.toContain(`got ${signal}`);
+    },
+  );
+
+  it('survives a SIGQUIT sent to it alone, keeping the command (stopped later with SIGTERM)', async () => {
+    // Prepare
+    const run = execScript('');
+    const pid = await run.ready;
+    // Act
+    run.cli.kill('SIGQUIT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const commandAlive = alive(pid);
+    run.cli.kill('SIGTERM');
+    // Assess
+    expect(commandAlive).toBe(true);
+    expect(await run.exited).toBe(143);
+  });
+
+  it('opens no inspector on SIGUSR1 outside exec, while it holds a value', async () => {
+    // Prepare: `secret set` waits for the rest of the value on an open stdin
+    const cli = spawn(process.execPath, [BIN, 'secret', 'set', 'EX_USR1'], {
+      env: { ...process.env, ...env() },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    cli.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+    cli.stdin.write('usr1-value-never-printed');
+    // bin's first line installs the listener; Node gets there within milliseconds of starting (its
+    // own SIGUSR1 handler is there from its start, so /proc cannot tell the two apart): wait well past.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Act
+    cli.kill('SIGUSR1');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    cli.stdin.end();
+    // Assess
+    expect(await exited).toBe(0);
+    expect(stderr).not.toContain('Debugger listening');
+  });
 });
