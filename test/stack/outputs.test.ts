@@ -46,6 +46,7 @@ const DOCUMENTED = [
   'AlarmTopicArn',
   'KeyArn',
   'MigrationStateMachineArn',
+  'PerimeterPolicyArn',
   'MigrationFunctionName',
   'MigrationFunctionArn',
   'MigrationFlagParameter',
