@@ -14,7 +14,11 @@
  * the stdout write) the largest part.
  * The rest was the harness: the direct side was a bare SDK call that built no answer; the endpoint
  * ran on the handler's thread, its server work between the handler's steps (nothing of Secrets
- * Manager runs in a Lambda function's process); and the p50 of an interleaved pair moves by several
+ * Manager runs in a Lambda function's process); the GET measured right after hundreds of PUTs
+ * came out up to 0.2 worse than the same GET measured first (likeliest cause: V8 marks the PUTs'
+ * garbage during it, in steps charged to whichever side allocates more; a full collection now runs
+ * before each operation, and that GET came out like the first since); and the p50 of an
+ * interleaved pair moves by several
  * per cent with nothing to measure on a loaded machine (PUTs wait on the endpoint's fsync), which
  * the A/A control now shows in every run. `BENCH_ENDPOINT=in-process` measures the old arrangement.
  */
@@ -28,7 +32,8 @@ import { percentile, ratio, round } from './stats.js';
 function runChild(): Promise<Extract<OverheadMessage, { ok: true }>> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(new URL('overhead-child.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
+      // --expose-gc: the child collects between operations (see bench/overhead-child.ts).
+      execArgv: ['--import', 'tsx', '--expose-gc'],
       env: {
         ...process.env,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
