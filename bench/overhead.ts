@@ -17,7 +17,8 @@
  * Manager runs in a Lambda function's process); the GET measured right after hundreds of PUTs
  * came out up to 0.2 worse than the same GET measured first (likeliest cause: V8 marks the PUTs'
  * garbage during it, in steps charged to whichever side allocates more; a full collection now runs
- * before each operation, and that GET came out like the first since); and the p50 of an
+ * before each operation; in 6 runs since, that GET's ratio was 0.98–1.05 five times and 1.11
+ * once, so the cause may not be the only one); and the p50 of an
  * interleaved pair moves by several
  * per cent with nothing to measure on a loaded machine (PUTs wait on the endpoint's fsync), which
  * the A/A control now shows in every run. `BENCH_ENDPOINT=in-process` measures the old arrangement.
