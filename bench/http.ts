@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, stopGroup, waitForOk } from './processes.js';
@@ -89,12 +90,15 @@ export interface NpmStart {
   readonly awsUrl: string;
   /** Resident memory of its server process now (MB), where /proc can tell. */
   rssMb(): number | undefined;
+  /** Milliseconds from spawning `npm start` to its first answer (GET /v1/openapi.json, polled every 20 ms). */
+  readonly startMs: number;
 }
 
 /** Runs `fn` with `npm start` running (its own process group, stopped afterwards). */
 export async function withNpmStart<T>(root: URL, fn: (server: NpmStart) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'thv-bench-http-'));
   const [port, awsPort] = [await freePort(), await freePort()];
+  const spawnedAt = performance.now();
   const child = spawn('npm', ['start', '--silent'], {
     cwd: fileURLToPath(root),
     env: {
@@ -110,9 +114,10 @@ export async function withNpmStart<T>(root: URL, fn: (server: NpmStart) => Promi
   });
   try {
     const url = `http://127.0.0.1:${port}`;
-    await waitForOk(`${url}/v1/openapi.json`);
+    await waitForOk(`${url}/v1/openapi.json`, 60_000, 20);
+    const startMs = performance.now() - spawnedAt;
     const pgid = child.pid as number;
-    return await fn({ url, awsUrl: `http://127.0.0.1:${awsPort}`, rssMb: () => largestRssMb(pgid) });
+    return await fn({ url, awsUrl: `http://127.0.0.1:${awsPort}`, rssMb: () => largestRssMb(pgid), startMs });
   } finally {
     await stopGroup(child);
     rmSync(dataDir, { recursive: true, force: true });

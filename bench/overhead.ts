@@ -1,7 +1,27 @@
 /**
  * Handler overhead: GET and PUT through the user and scope Lambda handlers in process vs the same
- * Secrets Manager call made directly, against one embedded endpoint, interleaved. Runs in a child
- * process (bench/overhead-child.ts) so the real entry modules read their environment as in Lambda.
+ * Secrets Manager call made directly (answered as the bare handler answers), against one embedded
+ * endpoint in a process of its own, interleaved; beside them the direct call against itself (the
+ * noise floor) and the handler's own work with no I/O. Runs in a child process
+ * (bench/overhead-child.ts) so the real entry modules read their environment as in Lambda.
+ *
+ * What was found (issue 15) when the profiles showed ~3 µs of handler CPU but 30–40 µs more per
+ * request: the 3 µs was the self time of the handler's JavaScript frames only; the built-ins it
+ * calls (JSON.stringify of the audit line and of the answer, the synchronous stdout write,
+ * toISOString, decodeURIComponent, the key regexes) are sampled as frames of their own. Measured
+ * whole, with a store that answers at once, the handler's own work is what userHandlerOwnUs and
+ * scopeHandlerOwnUs show: tens of µs on this loaded 2-core machine, the audit line (its JSON and
+ * the stdout write) the largest part.
+ * The rest was the harness: the direct side was a bare SDK call that built no answer; the endpoint
+ * ran on the handler's thread, its server work between the handler's steps (nothing of Secrets
+ * Manager runs in a Lambda function's process); the GET measured right after hundreds of PUTs
+ * came out up to 0.2 worse than the same GET measured first (likeliest cause: V8 marks the PUTs'
+ * garbage during it, in steps charged to whichever side allocates more; a full collection now runs
+ * before each operation; in 6 runs since, that GET's ratio was 0.98–1.05 five times and 1.11
+ * once, so the cause may not be the only one); and the p50 of an
+ * interleaved pair moves by several
+ * per cent with nothing to measure on a loaded machine (PUTs wait on the endpoint's fsync), which
+ * the A/A control now shows in every run. `BENCH_ENDPOINT=in-process` measures the old arrangement.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,10 +30,11 @@ import type { Section } from './report.js';
 import { percentile, ratio, round } from './stats.js';
 
 /** Runs the child and waits for its message. */
-function runChild(): Promise<Record<string, OverheadSamples>> {
+function runChild(): Promise<Extract<OverheadMessage, { ok: true }>> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(new URL('overhead-child.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
+      // --expose-gc: the child collects between operations (see bench/overhead-child.ts).
+      execArgv: ['--import', 'tsx', '--expose-gc'],
       env: {
         ...process.env,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -27,7 +48,7 @@ function runChild(): Promise<Record<string, OverheadSamples>> {
     });
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (message?.ok) resolve(message.results);
+      if (message?.ok) resolve(message);
       else
         reject(
           new Error(
@@ -38,9 +59,12 @@ function runChild(): Promise<Record<string, OverheadSamples>> {
   });
 }
 
+/** The A/A controls: the direct call timed against itself. */
+const isControl = (name: string): boolean => name.startsWith('direct');
+
 /** Measures the handler-overhead ratios. */
 export async function measureOverhead(): Promise<Section> {
-  const r = await runChild();
+  const { results: r, ownUs } = await runChild();
   const figures: Record<string, number> = {};
   const described: Record<string, string> = {};
   const details: string[] = [];
@@ -49,34 +73,41 @@ export async function measureOverhead(): Promise<Section> {
     return ratio(percentile(s.handler, p), percentile(s.direct, p));
   };
   for (const [name, s] of Object.entries(r)) {
+    const control = isControl(name);
     for (const p of [50, 99]) {
       const key = `${name}RatioP${p}`;
       figures[key] = ratios(name, p);
-      described[key] = `${name}: handler vs direct SDK call, p${p}`;
+      described[key] = control
+        ? `the direct ${name.slice('direct'.length)} against itself, p${p}: the noise floor of the ratios in this run`
+        : `${name}: handler vs direct SDK call, p${p}`;
     }
+    const [a, b] = control ? ['first', 'second'] : ['handler', 'direct'];
     details.push(
-      `${name} (${s.handler.length} interleaved pairs): handler p50 ${round(percentile(s.handler, 50), 3)} ms, p99 ${round(percentile(s.handler, 99), 3)} ms; direct p50 ${round(percentile(s.direct, 50), 3)} ms, p99 ${round(percentile(s.direct, 99), 3)} ms`,
+      `${name} (${s.handler.length} interleaved pairs): ${a} p50 ${round(percentile(s.handler, 50), 3)} ms, p99 ${round(percentile(s.handler, 99), 3)} ms; ${b} p50 ${round(percentile(s.direct, 50), 3)} ms, p99 ${round(percentile(s.direct, 99), 3)} ms`,
     );
   }
   const extraUs = (name: string) => {
     const s = r[name] as OverheadSamples;
     return round((percentile(s.handler, 50) - percentile(s.direct, 50)) * 1000, 0);
   };
-  for (const name of Object.keys(r)) {
+  for (const name of Object.keys(r).filter((n) => !isControl(n))) {
     figures[`${name}ExtraUsP50`] = extraUs(name);
     described[`${name}ExtraUsP50`] = `${name}: p50 time the handler adds to the direct call (µs)`;
+  }
+  for (const [name, us] of Object.entries(ownUs)) {
+    const key = `${name.replace('Get', '')}HandlerOwnUs`;
+    figures[key] = round(us, 1);
+    described[key] =
+      `${name}: the handler's own work per request (µs), over a store that answers at once (no I/O), audit line included`;
   }
   figures.overheadRatioP50 = Math.max(ratios('userGet', 50), ratios('userPut', 50));
   figures.overheadRatioP99 = Math.max(ratios('userGet', 99), ratios('userPut', 99));
   figures.scopeOverheadRatioP50 = Math.max(ratios('scopeGet', 50), ratios('scopePut', 50));
   const notes: Record<string, string> = {};
-  if (figures.overheadRatioP50 > 1.1) {
-    const worst = ratios('userGet', 50) >= ratios('userPut', 50) ? 'userGet' : 'userPut';
-    const direct = percentile((r[worst] as OverheadSamples).direct, 50);
-    notes.overheadRatioP50 = `The ${worst} handler adds ${extraUs(worst)} µs at p50 to a direct call that takes ${round(direct * 1000, 0)} µs: the embedded endpoint answers in well under a millisecond, so the handler's own work per request is several per cent of it; against Secrets Manager's own latency (milliseconds) the same µs are a fraction of a per cent. CPU profiles of about 13,000 handler calls show no single hot spot: the one request line (audit record and metrics) costs about 11 µs, 9 of them the write to stdout itself, and taking it out entirely moves the ratio by about 0.01; the rest is spread over route matching, key and body validation, the provider's checks and building the response.`;
-  }
-  if (figures.scopeOverheadRatioP50 > 1.1 && ratios('scopePut', 50) > 1.1) {
-    notes.scopeOverheadRatioP50 = `The scope PUT adds ${extraUs('scopePut')} µs at p50 and the scope GET ${extraUs('scopeGet')} µs to direct calls that take well under a millisecond on the embedded endpoint: the handler's own work per request (route match, scope and key checks, zod, the audit line) is several per cent of such a call. An update of a system secret sends one PutSecretValue, as the direct call does; the resource policy goes on only when the secret is created or a write carries an Idempotency-Key.`;
-  }
+  const noise = Math.max(Math.abs(ratios('directGet', 50) - 1), Math.abs(ratios('directPut', 50) - 1));
+  const found = `The handler's own work per GET, with a store that answers at once, is ${figures.userHandlerOwnUs} µs (user) and ${figures.scopeHandlerOwnUs} µs (scope), the audit line (one JSON.stringify and a synchronous stdout write) its largest part; the direct call timed against itself moved by ${round(noise * 100, 1)}% at p50 in this run, so a ratio within that of the bound is noise, not handler. See bench/overhead.ts for what the earlier profiles missed.`;
+  details.push(found);
+  if (figures.overheadRatioP50 > 1.1) notes.overheadRatioP50 = found;
+  if (figures.scopeOverheadRatioP50 > 1.1) notes.scopeOverheadRatioP50 = found;
   return { figures, described, notes, details };
 }

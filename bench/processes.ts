@@ -1,6 +1,7 @@
 /** Child processes the benchmarks start: free loopback ports, waiting for a server, stopping a group. */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 export function freePort(): Promise<number> {
@@ -15,8 +16,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `url` until it answers 200, or throws after `timeoutMs`. */
-export async function waitForOk(url: string, timeoutMs = 60_000): Promise<void> {
+/** Polls `url` every `intervalMs` until it answers 200, or throws after `timeoutMs`. */
+export async function waitForOk(url: string, timeoutMs = 60_000, intervalMs = 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -27,7 +28,7 @@ export async function waitForOk(url: string, timeoutMs = 60_000): Promise<void> 
       // not listening yet
     }
     if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
@@ -49,4 +50,50 @@ export async function stopGroup(child: ChildProcess): Promise<void> {
   }, 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** The embedded AWS endpoint running in a process of its own. */
+export interface EndpointProcess {
+  /** Its base URL. */
+  readonly url: string;
+  /** Stops it and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `local/aws/main.ts` (node with tsx as a loader) on a free port over `dataDir`, in a process
+ * of its own, as Secrets Manager is to a Lambda function: its server work then runs beside the
+ * caller's, not on the caller's thread between the caller's steps.
+ */
+export async function startEndpointProcess(dataDir: string): Promise<EndpointProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/aws/main.ts'], {
+    cwd: fileURLToPath(new URL('../', import.meta.url)),
+    env: { ...process.env, BROKER_AWS_PORT: '0', BROKER_DATA_DIR: dataDir, BROKER_AWS_LOG: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  let stdout = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the endpoint did not start within 60 s: ${stdout}`)),
+      60_000,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      const found = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
+      if (found === undefined) return;
+      clearTimeout(timer);
+      resolve(found);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the endpoint exited with ${code} before it listened: ${stdout}`));
+    });
+  }).catch(async (error: unknown) => {
+    await stopGroup(child);
+    throw error;
+  });
+  // Nothing more is read: the endpoint logs nothing per request unless BROKER_AWS_LOG=1.
+  child.stdout?.resume();
+  return { url, stop: () => stopGroup(child) };
 }

@@ -2,6 +2,9 @@
  * `npm run bench`: every figure of issue 9 in one run, each beside what a platform engineer would
  * use instead, written to bench/results.json (flat keys) and bench/REPORT.md. Loopback only, bounded
  * loops (a few minutes on 2 cores). Exits 1 when a target is missed or a section fails. Not a test.
+ *
+ * `npm run bench -- overhead npm-start` runs only the named sections (names: {@link SECTION_NAMES})
+ * and prints their figures and verdicts without writing the report, which stays that of a whole run.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,6 +16,7 @@ import { runEnvironment } from './environment.js';
 import { measureHttp, withNpmStart } from './http.js';
 import { measureListing } from './listing.js';
 import { migrationFigures } from './migration.js';
+import { measureNpmStart } from './npm-start.js';
 import { measureOverhead } from './overhead.js';
 import { type BenchRun, resultsJson, type Section, verdicts, writeReport } from './report.js';
 
@@ -24,10 +28,33 @@ const SECTION_KEYS: Record<string, readonly string[]> = {
   'Handler overhead (in process)': ['overheadRatioP50', 'overheadRatioP99', 'scopeOverheadRatioP50'],
   'Bundles and cold start': ['maxBundleKb', 'importRatio', 'importRatioUser', 'importRatioScope'],
   'Listing at scale': ['listCallsRatio', 'list10kSeconds'],
+  'npm start': ['npmStartMs'],
   'HTTP through npm start': ['httpRps1', 'httpRps8', 'httpRps32', 'httpP99Ms32', 'httpRpsRatio32'],
   'CLI start': ['cliStartRatio'],
   'Batch reads (exec)': ['batchGetRatio'],
+  Migration: ['migrationKeysPerSecond', 'migrationQuotaFraction', 'migrationVsSequential'],
 };
+
+/** The names `npm run bench -- <name>...` takes, in run order. */
+export const SECTION_NAMES = [
+  'overhead',
+  'bundles',
+  'listing',
+  'batch',
+  'npm-start',
+  'http',
+  'migration',
+  'cost',
+] as const;
+type SectionName = (typeof SECTION_NAMES)[number];
+
+/** The sections named on the command line (all when none is), or throws naming the valid ones. */
+export function chosenSections(args: readonly string[]): ReadonlySet<SectionName> {
+  const unknown = args.filter((a) => !(SECTION_NAMES as readonly string[]).includes(a));
+  if (unknown.length > 0)
+    throw new Error(`unknown section ${unknown.join(', ')}: the sections are ${SECTION_NAMES.join(', ')}`);
+  return new Set((args.length === 0 ? SECTION_NAMES : args) as SectionName[]);
+}
 
 /** Runs one section, turning a failure into skipped figures that say why. */
 async function section(title: string, fn: () => Promise<Section>): Promise<Section> {
@@ -45,45 +72,51 @@ async function section(title: string, fn: () => Promise<Section>): Promise<Secti
   }
 }
 
-/** Runs every section and writes the report. */
-export async function main(): Promise<void> {
+/** Runs the chosen sections (all by default); a whole run writes the report. */
+export async function main(args: readonly string[] = process.argv.slice(2)): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  const chosen = chosenSections(args);
+  const whole = chosen.size === SECTION_NAMES.length;
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
   const environment = runEnvironment(ROOT);
-  // The CLI figure measures the shipped form: the compiled dist/, as `npm ci` leaves it.
-  const build = spawnSync('npm', ['run', 'build', '--silent'], {
-    cwd: fileURLToPath(ROOT),
-    stdio: 'inherit',
-  });
-  if (build.status !== 0)
-    console.error('bench: npm run build failed; the CLI figure will measure the tsx fallback');
+  if (chosen.has('http')) {
+    // The CLI figure measures the shipped form: the compiled dist/, as `npm ci` leaves it.
+    const build = spawnSync('npm', ['run', 'build', '--silent'], {
+      cwd: fileURLToPath(ROOT),
+      stdio: 'inherit',
+    });
+    if (build.status !== 0)
+      console.error('bench: npm run build failed; the CLI figure will measure the tsx fallback');
+  }
 
   const sections: Record<string, Section> = {};
-  const add = async (title: string, fn: () => Promise<Section>) => {
-    sections[title] = await section(title, fn);
+  const add = async (name: SectionName, title: string, fn: () => Promise<Section>) => {
+    if (chosen.has(name)) sections[title] = await section(title, fn);
   };
-  await add('Handler overhead (in process)', () => measureOverhead());
-  await add('Bundles and cold start', () =>
+  await add('overhead', 'Handler overhead (in process)', () => measureOverhead());
+  await add('bundles', 'Bundles and cold start', () =>
     measureBundles(ROOT, fileURLToPath(new URL('.out/bundles', BENCH_DIR))),
   );
-  await add('Listing at scale', () => measureListing());
-  await add('Batch reads (exec)', () => measureBatch());
+  await add('listing', 'Listing at scale', () => measureListing());
+  await add('batch', 'Batch reads (exec)', () => measureBatch());
+  await add('npm-start', 'npm start', () => measureNpmStart(ROOT));
   let cli: Section | undefined;
-  await add('HTTP through npm start', () =>
+  await add('http', 'HTTP through npm start', () =>
     withNpmStart(ROOT, async (server) => {
       const http = await measureHttp(server);
       cli = await section('CLI start', () => measureCli(ROOT, server));
       return http;
     }),
   );
-  sections['CLI start'] = cli ?? {
-    figures: {},
-    skipped: { cliStartRatio: 'not run: npm start did not come up' },
-  };
-  sections.Migration = await migrationFigures();
-  await add('Cost', () => measureCost());
+  if (chosen.has('http'))
+    sections['CLI start'] = cli ?? {
+      figures: {},
+      skipped: { cliStartRatio: 'not run: npm start did not come up' },
+    };
+  await add('migration', 'Migration', () => migrationFigures());
+  await add('cost', 'Cost', () => measureCost());
 
   const run: BenchRun = {
     startedAt,
@@ -91,10 +124,19 @@ export async function main(): Promise<void> {
     environment,
     sections,
   };
-  writeReport(BENCH_DIR, run);
-  // The cost table is computed from the figures just written, into REPORT.md and docs/deploy.md.
-  writeCostBlocks(resultsJson(run));
-  const all = verdicts(run);
+  if (whole) {
+    writeReport(BENCH_DIR, run);
+    // The cost table is computed from the figures just written, into REPORT.md and docs/deploy.md.
+    writeCostBlocks(resultsJson(run));
+  } else
+    for (const [title, s] of Object.entries(sections)) {
+      console.log(`${title}:`);
+      for (const d of s.details ?? []) console.log(`  ${d}`);
+      for (const [key, value] of Object.entries(s.figures)) console.log(`  ${key} = ${value}`);
+    }
+  // A partial run judges only the targets of the sections it ran.
+  const ran = new Set(Object.keys(sections).flatMap((title) => SECTION_KEYS[title] ?? []));
+  const all = verdicts(run).filter((v) => whole || ran.has(v.key));
   for (const v of all) {
     const figure = v.value === undefined ? v.margin : `${v.value} ${v.target.unit}`;
     console.log(
@@ -102,8 +144,11 @@ export async function main(): Promise<void> {
     );
   }
   const missed = all.filter((v) => v.status === 'missed').length;
+  const wrote = whole
+    ? 'wrote bench/REPORT.md and bench/results.json'
+    : `ran ${[...chosen].join(', ')} only, wrote no report`;
   console.log(
-    `bench: ${missed === 0 ? 'every bounded target met' : `${missed} target(s) missed`}; wrote bench/REPORT.md and bench/results.json in ${run.durationSeconds.toFixed(0)} s`,
+    `bench: ${missed === 0 ? 'every bounded target met' : `${missed} target(s) missed`}; ${wrote} in ${run.durationSeconds.toFixed(0)} s`,
   );
   if (missed > 0) process.exitCode = 1;
 }

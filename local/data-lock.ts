@@ -1,37 +1,50 @@
 /**
  * One broker per data directory. A second `npm start` on the same directory would silently share
- * the first one's store while answering on ports of its own, so it is refused. The lock is a file
- * that is created exclusively and holds the owner's pid; a lock whose process is gone (a crash, a
- * `kill -9`) is stale and taken over.
+ * the first one's store while answering on ports of its own, so it is refused.
+ *
+ * The lock is one the kernel holds for the process: SQLite's exclusive lock on `broker.lock`, kept
+ * for the broker's whole life by a transaction that never ends. SQLite takes it with POSIX advisory
+ * locks (fcntl) on Linux and macOS alike, and the kernel drops those when the process's files are
+ * closed at exit — before it becomes a zombie — so a broker killed with `kill -9` frees the
+ * directory at once, reaped or not. A pid check cannot tell: `kill(pid, 0)` succeeds on a zombie,
+ * and reading the state from /proc works on Linux only. The pid in `broker.pid` only names the
+ * holder in the refusal; it decides nothing.
  */
-import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { PRIVATE_FILE_MODE, restrictFiles } from './private-files.js';
 
-/** The lock file's name inside the data directory. */
+/** The file the lock is held on, inside the data directory (kept: see {@link DataDirLock}). */
 export const LOCK_FILE = 'broker.lock';
+/** The holder's pid, for the message; present while a broker holds the directory. */
+export const PID_FILE = 'broker.pid';
 
 /** Another live process holds the data directory. */
 export class DataDirLockedError extends Error {
   constructor(
     readonly dataDir: string,
-    readonly pid: number,
+    readonly pid: number | undefined,
   ) {
     super(
-      `another broker (pid ${pid}) is already using the data directory ${dataDir}: ` +
+      `another broker${pid === undefined ? '' : ` (pid ${pid})`} is already using the data directory ${dataDir}: ` +
         'stop it, or set BROKER_DATA_DIR to another directory',
     );
     this.name = 'DataDirLockedError';
   }
 }
 
-/** A held lock; `release` removes it (once, and only while it is still this process's). */
+/**
+ * A held lock; `release` gives it up (once). The lock file itself stays: removing a file another
+ * process may have opened to wait for it would let that process lock the removed file while a
+ * third locks a new one at the same path.
+ */
 export interface DataDirLock {
   /** Gives the directory up. */
   release(): void;
 }
 
-/** The pid in a lock file, or undefined when it holds none (half-written or damaged). */
+/** The pid in a pid file, or undefined when it holds none (not written yet, or damaged). */
 function holderOf(file: string): number | undefined {
   let text: string;
   try {
@@ -41,6 +54,11 @@ function holderOf(file: string): number | undefined {
   }
   const pid = Number(text.trim());
   return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** An older version's lock: a `broker.lock` of text holding a pid, not a database. */
+function isOldLockFile(error: unknown): boolean {
+  return (error as { code?: string }).code === 'SQLITE_NOTADB';
 }
 
 /** True while process `pid` exists (EPERM: it exists but belongs to another user). */
@@ -54,49 +72,58 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * An older version's `broker.lock` (text holding its pid) is honoured the old way, by the pid,
+ * while that process lives, and moved aside once it is gone; renaming first means that of two
+ * brokers seeing it at once only one removes it.
+ */
+function takeOverOldLock(dataDir: string, file: string): void {
+  const pid = holderOf(file);
+  if (pid !== undefined && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(dataDir, pid);
+  const aside = `${file}.old-${process.pid}`;
+  try {
+    renameSync(file, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  rmSync(aside, { force: true });
+}
+
+/**
  * Takes the lock of `dataDir` (which must exist) for this process; throws
- * {@link DataDirLockedError} when a live process holds it.
+ * {@link DataDirLockedError} when another broker, in this process or another, holds it.
  */
 export function lockDataDir(dataDir: string): DataDirLock {
   const file = join(dataDir, LOCK_FILE);
-  // The pid is written to a file of this process first, then linked into place: link fails when
-  // the lock exists (as O_EXCL does), and a lock that exists always holds its whole pid.
-  const own = `${file}.${process.pid}`;
+  const pidFile = join(dataDir, PID_FILE);
+  const db = new Database(file);
+  restrictFiles([file]);
+  try {
+    // No waiting: a held lock is an answer, not a wait. The journal is never written (the
+    // transaction writes nothing), so no other file appears.
+    db.pragma('busy_timeout = 0');
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    db.close();
+    if (isOldLockFile(error)) {
+      takeOverOldLock(dataDir, file);
+      return lockDataDir(dataDir);
+    }
+    if ((error as { code?: string }).code === 'SQLITE_BUSY')
+      throw new DataDirLockedError(dataDir, holderOf(pidFile));
+    throw error;
+  }
+  // Written whole, then renamed into place, so a refused broker never reads half a pid.
+  const own = `${pidFile}.${process.pid}`;
   writeFileSync(own, `${process.pid}\n`, { mode: PRIVATE_FILE_MODE });
   restrictFiles([own]);
-  try {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        linkSync(own, file);
-        return heldLock(file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const holder = holderOf(file);
-      if (holder !== undefined && isAlive(holder)) throw new DataDirLockedError(dataDir, holder);
-      // Stale. Renaming first means two processes that both saw it stale cannot both remove a
-      // fresh lock: only one rename of this file succeeds, the other retries and finds the new one.
-      const aside = `${file}.stale-${process.pid}`;
-      try {
-        renameSync(file, aside);
-        rmSync(aside, { force: true });
-      } catch {
-        // another process took it over first; try again
-      }
-    }
-  } finally {
-    rmSync(own, { force: true });
-  }
-  throw new Error(`could not take the lock ${file}: it keeps changing hands`);
-}
-
-function heldLock(file: string): DataDirLock {
+  renameSync(own, pidFile);
   let released = false;
   return {
     release() {
       if (released) return;
       released = true;
-      if (holderOf(file) === process.pid) rmSync(file, { force: true });
+      if (holderOf(pidFile) === process.pid) rmSync(pidFile, { force: true });
+      db.close();
     },
   };
 }

@@ -4,13 +4,22 @@
  * the variable that moves it.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync as makeDir,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../local/aws/store.js';
-import { LOCK_FILE } from '../../local/data-lock.js';
+import { LOCK_FILE, PID_FILE } from '../../local/data-lock.js';
 import { type Broker, startBroker } from '../../local/main.js';
 
 const dirs: string[] = [];
@@ -84,7 +93,14 @@ describe('data at rest', () => {
     });
     // Assess
     expect(Object.keys(found)).toEqual(
-      expect.arrayContaining(['.', DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, LOCK_FILE]),
+      expect.arrayContaining([
+        '.',
+        DATABASE_FILE,
+        `${DATABASE_FILE}-wal`,
+        `${DATABASE_FILE}-shm`,
+        LOCK_FILE,
+        PID_FILE,
+      ]),
     );
     expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, k === '.' ? 0o700 : 0o600])));
   });
@@ -133,8 +149,8 @@ describe('one broker per data directory', () => {
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
   });
 
-  it('takes over the lock of a process that is gone', async () => {
-    // Prepare: a lock left by a process that was killed
+  it("takes over an older version's lock file (text holding a pid) whose process is gone", async () => {
+    // Prepare: the lock an older version left when it was killed
     const dataDir = newDataDir();
     await (await start(dataDir)).close();
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;
@@ -145,14 +161,28 @@ describe('one broker per data directory', () => {
     await writeSecret(broker);
   });
 
-  it('removes its lock when it stops', async () => {
+  it("refuses while the process named by an older version's lock file lives", async () => {
+    // Prepare: a running broker of an older version (the parent of this test process stands in)
+    const dataDir = newDataDir();
+    makeDir(dataDir);
+    writeFileSync(join(dataDir, LOCK_FILE), `${process.ppid}\n`);
+    // Act
+    const started = start(dataDir);
+    // Assess
+    await expect(started).rejects.toThrow(`another broker (pid ${process.ppid}) is already using`);
+  });
+
+  it('removes its pid file when it stops, and keeps the lock file', async () => {
     // Prepare
     const dataDir = newDataDir();
     const broker = await start(dataDir);
     // Act
     await broker.close();
-    // Assess
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    // Assess (removing the lock file would let two brokers lock two files at one path)
+    expect([existsSync(join(dataDir, PID_FILE)), existsSync(join(dataDir, LOCK_FILE))]).toEqual([
+      false,
+      true,
+    ]);
   });
 });
 
