@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { Authorizer } from '../iam/authorize.js';
 import { loadIamModel } from '../iam/model-cache.js';
 import type { Principal } from '../iam/principals.js';
+import type { IamModel } from '../iam/stack-model.js';
 import { stackSettingsFromEnv } from '../iam/settings.js';
 import { answerMalformedRequests, assertLoopbackListenHost, type Listening, listen } from '../loopback.js';
 import { DEFAULT_REGION } from './arn.js';
@@ -51,8 +52,8 @@ export interface AwsEndpointOptions {
 export interface AwsEndpoint extends Listening {
   /** Region in its ARNs: the region to give the SDK clients. */
   readonly region: string;
-  /** The principals whose keys it knows, when it enforces IAM. */
-  readonly principals?: readonly Principal[];
+  /** When it enforces IAM: the stack's IAM and the principals whose keys it knows. */
+  readonly iam?: { readonly model: IamModel; readonly principals: readonly Principal[] };
 }
 
 /** The per-request log `BROKER_AWS_LOG=1` turns on (one line on stdout per request), else none. */
@@ -147,7 +148,9 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     return {
       ...listening,
       region,
-      ...(authorizer === undefined ? {} : { principals: authorizer.principals }),
+      ...(authorizer === undefined
+        ? {}
+        : { iam: { model: authorizer.model, principals: authorizer.principals } }),
     };
   } catch (error) {
     store.close();

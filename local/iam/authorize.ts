@@ -45,7 +45,8 @@ export class Authorizer {
   private readonly lookup: Lookup;
 
   constructor(
-    private readonly model: IamModel,
+    /** The stack's IAM it enforces. */
+    readonly model: IamModel,
     private readonly store: SqliteStore,
   ) {
     this.principals = principalsOf(model);
