@@ -4,6 +4,7 @@ import type { LocalBackendFactory } from '../lambda/core/migration-operator.js';
 import { createContext } from './commands/context.js';
 import { execCommand } from './commands/exec.js';
 import { shareSettings } from './commands/inherit.js';
+import { localCommand } from './commands/local.js';
 import { migrateCommand } from './commands/migrate.js';
 import { scopeCommand } from './commands/scope.js';
 import { secretCommand } from './commands/secret.js';
@@ -73,6 +74,7 @@ function buildProgram(
       ...(extensions.localMigration ? { local: extensions.localMigration } : {}),
     }),
   );
+  program.addCommand(localCommand({ io, json: () => program.opts().json === true, extensions }));
   shareSettings(program);
   return program;
 }

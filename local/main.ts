@@ -16,10 +16,10 @@ import {
   startAwsEndpoint,
 } from './aws/endpoint.js';
 import { lockDataDir } from './data-lock.js';
+import { DEFAULT_AWS_PORT, DEFAULT_DATA_DIR, dataDirFromEnv, portFromEnv } from './env.js';
 import { clientsAs, functionPrincipal, principalNamed, stackFunctionEnv } from './iam/function-roles.js';
 import type { Principal } from './iam/principals.js';
 import { iamBanner, iamEnabledFromEnv } from './iam/settings.js';
-import { DEFAULT_AWS_PORT, DEFAULT_DATA_DIR, dataDirFromEnv, portFromEnv } from './env.js';
 import { makePrivateDir } from './private-files.js';
 import { sigV4Banner, sigV4SettingsFromEnv } from './sigv4-settings.js';
 

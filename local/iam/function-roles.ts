@@ -29,7 +29,11 @@ export function stackFunctionEnv(model: IamModel, target: string, given: Env): R
       : target === MIGRATION_PRINCIPAL
         ? model.functionEnv.migration
         : (model.functionEnv.scopes[target] ?? {});
-  const keys = [ENV.systemPolicyPrincipals, ENV.scopePolicyPrincipals, ...(given[ENV.kmsKeyId] ? [] : [ENV.kmsKeyId])];
+  const keys = [
+    ENV.systemPolicyPrincipals,
+    ENV.scopePolicyPrincipals,
+    ...(given[ENV.kmsKeyId] ? [] : [ENV.kmsKeyId]),
+  ];
   return Object.fromEntries(keys.flatMap((k) => (all[k] === undefined ? [] : [[k, all[k] as string]])));
 }
 
@@ -37,7 +41,9 @@ export function stackFunctionEnv(model: IamModel, target: string, given: Env): R
 export function principalNamed(principals: readonly Principal[], name: string): Principal {
   const found = principals.find((p) => p.name === name);
   if (found === undefined)
-    throw new Error(`no local principal ${JSON.stringify(name)}; known: ${principals.map((p) => p.name).join(', ')}`);
+    throw new Error(
+      `no local principal ${JSON.stringify(name)}; known: ${principals.map((p) => p.name).join(', ')}`,
+    );
   return found;
 }
 

@@ -5,8 +5,11 @@
  * plus the same rights) and `admin` (the account's administrator, no broker guard: what wrote the
  * legacy keys before the broker existed).
  */
+import { DEFAULT_REGION } from '../aws/arn.js';
 import type { LocalCredential } from '../sigv4-verifier.js';
 import { localAccessKeyId, localSecretAccessKey } from './credentials.js';
+import { loadIamModel } from './model-cache.js';
+import { stackSettingsFromEnv } from './settings.js';
 import type { IamModel } from './stack-model.js';
 import type { NamedPolicy } from './template-policies.js';
 
@@ -67,6 +70,14 @@ function principal(
   };
 }
 
+/** What a role of the stack runs, in a line. */
+function roleDescription(name: string): string {
+  if (name === 'user-function') return "the user function's role (the user routes run as it)";
+  if (name.startsWith('scope-function:'))
+    return `scope ${name.slice('scope-function:'.length)}'s function role (its routes run as it)`;
+  return "the migration steps' role (migrate --local runs as it)";
+}
+
 const roleOf = (model: IamModel, name: string): string => `arn:aws:iam::${model.account}:role/${name}`;
 
 /** Every principal of the local account, the stack's roles first. */
@@ -74,7 +85,7 @@ export function principalsOf(model: IamModel): Principal[] {
   const scopes = Object.keys(model.scopeAccessPolicies);
   return [
     ...model.roles.map((r) =>
-      principal(model, r.principal, r.roleArn, r.policies, `the stack's ${r.principal} role`),
+      principal(model, r.principal, r.roleArn, r.policies, roleDescription(r.principal)),
     ),
     principal(
       model,
@@ -94,4 +105,11 @@ export function principalsOf(model: IamModel): Principal[] {
     ),
     principal(model, ADMIN, roleOf(model, 'admin'), [ADMINISTRATOR], 'everything, no broker guard'),
   ];
+}
+
+/** The principals of the local endpoint for the `BROKER_*` settings in `env` (what `thv-broker local credentials` prints). */
+export async function localPrincipals(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Principal[]> {
+  return principalsOf(await loadIamModel(stackSettingsFromEnv(env, DEFAULT_REGION)));
 }
