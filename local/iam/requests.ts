@@ -126,8 +126,14 @@ export function secretsManagerChecks(lookup: Lookup, operation: string, body: Bo
   const secretId = str(body, 'SecretId') ?? '';
   switch (operation) {
     case 'ListSecrets':
-    case 'BatchGetSecretValue':
       return [{ action, resource: '*', shown: '*', context: {} }];
+    case 'BatchGetSecretValue': {
+      // "If you use filters, you must also have secretsmanager:ListSecrets" (Required permissions).
+      const batch: Check = { action, resource: '*', shown: '*', context: {} };
+      return body.Filters === undefined || body.Filters === null
+        ? [batch]
+        : [batch, { ...batch, action: 'secretsmanager:ListSecrets' }];
+    }
     case 'GetSecretValue':
       return getValueChecks(lookup, secretId, str(body, 'VersionId'), str(body, 'VersionStage'));
     case 'CreateSecret': {
