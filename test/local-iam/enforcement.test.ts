@@ -210,13 +210,11 @@ describe('batch reads and listing', () => {
   it('BatchGetSecretValue authorizes each secret as the caller’s GetSecretValue and reports refusals in Errors, never a value', async () => {
     // BatchGetSecretValue reference, Required permissions: "secretsmanager:BatchGetSecretValue, and you
     // must have secretsmanager:GetSecretValue for each secret."
-    const out = await rig
-      .sm('user-function')
-      .send(
-        new BatchGetSecretValueCommand({
-          SecretIdList: ['toolhive/U1', 'toolhive/__thv_workloads_S1', 'toolhive/MISSING'],
-        }),
-      );
+    const out = await rig.sm('user-function').send(
+      new BatchGetSecretValueCommand({
+        SecretIdList: ['toolhive/U1', 'toolhive/__thv_workloads_S1', 'toolhive/MISSING'],
+      }),
+    );
     expect(out.SecretValues?.map((v) => v.Name)).toEqual(['toolhive/U1']);
     expect(out.Errors?.map((e) => [e.SecretId, e.ErrorCode])).toEqual([
       ['toolhive/__thv_workloads_S1', 'AccessDeniedException'],
