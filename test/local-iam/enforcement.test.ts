@@ -249,8 +249,8 @@ describe('tagging', () => {
   it('allows a TagResource that leaves the permission in place', async () => {
     await rig
       .sm('developer')
-      .send(new TagResourceCommand({ SecretId: 'toolhive/U2', Tags: [{ Key: 'team', Value: 'a' }] }));
-    expect((await get('developer', 'toolhive/U2')).SecretString).toBe('value of toolhive/U2');
+      .send(new TagResourceCommand({ SecretId: 'toolhive/U1', Tags: [{ Key: 'team', Value: 'a' }] }));
+    expect((await get('developer', 'toolhive/U1')).SecretString).toBe('value of toolhive/U1');
   });
 });
 
