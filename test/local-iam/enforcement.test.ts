@@ -57,6 +57,13 @@ afterAll(async () => {
 
 const get = (who: string, SecretId: string) => rig.sm(who).send(new GetSecretValueCommand({ SecretId }));
 
+/** The refusal AWS answers to `who` reading `secretId` (status 400, AccessDeniedException), ending in `reason`. */
+const readDenied = (who: string, secretId: string, reason: string) => ({
+  name: 'AccessDeniedException',
+  status: 400,
+  message: `User: ${ROLE(who)} is not authorized to perform: secretsmanager:GetSecretValue on resource: ${secretId} ${reason}`,
+});
+
 describe('who the caller is', () => {
   it('acts as the principal whose key signed the request', async () => {
     // Prepare / Act
@@ -92,21 +99,25 @@ describe('identity policies', () => {
   it('user function reading a system secret: AccessDeniedException, explicit deny in an identity-based policy', async () => {
     // IAM user guide, policy evaluation logic: "An explicit deny in any of the policies overrides the allow."
     const refused = await failure(get('user-function', 'toolhive/__thv_workloads_S1'));
-    expect(refused).toEqual({
-      name: 'AccessDeniedException',
-      status: 400,
-      message: `User: ${ROLE('user-function')} is not authorized to perform: secretsmanager:GetSecretValue on resource: toolhive/__thv_workloads_S1 with an explicit deny in an identity-based policy`,
-    });
+    expect(refused).toEqual(
+      readDenied(
+        'user-function',
+        'toolhive/__thv_workloads_S1',
+        'with an explicit deny in an identity-based policy',
+      ),
+    );
   });
 
   it('a call no identity policy allows: "because no identity-based policy allows"', async () => {
     // IAM user guide: "An implicit denial occurs when there is no applicable Deny statement but also
     // no applicable Allow statement."
-    const refused = await failure(
-      rig.sm('scope-function:workloads').send(new GetSecretValueCommand({ SecretId: 'toolhive/U1' })),
-    );
-    expect(refused.message).toBe(
-      `User: ${ROLE('scope-function:workloads')} is not authorized to perform: secretsmanager:GetSecretValue on resource: toolhive/U1 because no identity-based policy allows the secretsmanager:GetSecretValue action`,
+    const refused = await failure(get('scope-function:workloads', 'toolhive/U1'));
+    expect(refused).toEqual(
+      readDenied(
+        'scope-function:workloads',
+        'toolhive/U1',
+        'because no identity-based policy allows the secretsmanager:GetSecretValue action',
+      ),
     );
   });
 });
@@ -121,11 +132,9 @@ describe('resource policies', () => {
   it('admin reading a system secret whose resource policy excludes it: explicit deny in a resource-based policy', async () => {
     // IAM user guide: "An explicit deny in any of the policies overrides the allow." (admin allows *)
     const refused = await failure(get('admin', 'toolhive/__thv_workloads_S1'));
-    expect(refused).toEqual({
-      name: 'AccessDeniedException',
-      status: 400,
-      message: `User: ${ROLE('admin')} is not authorized to perform: secretsmanager:GetSecretValue on resource: toolhive/__thv_workloads_S1 with an explicit deny in a resource-based policy`,
-    });
+    expect(refused).toEqual(
+      readDenied('admin', 'toolhive/__thv_workloads_S1', 'with an explicit deny in a resource-based policy'),
+    );
   });
 
   it('lets the scope’s own role read it', async () => {
