@@ -54,7 +54,7 @@ export function localCommand(deps: LocalDeps) {
       '[principal]',
       'admin, developer, service:<scope>, user-function, scope-function:<scope>, migration',
     )
-    .option('--list', 'name every principal, with what it stands for')
+    .option('--list', 'name every principal, with its access key id and what it stands for')
     .action(async (name, options) => {
       const principals = await sourceOf(deps.extensions)(io.env);
       if (options.list) {
@@ -62,7 +62,7 @@ export function localCommand(deps: LocalDeps) {
           io.stdout.write(
             `${JSON.stringify(principals.map(({ name: n, description, roleArn }) => ({ name: n, description, roleArn })))}\n`,
           );
-        else for (const p of principals) io.stdout.write(`${p.name}\t${p.description}\n`);
+        else for (const p of principals) io.stdout.write(`${p.name}\t${p.accessKeyId}\t${p.description}\n`);
         return;
       }
       if (name === undefined) throw new UsageError('name a principal, or pass --list to see them');
