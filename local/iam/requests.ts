@@ -15,7 +15,7 @@ export interface Check {
   readonly action: string;
   /** Resource ARN (or `*`) it is evaluated on. */
   readonly resource: string;
-  /** The resource as the refusal names it (the SecretId the caller gave, the key's ARN). */
+  /** The resource as the refusal names it (an existing secret's ARN, else the SecretId given; the key's ARN). */
   readonly shown: string;
   /** Request context. */
   readonly context: Readonly<Record<string, string | string[]>>;
@@ -97,7 +97,8 @@ function onSecret(
   const check: Check = {
     action,
     resource: secretResource(lookup, secretId, secret),
-    shown: secretId,
+    // AWS names an existing secret by its ARN, a missing one as the caller named it.
+    shown: secret?.arn ?? secretId,
     context: { ...tagContext('aws:ResourceTag', tags ?? secret?.tags ?? []), ...extra },
     ...(secret?.policy ? { resourcePolicy: JSON.parse(secret.policy) as PolicyDocument } : {}),
   };

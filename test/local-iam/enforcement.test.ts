@@ -21,12 +21,15 @@ import { failure, type IamRig, STACK_KEY, scopeTags, startIamRig, USER_TAGS } fr
 
 let rig: IamRig;
 const ROLE = (name: string) => rig.principal(name).callerArn;
+/** ARN of each secret the suite created: AWS names an existing secret by it in a refusal. */
+const arns = new Map<string, string>();
+const arnOf = (name: string): string => arns.get(name) ?? name;
 
 beforeAll(async () => {
   rig = await startIamRig();
   const admin = rig.sm('admin');
-  const create = (Name: string, Tags: { Key: string; Value: string }[], KmsKeyId?: string) =>
-    admin.send(
+  const create = async (Name: string, Tags: { Key: string; Value: string }[], KmsKeyId?: string) => {
+    const out = await admin.send(
       new CreateSecretCommand({
         Name,
         SecretString: `value of ${Name}`,
@@ -34,6 +37,8 @@ beforeAll(async () => {
         ...(KmsKeyId ? { KmsKeyId } : {}),
       }),
     );
+    arns.set(Name, out.ARN ?? Name);
+  };
   await create('toolhive/U1', USER_TAGS, STACK_KEY);
   await create('toolhive/U2', USER_TAGS, STACK_KEY);
   for (const scope of ['workloads', 'registry']) {
@@ -61,7 +66,7 @@ const get = (who: string, SecretId: string) => rig.sm(who).send(new GetSecretVal
 const readDenied = (who: string, secretId: string, reason: string) => ({
   name: 'AccessDeniedException',
   status: 400,
-  message: `User: ${ROLE(who)} is not authorized to perform: secretsmanager:GetSecretValue on resource: ${secretId} ${reason}`,
+  message: `User: ${ROLE(who)} is not authorized to perform: secretsmanager:GetSecretValue on resource: ${arnOf(secretId)} ${reason}`,
 });
 
 describe('who the caller is', () => {
