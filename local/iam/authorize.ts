@@ -103,7 +103,12 @@ export class Authorizer {
 
   /** The refusal of the first check IAM does not allow, if any. */
   private async firstRefusal(principal: Principal, checks: readonly Check[]): Promise<AwsError | undefined> {
-    const evaluations = await Promise.all(checks.map((c) => this.evaluate(principal, c)));
+    const evaluations = await Promise.all(
+      checks.map((c) =>
+        // Fail closed: a request the evaluator cannot take (an odd context key) is refused, never a 500.
+        this.evaluate(principal, c).catch((): Evaluation => ({ decision: 'ImplicitlyDenied' })),
+      ),
+    );
     const index = evaluations.findIndex((e) => e.decision !== 'Allowed');
     if (index < 0) return undefined;
     const check = checks[index] as Check;

@@ -5,7 +5,7 @@
  * a secret that does not exist is judged by its name with no tags (DESIGN §3).
  */
 import { parameterArn, parseSecretId, secretArnPrefix } from '../aws/arn.js';
-import type { Body } from '../aws/input.js';
+import { type Body, readString } from '../aws/input.js';
 import type { SecretRow, Tag } from '../aws/store.js';
 import type { PolicyDocument } from './template-policies.js';
 
@@ -43,8 +43,15 @@ function tagContext(prefix: string, tags: readonly Tag[]): Record<string, string
   return Object.fromEntries(tags.map((t) => [`${prefix}/${t.Key}`, t.Value]));
 }
 
-const str = (body: Body, field: string): string | undefined =>
-  typeof body[field] === 'string' ? (body[field] as string) : undefined;
+/** An optional string field, checked as the operation checks it (a wrong type is its SerializationException). */
+const str = (body: Body, field: string): string | undefined => readString(body, field);
+
+/**
+ * The field that names the resource, required and checked as the operation checks it: AWS validates
+ * a request before it authorizes it, so a missing or mistyped id is the operation's 400, not a refusal.
+ */
+const id = (body: Body, field: 'SecretId' | 'Name'): string =>
+  readString(body, field, { required: true, min: 1, max: field === 'Name' ? 512 : 2048 });
 
 function bodyTags(body: Body, field = 'Tags'): Tag[] {
   const raw = body[field];
@@ -124,7 +131,10 @@ function hasValue(body: Body): boolean {
 /** The checks of a Secrets Manager call, in the order AWS makes them. */
 export function secretsManagerChecks(lookup: Lookup, operation: string, body: Body): Check[] {
   const action = `secretsmanager:${operation}`;
-  const secretId = str(body, 'SecretId') ?? '';
+  const secretId =
+    operation === 'ListSecrets' || operation === 'BatchGetSecretValue' || operation === 'CreateSecret'
+      ? ''
+      : id(body, 'SecretId');
   switch (operation) {
     case 'ListSecrets':
       return [{ action, resource: '*', shown: '*', context: {} }];
@@ -138,7 +148,7 @@ export function secretsManagerChecks(lookup: Lookup, operation: string, body: Bo
     case 'GetSecretValue':
       return getValueChecks(lookup, secretId, str(body, 'VersionId'), str(body, 'VersionStage'));
     case 'CreateSecret': {
-      const name = str(body, 'Name') ?? '';
+      const name = id(body, 'Name');
       const tags = bodyTags(body);
       // A create is judged with its tags as request tags and as the new secret's resource tags.
       const tagging =
@@ -199,6 +209,6 @@ function tagChecks(
 
 /** The check of an SSM Parameter Store call: the action on the parameter's ARN. */
 export function ssmChecks(lookup: Pick<Lookup, 'region'>, operation: string, body: Body): Check[] {
-  const arn = parameterArn(lookup.region, str(body, 'Name') ?? '');
+  const arn = parameterArn(lookup.region, readString(body, 'Name', { required: true, min: 1, max: 2048 }));
   return [{ action: `ssm:${operation}`, resource: arn, shown: arn, context: {} }];
 }

@@ -168,6 +168,15 @@ describe('the KMS key policy, for calls that decrypt', () => {
   });
 });
 
+describe('validation before authorization', () => {
+  it('answers a request without its SecretId with the operation’s ValidationException, even to a restricted role', async () => {
+    // The API reference lists ValidationException for a missing required member; a request that
+    // names no resource is never judged by IAM.
+    const refused = await failure(rig.sm('user-function').send(new GetSecretValueCommand({} as never)));
+    expect(refused.name).toBe('ValidationException');
+  });
+});
+
 describe('authorization before existence', () => {
   // IAM user guide, aws:ResourceTag: available "when the requested resource already has attached tags
   // or in requests that create a resource with an attached tag": a missing secret has none.
