@@ -60,6 +60,11 @@ const extensions = existsSync(new URL('../local/migration/backend.ts', import.me
         );
         return localMigrationBackend({ ...options, definition: definitionFromTemplate(brokerTemplate()) });
       },
+      async localPrincipals(env) {
+        await typescript();
+        const { localPrincipals } = await import('../local/iam/principals.ts');
+        return localPrincipals(env);
+      },
     }
   : {};
 

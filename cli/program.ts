@@ -5,6 +5,7 @@ import { completionCommand } from './commands/completion.js';
 import { createContext } from './commands/context.js';
 import { execCommand } from './commands/exec.js';
 import { shareSettings } from './commands/inherit.js';
+import { localCommand } from './commands/local.js';
 import { migrateCommand } from './commands/migrate.js';
 import { scopeCommand } from './commands/scope.js';
 import { secretCommand } from './commands/secret.js';
@@ -94,6 +95,7 @@ function buildProgram(
       ...(extensions.localMigration ? { local: extensions.localMigration } : {}),
     }),
   );
+  program.addCommand(localCommand({ io, json: () => program.opts().json === true, extensions }));
   program.addCommand(completionCommand(() => program, io));
   shareSettings(program);
   return program;

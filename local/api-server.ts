@@ -89,6 +89,21 @@ export interface ApiServerOptions {
    * @default read from `env` (BROKER_LOCAL_ACCESS_KEY_ID, BROKER_LOCAL_SECRET_ACCESS_KEY, BROKER_REQUIRE_SIGV4)
    */
   readonly sigv4?: SigV4Settings;
+  /**
+   * What one function runs with besides the shared `clients` and `env`, by target (`user` or a
+   * scope): its own SDK clients (signed with its role's key, so the AWS endpoint authorizes its calls
+   * as that role's) and the variables the stack sets for it (its key, its policy principals).
+   * @default every function shares `clients` and `env`
+   */
+  readonly functions?: (target: string) => FunctionSetup | undefined;
+}
+
+/** One function's own clients and environment (see {@link ApiServerOptions.functions}). */
+export interface FunctionSetup {
+  /** SDK clients signed with the function role's key. */
+  readonly clients?: ApiServerOptions['clients'];
+  /** Variables set for this function only; they win over the shared environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A running local API: its URL and port, and `close` to stop it. */
@@ -141,7 +156,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const callerArn = options.callerArn ?? LOCAL_CALLER_ARN;
   const region = options.region ?? DEFAULT_REGION;
   const sigv4 = options.sigv4 ?? sigV4SettingsFromEnv(env);
-  const handlers = buildHandlers(env, options.clients, log);
+  const handlers = buildHandlers(env, options.clients, log, options.functions ?? (() => undefined));
   const scopes = [...handlers.keys()].filter((k) => k !== 'user');
   const openapi = openApiText();
 
@@ -266,32 +281,38 @@ export function localScopeRoleArn(scope: string): string {
 /** One user handler and one handler per scope, each with the environment its function would get. */
 function buildHandlers(
   givenEnv: Readonly<Record<string, string | undefined>>,
-  clients: ApiServerOptions['clients'],
+  sharedClients: ApiServerOptions['clients'],
   log: LogSink,
+  functions: (target: string) => FunctionSetup | undefined,
 ): Map<string, ProxyHandler> {
   // As the stack does, every function knows the migration's flag parameter (one of its own locally).
   const env = {
     ...givenEnv,
     [ENV.migrationFlagParameter]: givenEnv[ENV.migrationFlagParameter] || LOCAL_MIGRATION_FLAG_PARAMETER,
   };
-  const userConfig = loadConfig({ ...env, [ENV.servedScopes]: '' });
-  const userMigrated = migrationCheckFor(userConfig, () => clients.ssm);
+  const user = functions('user');
+  const userClients = user?.clients ?? sharedClients;
+  const userConfig = loadConfig({ ...env, ...user?.env, [ENV.servedScopes]: '' });
+  const userMigrated = migrationCheckFor(userConfig, () => userClients.ssm);
   const handlers = new Map<string, ProxyHandler>([
     [
       'user',
       createUserApiHandler({
         config: userConfig,
-        store: storeFor(userConfig, clients.secretsManager),
+        store: storeFor(userConfig, userClients.secretsManager),
         log,
         ...(userMigrated === undefined ? {} : { isMigrated: userMigrated }),
       }),
     ],
   ]);
   for (const scope of userConfig.scopes) {
+    const own = functions(scope);
+    const clients = own?.clients ?? sharedClients;
     // As the stack does, each scope function names its own role in its system secrets' policy.
     const config = loadConfig({
       [ENV.systemPolicyPrincipals]: localScopeRoleArn(scope),
       ...env,
+      ...own?.env,
       [ENV.servedScopes]: scope,
     });
     const isMigrated = migrationCheckFor(config, () => clients.ssm);

@@ -5,9 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { droppedLegacyRowsNote, ENV, splitList } from '../lambda/config.js';
+import { droppedLegacyRowsNote, ENV, loadConfig, splitList } from '../lambda/config.js';
 import { type LogSink, stdoutSink } from '../lambda/http/audit-log.js';
 import { type ApiServer, OPENAPI_PATH, startApiServer } from './api-server.js';
 import { DEFAULT_REGION } from './aws/arn.js';
@@ -19,8 +17,14 @@ import {
 } from './aws/endpoint.js';
 import { lockDataDir } from './data-lock.js';
 import { DEFAULT_AWS_PORT, DEFAULT_DATA_DIR, dataDirFromEnv, portFromEnv } from './env.js';
+import { clientsAs, functionPrincipal, principalNamed, stackFunctionEnv } from './iam/function-roles.js';
+import type { Principal } from './iam/principals.js';
+import { iamBanner, iamEnabledFromEnv } from './iam/settings.js';
 import { makePrivateDir } from './private-files.js';
 import { sigV4Banner, sigV4SettingsFromEnv } from './sigv4-settings.js';
+
+/** The key the functions sign with when IAM is off: any key is served then. */
+const LOCAL_UNCHECKED_KEY = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Default port of the local API (`BROKER_PORT`). */
 export const DEFAULT_PORT = 8787;
@@ -71,6 +75,12 @@ export interface BrokerOptions {
    * @default not logged
    */
   readonly awsLog?: (line: string) => void;
+  /**
+   * Enforce the stack's IAM on the AWS endpoint, each function running under its own role's key
+   * (DESIGN §6).
+   * @default true, unless `env` has BROKER_IAM=off
+   */
+  readonly iam?: boolean;
 }
 
 /** A running local broker. */
@@ -81,6 +91,8 @@ export interface Broker {
   readonly awsUrl: string;
   /** Absolute path of the data directory. */
   readonly dataDir: string;
+  /** The principals of the AWS endpoint, when it enforces IAM (their keys act as them). */
+  readonly principals?: readonly Principal[];
   /** Stops the API, then the endpoint. */
   close(): Promise<void>;
 }
@@ -118,12 +130,14 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   makePrivateDir(dataDir);
   const lock = lockDataDir(dataDir);
   const awsPort = options.awsPort ?? DEFAULT_AWS_PORT;
+  const env = options.env ?? process.env;
   let endpoint: Awaited<ReturnType<typeof startAwsEndpoint>>;
   try {
     endpoint = await startAwsEndpoint({
       port: awsPort,
       host,
       dataDir,
+      iam: (options.iam ?? iamEnabledFromEnv(env)) && { env },
       ...options.faults,
       ...(options.awsLog === undefined ? {} : { log: options.awsLog }),
     });
@@ -131,27 +145,41 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     lock.release();
     throw portError(error, awsPort, 'BROKER_AWS_PORT', 'the local AWS endpoint');
   }
-  const clientConfig = {
-    endpoint: endpoint.url,
-    region: endpoint.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  const shared = clientsAs(LOCAL_UNCHECKED_KEY, endpoint);
+  const { iam } = endpoint;
+  // Under IAM each function signs with its own role's key and gets the stack's variables for it.
+  const own = new Map(
+    iam === undefined
+      ? []
+      : ['user', ...loadConfig({ ...env, [ENV.servedScopes]: '' }).scopes].map((target) => [
+          target,
+          {
+            clients: clientsAs(principalNamed(iam.principals, functionPrincipal(target)), endpoint),
+            env: stackFunctionEnv(iam.model, target, env),
+          },
+        ]),
+  );
+  const allClients = [shared, ...[...own.values()].map((f) => f.clients)];
+  const destroyClients = (): void => {
+    for (const c of allClients) {
+      c.secretsManager.destroy();
+      c.ssm.destroy();
+    }
   };
-  const secretsManager = new SecretsManagerClient(clientConfig);
-  const ssm = new SSMClient(clientConfig);
   let api: ApiServer;
   const port = options.port ?? DEFAULT_PORT;
   try {
     api = await startApiServer({
       port,
       host,
-      clients: { secretsManager, ssm },
+      clients: shared,
+      functions: (target) => own.get(target),
       region: endpoint.region,
       ...(options.env === undefined ? {} : { env: options.env }),
       log: options.log ?? stdoutSink,
     });
   } catch (error) {
-    secretsManager.destroy();
-    ssm.destroy();
+    destroyClients();
     await endpoint.close();
     lock.release();
     throw portError(error, port, 'BROKER_PORT', 'the local API');
@@ -161,11 +189,11 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     url: api.url,
     awsUrl: endpoint.url,
     dataDir,
+    ...(iam === undefined ? {} : { principals: iam.principals }),
     close() {
       closing ??= (async () => {
         await api.close();
-        secretsManager.destroy();
-        ssm.destroy();
+        destroyClients();
         await endpoint.close();
         lock.release();
       })();
@@ -194,6 +222,7 @@ async function main(): Promise<void> {
   console.log(`local AWS endpoint (Secrets Manager, SSM) on ${broker.awsUrl}`);
   console.log(`data in ${broker.dataDir}`);
   console.log(sigV4Banner(sigV4SettingsFromEnv(process.env), DEFAULT_REGION));
+  console.log(iamBanner(broker.principals !== undefined));
   const note = legacyTableNote(process.env);
   if (note !== undefined) console.log(`note: ${note}`);
   const stop = (signal: string): void => {

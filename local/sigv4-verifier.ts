@@ -65,6 +65,8 @@ export type SigV4Outcome =
 export interface VerifyOptions {
   /** Region signatures must be scoped to. */
   readonly region: string;
+  /** Service signatures must be scoped to. @default SIGNING_SERVICE (`execute-api`) */
+  readonly service?: string;
   /** The credentials the server knows. */
   readonly credentials: readonly LocalCredential[];
   /** The server's clock. */
@@ -124,7 +126,7 @@ export async function verifySigV4(
   const parsed = headerSigned ? fromAuthorization(authorization as string, headers) : fromQuery(query);
   if (typeof parsed === 'string') return refused('IncompleteSignatureException', parsed);
 
-  const scopeProblem = scopeCheck(parsed, options.region);
+  const scopeProblem = scopeCheck(parsed, options.region, options.service ?? SIGNING_SERVICE);
   if (scopeProblem !== undefined) return refused('InvalidSignatureException', scopeProblem);
   if (!parsed.signedHeaders.includes('host'))
     return refused(
@@ -338,11 +340,10 @@ function signatureParts(
   };
 }
 
-function scopeCheck(parts: SignatureParts, region: string): string | undefined {
+function scopeCheck(parts: SignatureParts, region: string, service: string): string | undefined {
   if (parts.terminator !== 'aws4_request')
     return `Credential should be scoped with a valid terminator: 'aws4_request', not '${parts.terminator}'.`;
-  if (parts.service !== SIGNING_SERVICE)
-    return `Credential should be scoped to correct service: '${SIGNING_SERVICE}'.`;
+  if (parts.service !== service) return `Credential should be scoped to correct service: '${service}'.`;
   if (parts.region !== region)
     return `Credential should be scoped to a valid region, not '${parts.region}' (the local broker signs for '${region}').`;
   if (parts.shortDate !== parts.longDate.slice(0, 8))

@@ -20,7 +20,7 @@ export function newSecretArn(region: string, name: string): string {
 }
 
 /** The part of every secret ARN in this region that comes before the name. */
-function secretArnPrefix(region: string): string {
+export function secretArnPrefix(region: string): string {
   return `arn:aws:secretsmanager:${region}:${LOCAL_ACCOUNT}:secret:`;
 }
 

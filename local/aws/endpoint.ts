@@ -1,4 +1,9 @@
 import { createServer } from 'node:http';
+import { Authorizer } from '../iam/authorize.js';
+import { loadIamModel } from '../iam/model-cache.js';
+import type { Principal } from '../iam/principals.js';
+import { stackSettingsFromEnv } from '../iam/settings.js';
+import type { IamModel } from '../iam/stack-model.js';
 import { answerMalformedRequests, assertLoopbackListenHost, type Listening, listen } from '../loopback.js';
 import { DEFAULT_REGION } from './arn.js';
 import { HeldNames } from './deletion-lag.js';
@@ -34,12 +39,21 @@ export interface AwsEndpointOptions {
   readonly clock?: () => number;
   /** Sink for one line per request (operation, status, duration; never a body). @default no logging */
   readonly log?: (line: string) => void;
+  /**
+   * Enforce the stack's IAM (DESIGN §6): each call authorized for the principal whose key signed it,
+   * with the policies of the broker stack synthesized from `env` (the `BROKER_*` settings the
+   * handlers run with). `false`: every call is served.
+   * @default false
+   */
+  readonly iam?: false | { readonly env?: Readonly<Record<string, string | undefined>> };
 }
 
 /** A running endpoint: `url` is what to give the SDK as `endpoint`; `close` also closes the database. */
 export interface AwsEndpoint extends Listening {
   /** Region in its ARNs: the region to give the SDK clients. */
   readonly region: string;
+  /** When it enforces IAM: the stack's IAM and the principals whose keys it knows. */
+  readonly iam?: { readonly model: IamModel; readonly principals: readonly Principal[] };
 }
 
 /** The per-request log `BROKER_AWS_LOG=1` turns on (one line on stdout per request), else none. */
@@ -85,7 +99,7 @@ export function conditionsFromEnv(
 /** Starts an HTTP server that speaks the Secrets Manager and SSM JSON protocols over a durable store. */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const host = options.host ?? '127.0.0.1';
-  // The endpoint has no authentication: exposing it beyond this machine would expose every secret.
+  // Its keys are public (local/iam/credentials.ts): exposing it beyond this machine would expose every secret.
   assertLoopbackListenHost(host);
   const region = options.region ?? DEFAULT_REGION;
   const faults = new FaultInjector(
@@ -102,6 +116,16 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   );
   const held = new HeldNames(() => faults.current());
   const store = SqliteStore.open(options.dataDir);
+  let authorizer: Authorizer | undefined;
+  if (options.iam) {
+    try {
+      const settings = stackSettingsFromEnv(options.iam.env ?? process.env, region);
+      authorizer = new Authorizer(await loadIamModel(settings), store);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
   const server = createServer(
     protocolListener({
       services: {
@@ -115,12 +139,19 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
           return fn();
         }),
       log: options.log ?? (() => {}),
+      ...(authorizer === undefined ? {} : { guard: (request) => authorizer.guard(request) }),
     }),
   );
   answerMalformedRequests(server, (message) => ({ __type: 'SerializationException', message }));
   try {
     const listening = await listen(server, host, options.port ?? 0, () => store.close());
-    return { ...listening, region };
+    return {
+      ...listening,
+      region,
+      ...(authorizer === undefined
+        ? {}
+        : { iam: { model: authorizer.model, principals: authorizer.principals } }),
+    };
   } catch (error) {
     store.close();
     throw error;

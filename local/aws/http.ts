@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { controlRequestProblem, crossSiteProblem, isLoopbackHostHeader, readBody } from '../loopback.js';
+import type { SignedRequestParts } from '../sigv4-verifier.js';
 import { AwsError, serializationError } from './errors.js';
 import { type FaultInjector, InvalidFaultRateError } from './faults.js';
-import type { Body, Operation } from './input.js';
+import type { Body, Operation, OperationContext } from './input.js';
 
 /** Operations per `x-amz-target` prefix: `secretsmanager` → { CreateSecret, ... }. */
 export type ServiceTable = Readonly<Record<string, Readonly<Record<string, Operation>>>>;
@@ -16,6 +17,16 @@ export interface ProtocolDeps {
   readonly commit: <T>(fn: () => T) => T;
   /** Receives one line per request: target, status, error type, duration. Never bodies. */
   readonly log: (line: string) => void;
+  /**
+   * Authenticates and authorizes each call before it runs (throws an AwsError to refuse it).
+   * @default every call is served (no IAM)
+   */
+  readonly guard?: (request: {
+    readonly parts: SignedRequestParts;
+    readonly service: string;
+    readonly operation: string;
+    readonly body: Body;
+  }) => Promise<OperationContext>;
 }
 
 /**
@@ -34,8 +45,16 @@ class BodyTooLargeError extends Error {}
 
 /** Reads the request body as the JSON object every operation (and the control route) takes. */
 async function readJsonBody(req: IncomingMessage): Promise<Body> {
+  return parseJsonBody(await readBodyBytes(req));
+}
+
+async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const bytes = await readBody(req, MAX_BODY_BYTES);
   if (bytes === undefined) throw new BodyTooLargeError();
+  return bytes;
+}
+
+function parseJsonBody(bytes: Buffer): Body {
   const text = bytes.toString('utf8');
   if (text.trim() === '') return {};
   let parsed: unknown;
@@ -75,14 +94,17 @@ function sendError(res: ServerResponse, error: AwsError): void {
 const unknownOperation = (): AwsError =>
   new AwsError('UnknownOperationException', 'The requested operation is not recognized by this endpoint.');
 
-function resolveOperation(services: ServiceTable, target: string | undefined): Operation {
+function resolveOperation(
+  services: ServiceTable,
+  target: string | undefined,
+): { op: Operation; service: string; name: string } {
   const dot = target?.lastIndexOf('.') ?? -1;
   if (target && dot > 0) {
     const service = target.slice(0, dot);
     const name = target.slice(dot + 1);
     const table = Object.hasOwn(services, service) ? services[service] : undefined;
     const op = table && Object.hasOwn(table, name) ? table[name] : undefined;
-    if (op) return op;
+    if (op) return { op, service, name };
   }
   throw unknownOperation();
 }
@@ -122,13 +144,30 @@ async function handleAws(req: IncomingMessage, res: ServerResponse, deps: Protoc
   try {
     if (req.method !== 'POST') throw unknownOperation();
     const name = Array.isArray(target) ? target[0] : target;
-    const op = resolveOperation(deps.services, name);
-    const body = await readJsonBody(req);
+    const { op, service, name: operation } = resolveOperation(deps.services, name);
+    const bytes = await readBodyBytes(req);
+    const body = parseJsonBody(bytes);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const context = deps.guard
+      ? await deps.guard({
+          parts: {
+            method: 'POST',
+            rawPath: q < 0 ? url : url.slice(0, q),
+            rawQuery: q < 0 ? '' : url.slice(q + 1),
+            rawHeaders: req.rawHeaders,
+            body: bytes,
+          },
+          service,
+          operation,
+          body,
+        })
+      : {};
     const { latencyMs } = deps.faults.current();
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const injected = deps.faults.draw(name);
     if (injected) throw injected;
-    const result = deps.commit(() => op(body));
+    const result = deps.commit(() => op(body, context));
     send(res, 200, result);
     return '200';
   } catch (error) {

@@ -3,8 +3,14 @@ import { serializationError, validationError } from './errors.js';
 /** A request body after JSON parsing: the protocol only ever sends an object at the top level. */
 export type Body = Readonly<Record<string, unknown>>;
 
+/** What an operation learns from authorization: the secrets of a batch read the caller may not read. */
+export interface OperationContext {
+  /** The refusal of reading this secret (by SecretId as given, or by ARN), if it is refused. */
+  readonly refused?: (secretIdOrArn: string) => Error | undefined;
+}
+
 /** An operation handler: request body in, response body out (or an AwsError thrown). */
-export type Operation = (body: Body) => Record<string, unknown>;
+export type Operation = (body: Body, context?: OperationContext) => Record<string, unknown>;
 
 /** Limits checked the way the service model states them (length in characters, range inclusive). */
 export interface FieldRules {

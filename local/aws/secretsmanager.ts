@@ -37,6 +37,9 @@ const MARKED_FOR_DELETION =
 const SCHEDULED_NAME =
   "You can't create this secret because a secret with this name is already scheduled for deletion.";
 
+/** The AWS error code of an error an operation reports inside its answer (a batch read's Errors). */
+const errorCode = (error: Error): string => (error instanceof AwsError ? error.type : 'InternalServiceError');
+
 const nowSeconds = (): number => Date.now() / 1000;
 
 interface SecretValueInput {
@@ -85,18 +88,21 @@ function readTags(body: Body, field: string): Tag[] | undefined {
   }));
 }
 
+/** The secret a SecretId names (name, full ARN or partial ARN), if it exists. */
+export function resolveSecret(store: SqliteStore, region: string, secretId: string): SecretRow | undefined {
+  const ref = parseSecretId(secretId, region);
+  if (ref.kind === 'name') return store.secretByName(ref.name);
+  // A full ARN names one secret exactly; a partial ARN (no random suffix) names it by its name.
+  return store.secretByArn(ref.arn) ?? (ref.tail ? store.secretByName(ref.tail) : undefined);
+}
+
 /** The Secrets Manager operations over a store, keyed by operation name (`CreateSecret`, ...). */
 export function secretsManagerOperations(
   store: SqliteStore,
   region: string,
   held?: HeldNames,
 ): Record<string, Operation> {
-  const resolve = (secretId: string): SecretRow | undefined => {
-    const ref = parseSecretId(secretId, region);
-    if (ref.kind === 'name') return store.secretByName(ref.name);
-    // A full ARN names one secret exactly; a partial ARN (no random suffix) names it by its name.
-    return store.secretByArn(ref.arn) ?? (ref.tail ? store.secretByName(ref.tail) : undefined);
-  };
+  const resolve = (secretId: string): SecretRow | undefined => resolveSecret(store, region, secretId);
 
   const requireSecret = (body: Body): SecretRow => {
     const secret = resolve(readString(body, 'SecretId', { required: true, min: 1, max: 2048 }));
@@ -343,7 +349,7 @@ export function secretsManagerOperations(
       };
     },
 
-    BatchGetSecretValue(body) {
+    BatchGetSecretValue(body, context = {}) {
       const ids = readStringList(body, 'SecretIdList', { min: 1, max: 20 });
       const hasFilters = body.Filters !== undefined && body.Filters !== null;
       const maxResults = readInteger(body, 'MaxResults', { min: 1, max: 20 });
@@ -360,21 +366,33 @@ export function secretsManagerOperations(
         const errors: Record<string, unknown>[] = [];
         for (const id of ids) {
           try {
+            // Authorized before existence: a refused id is reported as refused, found or not.
+            const refused = context.refused?.(id);
+            if (refused) throw refused;
             const secret = resolve(id);
             if (!secret) throw resourceNotFound();
             values.push(secretValue(secret));
           } catch (error) {
             if (!(error instanceof AwsError)) throw error;
-            errors.push({ SecretId: id, ErrorCode: error.type, Message: error.message });
+            errors.push({ SecretId: id, ErrorCode: errorCode(error), Message: error.message });
           }
         }
         return { SecretValues: values, Errors: errors };
       }
       const { page, nextToken } = listSecretsPage(store, body, maxResults ?? 20, false);
-      const values = page
-        .filter((s) => store.versionIdForStage(s.id, CURRENT) !== undefined)
+      const readable = page.filter((s) => store.versionIdForStage(s.id, CURRENT) !== undefined);
+      const refusals = readable.flatMap((s) => {
+        const refused = context.refused?.(s.arn);
+        return refused ? [{ SecretId: s.arn, ErrorCode: errorCode(refused), Message: refused.message }] : [];
+      });
+      const values = readable
+        .filter((s) => context.refused?.(s.arn) === undefined)
         .map((s) => secretValue(s));
-      return { SecretValues: values, Errors: [], ...(nextToken !== undefined && { NextToken: nextToken }) };
+      return {
+        SecretValues: values,
+        Errors: refusals,
+        ...(nextToken !== undefined && { NextToken: nextToken }),
+      };
     },
 
     TagResource(body) {

@@ -4,8 +4,7 @@
  * recorded in an SSM parameter of that endpoint, so `status` sees them from any process.
  */
 
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { readMigrationFlag } from '../../lambda/aws/migration-flag.js';
 import { migrationRetryStrategy } from '../../lambda/aws/migration-retry.js';
 import { ENV, loadConfig } from '../../lambda/config.js';
@@ -17,8 +16,12 @@ import type {
 } from '../../lambda/core/migration-operator.js';
 import { migrationStepsFor } from '../../lambda/migration/wiring.js';
 import { localScopeRoleArn } from '../api-server.js';
-import { LOCAL_ACCOUNT } from '../aws/arn.js';
+import { DEFAULT_REGION, LOCAL_ACCOUNT } from '../aws/arn.js';
 import { DEFAULT_AWS_PORT, LOCAL_MIGRATION_FLAG_PARAMETER } from '../env.js';
+import { clientsAs, MIGRATION_PRINCIPAL, principalNamed, stackFunctionEnv } from '../iam/function-roles.js';
+import { loadIamModel } from '../iam/model-cache.js';
+import { principalsOf } from '../iam/principals.js';
+import { iamEnabledFromEnv, stackSettingsFromEnv } from '../iam/settings.js';
 import type { AslDefinition } from './definition.js';
 import { runLocalMigration } from './runner.js';
 
@@ -40,29 +43,43 @@ export interface LocalBackendOptions {
   readonly retryIntervalMs?: number;
 }
 
-/** The local backend. */
-export function localMigrationBackend(options: LocalBackendOptions): MigrationBackend {
+/**
+ * The local backend. Under IAM (unless BROKER_IAM=off, as for `npm start`) the steps sign with the
+ * migration role's key and write the policies the stack gives the migration (its role ARNs), so
+ * the endpoint authorizes them as it would the deployed job.
+ */
+export async function localMigrationBackend(options: LocalBackendOptions): Promise<MigrationBackend> {
   const env = options.env;
   const url = options.awsEndpoint ?? `http://127.0.0.1:${env.BROKER_AWS_PORT || DEFAULT_AWS_PORT}`;
-  const clientConfig = {
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    retryStrategy: migrationRetryStrategy(),
-  };
-  const secretsManager = new SecretsManagerClient(clientConfig);
-  const ssm = new SSMClient(clientConfig);
+  const endpoint = { url, region: DEFAULT_REGION };
+  const retry = { retryStrategy: migrationRetryStrategy() };
+  const model = iamEnabledFromEnv(env)
+    ? await loadIamModel(stackSettingsFromEnv(env, DEFAULT_REGION))
+    : undefined;
+  // The record of local runs is this tool's own bookkeeping (Step Functions keeps it on AWS), not
+  // a call of the job: it is made with a key the endpoint does not know, which acts as admin.
+  const bookkeeping = clientsAs({ accessKeyId: 'local', secretAccessKey: 'local' }, endpoint, retry);
+  const { secretsManager, ssm: jobSsm } =
+    model === undefined
+      ? bookkeeping
+      : clientsAs(principalNamed(principalsOf(model), MIGRATION_PRINCIPAL), endpoint, retry);
+  const ssm = bookkeeping.ssm;
+  const stackEnv = model === undefined ? {} : stackFunctionEnv(model, MIGRATION_PRINCIPAL, env);
   const config = loadConfig({
     ...env,
     [ENV.servedScopes]: '',
     [ENV.migrationFlagParameter]: env[ENV.migrationFlagParameter] || LOCAL_MIGRATION_FLAG_PARAMETER,
   });
+  const stackPrincipals = stackEnv[ENV.scopePolicyPrincipals];
   const steps = migrationStepsFor(config, {
     secretsManager,
-    ssm,
-    principalsByScope: Object.fromEntries(
-      config.scopes.map((scope) => [scope, [localScopeRoleArn(scope), LOCAL_MIGRATION_ROLE_ARN]]),
-    ),
+    ssm: jobSsm,
+    principalsByScope:
+      stackPrincipals === undefined
+        ? Object.fromEntries(
+            config.scopes.map((scope) => [scope, [localScopeRoleArn(scope), LOCAL_MIGRATION_ROLE_ARN]]),
+          )
+        : (JSON.parse(stackPrincipals) as Record<string, string[]>),
   });
   const reachable = async <T>(work: () => Promise<T>): Promise<T> => {
     try {

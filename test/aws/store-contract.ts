@@ -37,14 +37,20 @@ export function storeContract(
     let ssm: SSMClient;
     // A fresh lower-case root per suite: runs never see each other's secrets.
     const root = `ct${randomUUID().replace(/-/g, '').slice(0, 10)}/`;
-    const policyRole = 'arn:aws:iam::000000000000:role/workloads-fn';
+    // The scope's role, and the role this suite's own calls act as where IAM is enforced (the
+    // embedded endpoint treats a key it does not know as admin): a system secret's policy must let
+    // the suite read back what it wrote, as it would have to on AWS.
+    const policyRoles = [
+      'arn:aws:iam::000000000000:role/workloads-fn',
+      'arn:aws:iam::000000000000:role/admin',
+    ];
     let store: SecretsManagerStore;
 
     beforeAll(async () => {
       endpoint = await start();
       client = secretsManagerClient(endpoint.secretsManagerUrl);
       ssm = ssmClient(endpoint.ssmUrl);
-      store = new SecretsManagerStore({ client, root, systemPolicyPrincipals: [policyRole] });
+      store = new SecretsManagerStore({ client, root, systemPolicyPrincipals: policyRoles });
     });
 
     afterAll(async () => {
@@ -125,7 +131,7 @@ export function storeContract(
         Effect: 'Deny',
         Principal: '*',
         Action: 'secretsmanager:*',
-        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [policyRole] } },
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': policyRoles } },
       });
     });
 
@@ -139,7 +145,7 @@ export function storeContract(
         },
         { step: 'initialize' },
       );
-      const writer = new SecretsManagerStore({ client: counted, root, systemPolicyPrincipals: [policyRole] });
+      const writer = new SecretsManagerStore({ client: counted, root, systemPolicyPrincipals: policyRoles });
       try {
         await writer.put('__thv_workloads_upd', 'v1', { scope: 'workloads' });
         expect(sent).toEqual(['PutSecretValueCommand', 'CreateSecretCommand', 'PutResourcePolicyCommand']);

@@ -23,13 +23,17 @@ const WRITES =
 interface Rig {
   readonly broker: Broker;
   readonly awsLines: string[];
+  /** Signed with a key the endpoint does not know: admin, the pre-broker writer of legacy keys. */
   readonly sm: SecretsManagerClient;
+  /** Signed as the migration role: it may read both a legacy key and its scoped twin. */
+  readonly reader: SecretsManagerClient;
   readonly dataDir: string;
 }
 let rig: Rig | undefined;
 afterEach(async () => {
   if (!rig) return;
   rig.sm.destroy();
+  rig.reader.destroy();
   await rig.broker.close();
   await rm(rig.dataDir, { recursive: true, force: true });
   rig = undefined;
@@ -43,6 +47,7 @@ async function start(latencyMs = 0): Promise<Rig> {
     awsPort: 0,
     dataDir,
     env: {},
+    iam: true,
     log: () => {},
     awsLog: (line) => awsLines.push(line),
     faults: { latencyMs },
@@ -52,14 +57,23 @@ async function start(latencyMs = 0): Promise<Rig> {
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  return { broker, awsLines, sm, dataDir };
+  const migration = broker.principals?.find((p) => p.name === 'migration');
+  const reader = new SecretsManagerClient({
+    endpoint: broker.awsUrl,
+    region: 'us-east-1',
+    credentials: {
+      accessKeyId: migration?.accessKeyId ?? 'test',
+      secretAccessKey: migration?.secretAccessKey ?? 'test',
+    },
+  });
+  return { broker, awsLines, sm, reader, dataDir };
 }
 
 const seedLegacy = (r: Rig, key: string, value: string) =>
   r.sm.send(new CreateSecretCommand({ Name: `toolhive/${key}`, SecretString: value }));
 const read = async (r: Rig, key: string) => {
   try {
-    return (await r.sm.send(new GetSecretValueCommand({ SecretId: `toolhive/${key}` }))).SecretString;
+    return (await r.reader.send(new GetSecretValueCommand({ SecretId: `toolhive/${key}` }))).SecretString;
   } catch {
     return undefined;
   }

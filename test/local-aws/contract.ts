@@ -915,9 +915,19 @@ export function awsContract(
     });
 
     describe('resource policies', () => {
+      // Denies someone other than the suite's caller: a deny-everyone policy would lock the caller
+      // out of reading it back on an endpoint that enforces IAM (AWS, the embedded one).
       const policy = JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Deny', Principal: '*', Action: 'secretsmanager:*', Resource: '*' }],
+        Statement: [
+          {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'secretsmanager:*',
+            Resource: '*',
+            Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::000000000000:role/someone-else' } },
+          },
+        ],
       });
 
       it('returns the policy that was put', async () => {

@@ -21,7 +21,7 @@ describe('local AWS endpoint restart', () => {
 
   beforeAll(async () => {
     // Prepare: write through one endpoint instance, close it, open a new one on the same dir.
-    const first = await startAwsEndpoint({ dataDir });
+    const first = await startAwsEndpoint({ dataDir, iam: { env: {} } });
     const sm = secretsManagerClient(first.url);
     arn = (await sm.send(new CreateSecretCommand({ Name: 'restart/kept', SecretString: 'v1' }))).ARN ?? '';
     await sm.send(new PutSecretValueCommand({ SecretId: 'restart/kept', SecretString: 'v2' }));
@@ -34,7 +34,7 @@ describe('local AWS endpoint restart', () => {
     );
     sm.destroy();
     await first.close();
-    restarted = await startAwsEndpoint({ dataDir });
+    restarted = await startAwsEndpoint({ dataDir, iam: { env: {} } });
   });
 
   afterAll(async () => {

@@ -100,6 +100,15 @@ describe('npm start', () => {
     );
   });
 
+  it('says that it enforces the stack’s IAM and how to turn it off', async () => {
+    // Act
+    const broker = await npmStart();
+    for (let i = 0; i < 50 && !broker.output().includes('IAM: '); i += 1)
+      await new Promise((r) => setTimeout(r, 100));
+    // Assess
+    expect(broker.output()).toMatch(/IAM: on, [^\n]*BROKER_IAM=off turns it off/);
+  });
+
   it('serves the API and logs each request', async () => {
     // Prepare
     const broker = await npmStart();

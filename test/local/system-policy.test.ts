@@ -1,7 +1,12 @@
 /** `npm start` gives system secrets the deny-all-but resource policy, as a deployed scope function does. */
-import { DescribeSecretCommand, GetResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  GetResourcePolicyCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localScopeRoleArn } from '../../local/api-server.js';
+import { SqliteStore } from '../../local/aws/store.js';
 import { secretsManagerClient } from '../support/endpoints.js';
 import { startTestBroker, type TestBroker } from './broker.js';
 
@@ -14,25 +19,54 @@ afterAll(async () => {
 });
 
 describe('system secrets written through npm start', () => {
-  it('carry a resource policy that lets only their own scope role in', async () => {
-    // Prepare
-    const client = secretsManagerClient(broker.awsUrl);
+  it('carry a resource policy that lets only their own scope’s role and the migration’s in', async () => {
+    // Prepare: under IAM nobody the stack makes may read the policy back (no role has
+    // GetResourcePolicy on system secrets), so it is read from the store itself.
+    const role = (name: string) => broker.principals?.find((p) => p.name === name);
     // Act
     await broker.call('PUT', '/v1/scopes/registry/secrets/POLICY_CHECK', { json: { value: 'v' } });
-    const out = await client.send(
-      new GetResourcePolicyCommand({ SecretId: 'toolhive/__thv_registry_POLICY_CHECK' }),
-    );
-    // Assess
+    const store = SqliteStore.open(broker.dataDir);
+    const policy = store.secretByName('toolhive/__thv_registry_POLICY_CHECK')?.policy;
+    store.close();
+    const out = { ResourcePolicy: policy ?? undefined };
+    // Assess: the synthesized stack's role ARNs, as the deployed function writes them.
     const statement = JSON.parse(out.ResourcePolicy ?? '{}').Statement?.[0];
     expect(statement).toMatchObject({
       Effect: 'Deny',
+      Condition: {
+        ArnNotEquals: {
+          'aws:PrincipalArn': [role('scope-function:registry')?.roleArn, role('migration')?.roleArn],
+        },
+      },
+    });
+  });
+
+  it('name the local stand-in role when IAM is off (BROKER_IAM=off)', async () => {
+    // Prepare
+    const off = await startTestBroker({ iam: false });
+    const client = secretsManagerClient(off.awsUrl);
+    // Act
+    await off.call('PUT', '/v1/scopes/registry/secrets/POLICY_CHECK', { json: { value: 'v' } });
+    const out = await client.send(
+      new GetResourcePolicyCommand({ SecretId: 'toolhive/__thv_registry_POLICY_CHECK' }),
+    );
+    client.destroy();
+    await off.dispose();
+    // Assess
+    const statement = JSON.parse(out.ResourcePolicy ?? '{}').Statement?.[0];
+    expect(statement).toMatchObject({
       Condition: { ArnNotEquals: { 'aws:PrincipalArn': [localScopeRoleArn('registry')] } },
     });
   });
 
   it('are tagged with their scope', async () => {
-    // Prepare
-    const client = secretsManagerClient(broker.awsUrl);
+    // Prepare: the scope's own role may describe it (admin is excluded by its resource policy).
+    const llm = broker.principals?.find((p) => p.name === 'scope-function:llm');
+    const client = new SecretsManagerClient({
+      endpoint: broker.awsUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: llm?.accessKeyId ?? '', secretAccessKey: llm?.secretAccessKey ?? '' },
+    });
     // Act
     await broker.call('PUT', '/v1/scopes/llm/secrets/TAG_CHECK', { json: { value: 'v' } });
     const out = await client.send(new DescribeSecretCommand({ SecretId: 'toolhive/__thv_llm_TAG_CHECK' }));

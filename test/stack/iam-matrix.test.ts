@@ -21,6 +21,7 @@ import {
   type LegacyFallback,
   systemSecretResourcePolicy,
 } from '../../lambda/core/index.js';
+import { bindEncryptionContext } from '../../local/iam/encryption-context.js';
 import { executionArn, functionArn, keyArn, parameterArn, roleArn, stateMachineArn } from './support/arns.js';
 import {
   type Decision,
@@ -103,31 +104,12 @@ const like = (pattern: string, value: string): boolean =>
 
 /**
  * The policy as IAM sees it for a data key of the secret `arn`: a condition on its SecretARN
- * encryption context is decided here (the simulator cannot), so a statement whose condition holds
- * keeps the rest of its conditions and one whose condition fails is left out.
+ * encryption context is decided by local/iam/encryption-context.ts (the simulator cannot).
  */
-function bindSecretArn(policy: NamedPolicy, arn: string): NamedPolicy {
-  const statements = policy.policy.Statement.flatMap((s) => {
-    const conditions = s.Condition as Record<string, Record<string, string | string[]>> | undefined;
-    if (conditions === undefined) return [s];
-    const rest: Record<string, Record<string, string | string[]>> = {};
-    for (const [operator, keys] of Object.entries(conditions)) {
-      const kept = { ...keys };
-      if (SECRET_ARN_KEY in keys) {
-        const values = [keys[SECRET_ARN_KEY]].flat() as string[];
-        const holds = operator === 'StringLike' ? values.some((v) => like(v, arn)) : values.includes(arn);
-        if (!['StringLike', 'StringEquals'].includes(operator))
-          throw new Error(`unexpected ${operator} on ${SECRET_ARN_KEY}`);
-        if (!holds) return [];
-        delete kept[SECRET_ARN_KEY];
-      }
-      if (Object.keys(kept).length > 0) rest[operator] = kept;
-    }
-    const { Condition: _, ...bare } = s;
-    return [Object.keys(rest).length > 0 ? { ...bare, Condition: rest } : bare];
-  });
-  return { name: policy.name, policy: { ...policy.policy, Statement: statements } };
-}
+const bindSecretArn = (policy: NamedPolicy, arn: string): NamedPolicy => ({
+  name: policy.name,
+  policy: bindEncryptionContext(policy.policy, { [SECRET_ARN_KEY]: arn }),
+});
 
 /** The matrix of one deployment: its cells, a simulator over its policies, and its broker statements. */
 function buildMatrix(legacyFallback: LegacyFallback) {

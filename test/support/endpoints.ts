@@ -52,10 +52,14 @@ export function ssmClient(url: string): SSMClient {
   return new SSMClient(clientConfig(url));
 }
 
-/** Starts the embedded endpoint on a free port with a fresh temporary data dir. */
+/**
+ * Starts the embedded endpoint on a free port with a fresh temporary data dir, enforcing the stack's
+ * IAM (DESIGN §6). The suites sign with keys it does not know, which act as admin: the contract is
+ * the wire protocol, which moto (no IAM) must pass too.
+ */
 export async function embeddedEndpoint(options: { throttleRate?: number } = {}): Promise<TestEndpoint> {
   const dataDir = mkdtempSync(join(tmpdir(), 'thv-aws-'));
-  const endpoint = await startAwsEndpoint({ port: 0, dataDir, ...options });
+  const endpoint = await startAwsEndpoint({ port: 0, dataDir, iam: { env: {} }, ...options });
   return {
     name: 'embedded',
     embedded: true,

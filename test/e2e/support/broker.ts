@@ -26,7 +26,8 @@ export async function startTestBroker(): Promise<TestBroker> {
   const dataDir = await mkdtemp(join(tmpdir(), 'thv-broker-e2e-'));
   const logLines: string[] = [];
   const start = () =>
-    startBroker({ port: 0, awsPort: 0, dataDir, env: {}, log: (line) => logLines.push(line) });
+    // iam: the stack's own IAM, each function under its role (DESIGN §6).
+    startBroker({ port: 0, awsPort: 0, dataDir, env: {}, iam: true, log: (line) => logLines.push(line) });
   let broker: Broker = await start();
   return {
     get url() {

@@ -1,10 +1,9 @@
-/** One IAM decision through @cloud-copilot/iam-simulate (AGPL: a test-only devDependency). */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+/** One IAM decision in the test account, through the evaluator of local/iam/evaluate.ts. */
+import { type Decision, evaluate } from '../../../local/iam/evaluate.js';
 import type { NamedPolicy } from './policies.js';
 import { ACCOUNT } from './synth.js';
 
-/** What IAM decides. */
-export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+export type { Decision } from '../../../local/iam/evaluate.js';
 
 /** One request to decide. */
 export interface SimulatedRequest {
@@ -39,29 +38,12 @@ const orgPolicies = (levels: readonly OrgPolicies[] | undefined) =>
 
 /** The decision IAM makes on `request` within the test account. */
 export async function simulate(request: SimulatedRequest): Promise<Decision> {
-  const result = await runSimulation(
-    {
-      request: {
-        principal: request.principalArn,
-        action: request.action,
-        resource: { resource: request.resource, accountId: ACCOUNT },
-        contextVariables: {
-          'aws:PrincipalArn': request.principalArn,
-          'aws:PrincipalAccount': ACCOUNT,
-          ...request.context,
-        },
-      },
-      identityPolicies: request.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
+  return (
+    await evaluate({
+      ...request,
+      account: ACCOUNT,
       serviceControlPolicies: orgPolicies(request.serviceControlPolicies),
       resourceControlPolicies: orgPolicies(request.resourceControlPolicies),
-      ...(request.resourcePolicy === undefined ? {} : { resourcePolicy: request.resourcePolicy }),
-    },
-    {},
-  );
-  if (result.resultType === 'error') {
-    throw new Error(
-      `${request.principalArn} ${request.action} ${request.resource}: ${JSON.stringify(result.errors)}`,
-    );
-  }
-  return (result as { overallResult: Decision }).overallResult;
+    })
+  ).decision;
 }
