@@ -193,7 +193,7 @@ describe('the packed package in a fresh CDK app', () => {
     expect(new Set(deployed.map((d) => d.entry))).toEqual(new Set(['index.handler']));
   });
 
-  it('gives the user role the user routes and both guard policies', () => {
+  it('gives the user role the user routes, both guard policies and the perimeter', () => {
     const id = roleId('Developers');
     const invoke = inlineStatements(id).filter((s) => s.Action === 'execute-api:Invoke');
     expect(invoke).toHaveLength(1);
@@ -202,7 +202,7 @@ describe('the packed package in a fresh CDK app', () => {
     const guards = ofType('AWS::IAM::ManagedPolicy').filter(([, p]) =>
       JSON.stringify(p.Properties.Roles ?? []).includes(`"${id}"`),
     );
-    expect(guards).toHaveLength(2);
+    expect(guards).toHaveLength(3);
   });
 
   it("gives the service role that scope's routes only", () => {
@@ -212,6 +212,11 @@ describe('the packed package in a fresh CDK app', () => {
     expect(resources).toContain('/v1/scopes/workloads/secrets');
     expect(resources).not.toContain('/v1/scopes/registry/');
     expect(resources).not.toContain('/v1/secrets');
+    // The guard and the perimeter: no system secret, no broker function, whatever else it holds.
+    const denies = ofType('AWS::IAM::ManagedPolicy').filter(([, p]) =>
+      JSON.stringify(p.Properties.Roles ?? []).includes(`"${roleId('Runner')}"`),
+    );
+    expect(denies).toHaveLength(2);
   });
 
   it('installs only what the construct needs: the CLI carries its SDK clients and commander', () => {
