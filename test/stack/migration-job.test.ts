@@ -54,11 +54,21 @@ describe('the migration job', () => {
     expect(JSON.stringify(template.findResources('Custom::AWS'))).not.toContain('"Update"');
   });
 
-  it('gives the migration role exactly the Secrets Manager rights of DESIGN §3', () => {
+  it('gives the migration role only the Secrets Manager rights its legacy table needs', () => {
     const statements = statementsOf(logicalId(stack.broker.migration.role)).filter((s) =>
       JSON.stringify(s.Action).includes('secretsmanager:'),
     );
     const untagged = { Null: { 'aws:ResourceTag/thv:owner': 'true', 'aws:ResourceTag/thv:scope': 'true' } };
+    // Each row of the legacy table writes only `<root>__thv_<its scope>_<its prefix>*`.
+    const workloadsScoped = [
+      'BEARER_TOKEN_',
+      'OAUTH_CLIENT_SECRET_',
+      'OAUTH_REFRESH_TOKEN_',
+      'registry-user-',
+      'registry-default-',
+      'BUILD_AUTH_FILE_',
+    ].map((p) => arn(`toolhive/__thv_workloads_${p}*`));
+    const registryScoped = [arn('toolhive/__thv_registry_REGISTRY_OAUTH_*')];
     expect(statements).toEqual([
       {
         Sid: 'ReadAndDeleteLegacyKeys',
@@ -76,24 +86,36 @@ describe('the migration job', () => {
         Condition: untagged,
       },
       {
-        Sid: 'WriteSystemKeys',
+        Sid: 'ReadAndProtectScopedKeys',
         Effect: 'Allow',
-        Action: [
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:PutResourcePolicy',
-          'secretsmanager:TagResource',
-        ],
-        Resource: arn('toolhive/__thv_*'),
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutResourcePolicy'],
+        Resource: [...workloadsScoped, ...registryScoped],
       },
       {
-        Sid: 'CreateSystemKeys',
+        Sid: 'WriteScopedKeysWorkloads',
         Effect: 'Allow',
-        Action: 'secretsmanager:CreateSecret',
-        Resource: arn('toolhive/__thv_*'),
+        Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+        Resource: workloadsScoped,
         Condition: {
-          StringEquals: { 'aws:RequestTag/thv:scope': ['workloads', 'registry', 'auth', 'llm'] },
+          StringEquals: { 'aws:RequestTag/thv:scope': 'workloads' },
           'ForAllValues:StringEquals': { 'aws:TagKeys': ['thv:scope'] },
         },
+      },
+      {
+        Sid: 'WriteScopedKeysRegistry',
+        Effect: 'Allow',
+        Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+        Resource: registryScoped[0],
+        Condition: {
+          StringEquals: { 'aws:RequestTag/thv:scope': 'registry' },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['thv:scope'] },
+        },
+      },
+      {
+        Sid: 'DescribeKeys',
+        Effect: 'Allow',
+        Action: 'secretsmanager:DescribeSecret',
+        Resource: arn('toolhive/*'),
       },
       {
         Sid: 'AdoptUntaggedKeys',
