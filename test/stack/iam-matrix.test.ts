@@ -484,8 +484,9 @@ describe.each(['never', 'until-migrated'] as const)(
         legacyFallback === 'until-migrated'
           ? new Set(DEFAULT_LEGACY_PREFIXES.map((row) => row.scope)).size
           : 0;
-      // The migration role: legacy read/delete, system writes, system creates, adoption, list, key use.
-      const migration = 6;
+      // The migration role: legacy read/delete, scoped read/protect, one create/tag per scope of the
+      // table, describe, adoption, list, key use.
+      const migration = 6 + new Set(DEFAULT_LEGACY_PREFIXES.map((row) => row.scope)).size;
       expect(report).toHaveLength(
         6 +
           4 * DEFAULT_SCOPES.length +
