@@ -51,7 +51,8 @@ export function worstEventsPerPage(shape: MigrationShape): number {
 export function worstFixedEvents(shape: MigrationShape): number {
   const step = EVENTS.task + EVENTS.retry * shape.stepRetries;
   // check, then the last discover and choice, then continue-as-new (or finish) + succeed; each
-  // pass but the last ends in one more finish and its choice.
+  // pass but the last ends in one more finish and its choice; every pass waits once (a Wait state
+  // writes Entered and Exited, as a choice does).
   const passes = shape.passes ?? 1;
   return (
     EVENTS.execution +
@@ -61,7 +62,9 @@ export function worstFixedEvents(shape: MigrationShape): number {
     EVENTS.choice +
     step +
     EVENTS.choice +
-    (passes - 1) * (step + EVENTS.choice)
+    (passes - 1) * (step + EVENTS.choice) +
+    // The wait before each pass's final listing.
+    passes * EVENTS.choice
   );
 }
 

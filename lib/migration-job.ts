@@ -46,6 +46,9 @@ const LAMBDA_ERRORS = [
   'Lambda.TooManyRequestsException',
 ];
 
+/** How far ListSecrets may lag behind writes (API reference: "the last five minutes"). */
+export const LISTING_LAG_SECONDS = 300;
+
 /** Retries of a Lambda step on service errors. */
 const STEP_RETRIES = 4;
 
@@ -264,6 +267,11 @@ export class MigrationJob extends Construct {
     // The final pass: a fresh listing of the whole store; the flag is written only when it finds
     // nothing left to move, else another pass runs from the first page.
     const finish = step('Finish', { step: 'finish', carry: sfn.JsonPath.objectAt('$.carry') });
+    // ListSecrets "might not reflect changes from the last five minutes": the final listing waits
+    // that long, so it shows every key written before the pass ended (later ones are late keys).
+    const settle = new sfn.Wait(this, 'SettleListing', {
+      time: sfn.WaitTime.duration(Duration.seconds(LISTING_LAG_SECONDS)),
+    });
     const afterFinish = new sfn.Choice(this, 'FinalPass')
       .when(sfn.Condition.stringEquals('$.action', 'again'), discover)
       .otherwise(new sfn.Succeed(this, 'Migrated'));
@@ -274,7 +282,7 @@ export class MigrationJob extends Construct {
         sfn.Condition.stringEquals('$.action', 'continue'),
         continueAsNew.next(new sfn.Succeed(this, 'Continued')),
       )
-      .otherwise(finish.next(afterFinish));
+      .otherwise(settle.next(finish).next(afterFinish));
     // No shortcut when the flag is set: keys written after it are moved by a re-run, and the flag
     // stays set throughout (the user side's hold on legacy names is never reopened).
     return check.next(discover.next(next));

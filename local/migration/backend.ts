@@ -123,6 +123,8 @@ export function localMigrationBackend(options: LocalBackendOptions): MigrationBa
           steps: steps as (event: unknown) => Promise<unknown>,
           executionName,
           retryIntervalMs: options.retryIntervalMs ?? 200,
+          // The embedded endpoint's listing never lags: no need to wait for it.
+          waitMs: 0,
           onStep: (event, result) => {
             const e = event as { step?: string; carry?: { totals: MigrationTotals } };
             const r = result as {

@@ -93,6 +93,7 @@ describe('the history budget', () => {
       steps: stepsWithTrouble,
       executionName: 'history',
       retryIntervalMs: 0,
+      waitMs: 0,
     })) as [LocalExecution];
   }, 120_000);
   afterAll(() => rig.close());

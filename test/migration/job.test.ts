@@ -119,6 +119,7 @@ describe('the migration state machine', () => {
       },
       executionName: 'batch-size',
       retryIntervalMs: 0,
+      waitMs: 0,
     });
     expect(run?.status).toBe('SUCCEEDED');
     expect(sizes.sort()).toEqual([1, 3, 3]);

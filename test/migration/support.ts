@@ -76,6 +76,8 @@ export interface MigrationRig {
     executionName?: string;
     secretsManager?: SecretsManagerClient;
     principalsByScope?: Readonly<Record<string, readonly string[]>>;
+    /** The first execution's input (a crafted one, in tests of what the job trusts). */
+    input?: Record<string, unknown>;
   }): Promise<LocalExecution[]>;
   /** The flag parameter's value. */
   flag(): Promise<string | undefined>;
@@ -146,7 +148,9 @@ export async function migrationRig(endpointOptions: Partial<AwsEndpointOptions> 
           principalsByScope: options.principalsByScope ?? PRINCIPALS,
         }) as (event: unknown) => Promise<unknown>,
         executionName: options.executionName ?? 'legacy-migration-test',
+        ...(options.input === undefined ? {} : { input: options.input }),
         retryIntervalMs: 0,
+        waitMs: 0,
       }),
     flag: () => readMigrationFlag(ssm, FLAG),
     seed: async (key, value, tags = []) => {

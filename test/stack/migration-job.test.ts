@@ -1,7 +1,7 @@
 /** The MigrationJob construct in the synthesized template: state machine, role, first-deploy start. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { FIRST_EXECUTION_NAME } from '../../lib/migration-job.js';
+import { ACCESS_RETRY, FIRST_EXECUTION_NAME } from '../../lib/migration-job.js';
 import {
   type TemplateJson as DefinitionTemplate,
   definitionFromTemplate,
@@ -41,6 +41,40 @@ describe('the migration job', () => {
     });
     const definition = JSON.stringify(template.findResources('AWS::StepFunctions::StateMachine'));
     expect(definition).not.toContain('JSONata');
+  });
+
+  it('retries every Lambda step on MigrationAccessDeniedError for about four minutes (IAM on a first deploy), without jitter', () => {
+    const definition = definitionFromTemplate(template.toJSON() as DefinitionTemplate);
+    const map = definition.States.MigrateBatches as { ItemProcessor: { States: Record<string, unknown> } };
+    const lambdaTasks = {
+      ...Object.fromEntries(Object.entries(definition.States).filter(([n]) => n !== 'ContinueAsNew')),
+      ...map.ItemProcessor.States,
+    } as Record<string, { Type: string; Retry?: Record<string, unknown>[] }>;
+    const names = Object.entries(lambdaTasks)
+      .filter(([, st]) => st.Type === 'Task')
+      .map(([n]) => n)
+      .sort();
+    expect(names).toEqual(['CheckFlag', 'Discover', 'Finish', 'MigrateBatch', 'ReportFailedBatch']);
+    for (const name of names) {
+      expect(lambdaTasks[name]?.Retry, name).toContainEqual({
+        ErrorEquals: ['MigrationAccessDeniedError'],
+        IntervalSeconds: 15,
+        MaxAttempts: 4,
+        BackoffRate: 2,
+      });
+    }
+    // 15 + 30 + 60 + 120 s: bounded, then the execution fails with the step's message.
+    expect(ACCESS_RETRY).toEqual({ intervalSeconds: 15, maxAttempts: 4, backoffRate: 2 });
+  });
+
+  it('waits out ListSecrets’ lag before the final pass, and has no shortcut past the listing when the flag is set', () => {
+    const definition = definitionFromTemplate(template.toJSON() as DefinitionTemplate);
+    expect(definition.States.SettleListing).toEqual({ Type: 'Wait', Seconds: 300, Next: 'Finish' });
+    expect(definition.States.CheckFlag).toMatchObject({ Next: 'Discover' });
+    expect(Object.keys(definition.States)).not.toContain('AlreadyDone');
+    expect(definition.States.ContinueAsNew).toMatchObject({
+      Parameters: { 'Input.$': 'States.JsonToString($.continuation)', 'Name.$': '$.nextName' },
+    });
   });
 
   it('starts the job once on first deploy under a fixed execution name', () => {
