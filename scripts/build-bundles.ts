@@ -113,8 +113,12 @@ export async function buildCliBundle(root: string = REPO): Promise<void> {
       platform: 'node',
       target: 'node20',
       format: 'esm',
-      // Dependencies stay in node_modules (runtime dependencies of the package).
-      packages: 'external',
+      // Its dependencies are bundled in, so installing the construct does not install the CLI's
+      // AWS SDK clients and commander (dev dependencies of this package).
+      mainFields: ['module', 'main'],
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
     },
     join(root, CLI_METAFILE),
   );

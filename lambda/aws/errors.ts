@@ -58,3 +58,12 @@ export function mapSecretsManagerError(error: unknown, key: string): unknown {
     return new InvalidBodyError('the "next" token is invalid or expired', { cause: error });
   return error;
 }
+
+/** Runs one store call about `key`, its SDK errors mapped by {@link mapSecretsManagerError}. */
+export async function mappingErrors<T>(key: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw mapSecretsManagerError(error, key);
+  }
+}

@@ -56,10 +56,7 @@ import {
   USER_OWNER,
   VersionNotFoundError,
 } from '../core/index.js';
-import { awsErrorName, isScheduledForDeletion, mapSecretsManagerError } from './errors.js';
-
-/** The tag keys, defined in the core beside the namespace rules; re-exported for the stack. */
-export { OWNER_TAG, SCOPE_TAG };
+import { awsErrorName, isScheduledForDeletion, mappingErrors, mapSecretsManagerError } from './errors.js';
 
 /** Most ids one BatchGetSecretValue takes (Secrets Manager API reference). */
 export const BATCH_GET_IDS_PER_CALL = 20;
@@ -128,11 +125,9 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
 
   async get(key: string): Promise<StoredSecret> {
     const name = this.nameOf(key);
-    try {
+    return mappingErrors(key, async () => {
       return storedSecret(key, await this.client.send(new GetSecretValueCommand({ SecretId: name })));
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   /**
@@ -227,15 +222,13 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
    */
   async restore(key: string, options: RestoreOptions = {}): Promise<void> {
     const name = this.nameOf(key);
-    try {
+    return mappingErrors(key, async () => {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: name }));
       const tag = options.tag;
       if (tag !== undefined && tagMap(out.Tags)[tag.key] !== tag.value) throw new SecretNotFoundError(key);
       if (out.DeletedDate === undefined) throw new NotDeletedError(key);
       await this.client.send(new RestoreSecretCommand({ SecretId: name }));
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   async put(key: string, value: string, options: PutOptions = {}): Promise<PutResult> {
@@ -243,13 +236,20 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
     assertValueSize(value);
     const token = options.requestToken ?? randomUUID();
     if (options.createOnly) return this.createNew(key, name, value, token, options);
-    try {
+    return mappingErrors(key, async () => {
       let result: PutResult;
       try {
         result = await this.update(name, value, token, options.description);
       } catch (error) {
-        if (awsErrorName(error) === 'ResourceNotFoundException') {
+        const refusal = awsErrorName(error);
+        if (refusal === 'ResourceNotFoundException') {
           result = await this.create(name, value, token, options);
+        } else if (refusal === 'AccessDeniedException') {
+          // Under a tag-conditioned role (the user function's) AWS refuses an update of a name that
+          // does not exist, since it authorizes before the lookup and a missing secret has no tags
+          // (DESIGN §3). The create is authorized by its own request tags; if the secret does
+          // exist, the refusal stands: it is not this role's to write.
+          result = await this.create(name, value, token, options, false, error);
         } else if (isScheduledForDeletion(error)) {
           result = await this.recreate(name, value, token, options);
         } else {
@@ -266,14 +266,12 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
       if (options.scope !== undefined && (result.created || options.requestToken !== undefined))
         await this.protect(key);
       return result;
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const name = this.nameOf(key);
-    try {
+    return mappingErrors(key, async () => {
       await this.client.send(
         new DeleteSecretCommand(
           options.force
@@ -281,9 +279,7 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
             : { SecretId: name, RecoveryWindowInDays: this.recoveryWindowDays },
         ),
       );
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   async deleteMany(keys: readonly string[], options: DeleteOptions = {}): Promise<BulkDeleteResult> {
@@ -388,38 +384,32 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
 
   async describe(key: string): Promise<SecretInfo> {
     const name = this.nameOf(key);
-    try {
+    return mappingErrors(key, async () => {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: name }));
       // DescribeSecret still answers for a secret scheduled for deletion; the port calls that absent.
       if (out.DeletedDate !== undefined) throw new SecretNotFoundError(key);
       return { key, tags: tagMap(out.Tags) };
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   async tag(key: string, tags: SecretTags): Promise<void> {
     const name = this.nameOf(key);
-    try {
+    return mappingErrors(key, async () => {
       await this.client.send(
         new TagResourceCommand({
           SecretId: name,
           Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
         }),
       );
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   async protect(key: string): Promise<void> {
     const name = this.nameOf(key);
     if (this.policy === undefined) return;
-    try {
+    return mappingErrors(key, async () => {
       await this.client.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: this.policy }));
-    } catch (error) {
-      throw mapSecretsManagerError(error, key);
-    }
+    });
   }
 
   private async update(name: string, value: string, token: string, description?: string): Promise<PutResult> {
@@ -442,7 +432,8 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
   /**
    * CreateSecret with the tags, KMS key and description of a broker write. A name that is still
    * held by a deleted secret (scheduled for deletion, or force-deleted a moment ago) goes through
-   * {@link recreate}, which gives the deleted secret up for good first.
+   * {@link recreate}, which gives the deleted secret up for good first. `refusedUpdate` is the
+   * AccessDeniedException of the update that led here, rethrown when the secret turns out to exist.
    */
   private async create(
     name: string,
@@ -450,14 +441,18 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
     token: string,
     options: PutOptions,
     deleted = false,
+    refusedUpdate?: unknown,
   ): Promise<PutResult> {
     try {
       const out = await this.client.send(this.createCommand(name, value, token, options));
       return { version: out.VersionId ?? token, created: true };
     } catch (error) {
-      // Another writer created it between our update and create: write over theirs.
-      if (awsErrorName(error) === 'ResourceExistsException')
+      if (awsErrorName(error) === 'ResourceExistsException') {
+        // It exists, and this role was refused its update: an untagged or foreign secret.
+        if (refusedUpdate !== undefined) throw refusedUpdate;
+        // Another writer created it between our update and create: write over theirs.
         return this.update(name, value, token, options.description);
+      }
       if (isScheduledForDeletion(error) && !deleted) return this.recreate(name, value, token, options);
       throw error;
     }

@@ -5,6 +5,7 @@ export * from './listing.js';
 export * from './migration.js';
 export * from './namespace.js';
 export * from './port.js';
+export * from './refusals-as-missing.js';
 export * from './resource-policy.js';
 export * from './scoped-provider.js';
 export * from './user-provider.js';

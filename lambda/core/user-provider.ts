@@ -18,6 +18,7 @@ import {
   USER_OWNER,
 } from './namespace.js';
 import type { BulkDeleteResult, PutResult, SecretStore, SecretSummary, StoredSecret } from './port.js';
+import { RefusalsAsMissingStore } from './refusals-as-missing.js';
 import { assertValueSize } from './value.js';
 import type { SecretVersionRef } from './versions.js';
 
@@ -53,13 +54,13 @@ export function isUserRow(item: SecretSummary): boolean {
 
 /** User-facing secret operations over a {@link SecretStore}. */
 export class UserProvider {
+  private readonly store: SecretStore;
   private readonly legacyPrefixes: readonly LegacyPrefix[];
   private readonly isMigrated: () => Promise<boolean>;
 
-  constructor(
-    private readonly store: SecretStore,
-    options: UserProviderOptions = {},
-  ) {
+  constructor(store: SecretStore, options: UserProviderOptions = {}) {
+    // The user role is tag-conditioned: what it is refused does not exist for a user (DESIGN §3).
+    this.store = new RefusalsAsMissingStore(store);
     this.legacyPrefixes = options.legacyPrefixes ?? DEFAULT_LEGACY_PREFIXES;
     this.isMigrated = options.isMigrated ?? (async () => false);
   }

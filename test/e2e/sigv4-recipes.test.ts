@@ -1,6 +1,6 @@
 /**
- * The README's "Calling the API from a service" recipes, run exactly as written (each code block is
- * read from README.md, so the docs cannot drift) against a local broker that refuses unsigned
+ * The "Calling the API from a service" recipes of docs/http-api.md, run exactly as written (each code
+ * block is read from that page, so the docs cannot drift) against a local broker that refuses unsigned
  * requests (`BROKER_REQUIRE_SIGV4=1`), so a recipe only passes when its signature verifies. Only
  * the environment the recipes already read is set: BROKER_URL, AWS_REGION and the key pair.
  */
@@ -19,7 +19,8 @@ import { DEFAULT_LOCAL_ACCESS_KEY_ID, DEFAULT_LOCAL_SECRET_ACCESS_KEY } from '..
 import { SIGNATURE_MISMATCH } from '../../local/sigv4-verifier.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const HTTP_API_DOC = 'docs/http-api.md';
+const page = readFileSync(join(repoRoot, HTTP_API_DOC), 'utf8');
 const SECRET_PATH = '/v1/scopes/workloads/secrets/DEMO_TOKEN';
 const REGION = 'us-east-1';
 const credentials = {
@@ -27,12 +28,10 @@ const credentials = {
   secretAccessKey: DEFAULT_LOCAL_SECRET_ACCESS_KEY,
 };
 
-/** The code block the README marks with `<!-- recipe:<name> -->`. */
+/** The code block the HTTP API page marks with `<!-- recipe:<name> -->`. */
 function recipe(name: string): string {
-  const found = new RegExp(`<!-- recipe:${name} -->\\n\`\`\`\\w+\\n([\\s\\S]*?)\\n\`\`\`\\n`).exec(
-    readme,
-  )?.[1];
-  if (found === undefined) throw new Error(`README.md has no block marked <!-- recipe:${name} -->`);
+  const found = new RegExp(`<!-- recipe:${name} -->\\n\`\`\`\\w+\\n([\\s\\S]*?)\\n\`\`\`\\n`).exec(page)?.[1];
+  if (found === undefined) throw new Error(`${HTTP_API_DOC} has no block marked <!-- recipe:${name} -->`);
   return found;
 }
 
@@ -150,7 +149,7 @@ const recipes = [
   },
 ];
 
-describe('README SigV4 recipes against the local broker (BROKER_REQUIRE_SIGV4=1)', () => {
+describe('docs/http-api.md SigV4 recipes against the local broker (BROKER_REQUIRE_SIGV4=1)', () => {
   for (const r of recipes) {
     const args = (path: string) => (r.name === 'curl' ? ['-e', path] : [path]);
 

@@ -209,6 +209,18 @@ describe('the packed package in a fresh CDK app', () => {
     expect(resources).not.toContain('/v1/secrets');
   });
 
+  it('installs only what the construct needs: the CLI carries its SDK clients and commander', () => {
+    const nodeModules = join(appDir, 'node_modules');
+    const cliOnly = [
+      'commander',
+      '@aws-sdk/client-sfn',
+      '@aws-sdk/client-lambda',
+      '@aws-sdk/credential-providers',
+    ];
+    expect(cliOnly.filter((name) => existsSync(join(nodeModules, name)))).toEqual([]);
+    expect(Object.keys(manifest.dependencies)).toEqual(['zod']);
+  });
+
   it('runs the CLI from compiled JavaScript, and says plainly that local mode needs a clone', () => {
     const bin = join(appDir, 'node_modules', '.bin', 'thv-broker');
     expect(spawnSync(bin, ['--help'], { encoding: 'utf8' }).status).toBe(0);

@@ -8,6 +8,8 @@ export const STATUS_OF_CODE = {
   invalid_key: 400,
   invalid_body: 400,
   reserved_key: 403,
+  // The function's own role was refused a key it may not write (e.g. an untagged pre-broker key).
+  access_denied: 403,
   not_found: 404,
   unknown_scope: 404,
   method_not_allowed: 405,
