@@ -375,10 +375,7 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
       if (options.scope !== undefined) await this.protect(key);
       return { version: out.VersionId ?? token, created: true };
     } catch (error) {
-      // Scheduled for deletion holds the name as well: to a create-only write, both are "exists".
-      if (awsErrorName(error) === 'ResourceExistsException' || isScheduledForDeletion(error))
-        throw new ConflictError(`secret ${JSON.stringify(key)} already exists`, { cause: error });
-      throw mapSecretsManagerError(error, key);
+      throw mapCreateOnlyError(error, key);
     }
   }
 
@@ -545,13 +542,17 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
         }),
       );
     } catch (error) {
-      // Scheduled for deletion holds the name as well: to a create-only write, both are "exists".
-      if (awsErrorName(error) === 'ResourceExistsException' || isScheduledForDeletion(error))
-        throw new ConflictError(`secret ${JSON.stringify(key)} already exists`, { cause: error });
-      throw mapSecretsManagerError(error, key);
+      throw mapCreateOnlyError(error, key);
     }
     await this.protect(key);
   }
+}
+
+/** A create-only write's error: scheduled for deletion holds the name as well, so both are "exists". */
+function mapCreateOnlyError(error: unknown, key: string): unknown {
+  if (awsErrorName(error) === 'ResourceExistsException' || isScheduledForDeletion(error))
+    return new ConflictError(`secret ${JSON.stringify(key)} already exists`, { cause: error });
+  return mapSecretsManagerError(error, key);
 }
 
 /** KMS refusals of a read: the job may not decrypt this secret, which the migration treats as refused. */

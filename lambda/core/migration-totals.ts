@@ -35,24 +35,29 @@ export interface MigrationTotals {
 /** Most keys of each list carried in the state and the summary. */
 export const MAX_FAILED_KEYS = 50;
 
-/** Totals before anything ran. */
-export const EMPTY_TOTALS: MigrationTotals = Object.freeze({
-  listed: 0,
+/** Outcomes counted by number alone. */
+type Counted = Exclude<ItemOutcome, 'failed' | 'stuck'>;
+
+/** Every counted outcome at zero. */
+const noCounts = (): Record<Counted, number> => ({
   migrated: 0,
   alreadyScoped: 0,
   differs: 0,
   adopted: 0,
   missing: 0,
   skipped: 0,
+});
+
+/** Totals before anything ran. */
+export const EMPTY_TOTALS: MigrationTotals = Object.freeze({
+  listed: 0,
+  ...noCounts(),
   stuck: 0,
   failed: 0,
   failedKeys: [],
   stuckKeys: [],
   differsKeys: [],
 });
-
-/** Outcomes counted by number alone. */
-type Counted = Exclude<ItemOutcome, 'failed' | 'stuck'>;
 
 /** What one batch reports back: counts per outcome, failures and stuck keys (keys and reasons, never values). */
 export interface BatchReport {
@@ -65,15 +70,6 @@ export interface BatchReport {
   /** The bare keys that differed from their scoped twin. */
   readonly differs: readonly string[];
 }
-
-const noCounts = (): Record<Counted, number> => ({
-  migrated: 0,
-  alreadyScoped: 0,
-  differs: 0,
-  adopted: 0,
-  missing: 0,
-  skipped: 0,
-});
 
 /** The report of a batch's results. */
 export function reportOf(results: readonly ItemResult[]): BatchReport {

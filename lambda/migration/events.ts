@@ -6,24 +6,33 @@
  * the job set its flag: only the final pass (a fresh listing read by the Finish step) does.
  */
 import * as z from 'zod';
-import { type BatchReport, MAX_KEY_LENGTH, MAX_PAGE_SIZE, type MigrationTotals } from '../core/index.js';
+import {
+  type BatchReport,
+  MAX_FAILED_KEYS,
+  MAX_KEY_LENGTH,
+  MAX_PAGE_SIZE,
+  type MigrationTotals,
+} from '../core/index.js';
 
 const count = z.number().int().min(0);
 const keyReason = z.strictObject({ key: z.string().max(MAX_KEY_LENGTH), reason: z.string().max(200) });
 
-const totalsSchema = z.strictObject({
-  listed: count,
+const outcomeCounts = z.strictObject({
   migrated: count,
   alreadyScoped: count,
   differs: count,
   adopted: count,
   missing: count,
   skipped: count,
+});
+
+const totalsSchema = outcomeCounts.extend({
+  listed: count,
   stuck: count,
   failed: count,
-  failedKeys: z.array(keyReason).max(50),
-  stuckKeys: z.array(keyReason).max(50),
-  differsKeys: z.array(z.string().max(MAX_KEY_LENGTH)).max(50),
+  failedKeys: z.array(keyReason).max(MAX_FAILED_KEYS),
+  stuckKeys: z.array(keyReason).max(MAX_FAILED_KEYS),
+  differsKeys: z.array(z.string().max(MAX_KEY_LENGTH)).max(MAX_FAILED_KEYS),
 }) satisfies z.ZodType<MigrationTotals>;
 
 /** Most passes over the whole listing one job makes before it gives up (keys keep appearing). */
@@ -66,15 +75,6 @@ export const carrySchema = z.strictObject({
 
 /** State carried across the pages of one execution. */
 export type Carry = Omit<z.infer<typeof carrySchema>, 'totals'> & { readonly totals: MigrationTotals };
-
-const outcomeCounts = z.strictObject({
-  migrated: count,
-  alreadyScoped: count,
-  differs: count,
-  adopted: count,
-  missing: count,
-  skipped: count,
-});
 
 const reportSchema = z.strictObject({
   counts: outcomeCounts,

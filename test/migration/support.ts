@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   CreateSecretCommand,
   GetResourcePolicyCommand,
+  GetSecretValueCommand,
   ListSecretsCommand,
   SecretsManagerClient,
   type Tag,
@@ -101,6 +102,16 @@ const WRITE_OPS = new Set([
   'PutParameter',
   'DeleteParameter',
 ]);
+
+/** A secret's string value read straight from the endpoint, or undefined when it cannot be read. */
+export async function readString(r: MigrationRig, key: string): Promise<string | undefined> {
+  try {
+    return (await r.secretsManager.send(new GetSecretValueCommand({ SecretId: `${ROOT}${key}` })))
+      .SecretString;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Client settings for the endpoint, with the deployed function's retries. */
 export function clientConfig(url: string) {

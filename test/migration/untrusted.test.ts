@@ -3,15 +3,11 @@
  * run through the real step handler and the synthesized state machine over the embedded endpoint,
  * move nothing they should not and set no flag early.
  */
-import {
-  GetSecretValueCommand,
-  ListSecretsCommand,
-  TagResourceCommand,
-} from '@aws-sdk/client-secrets-manager';
+import { ListSecretsCommand, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMPTY_TOTALS } from '../../lambda/core/index.js';
 import { migrationStepsFor } from '../../lambda/migration/wiring.js';
-import { type MigrationRig, migrationRig, PRINCIPALS, ROOT } from './support.js';
+import { type MigrationRig, migrationRig, PRINCIPALS, ROOT, readString } from './support.js';
 
 let rig: MigrationRig | undefined;
 afterEach(async () => {
@@ -26,14 +22,7 @@ const stepsOf = (r: MigrationRig) =>
     principalsByScope: PRINCIPALS,
   });
 
-const readValue = async (r: MigrationRig, key: string): Promise<string | undefined> => {
-  try {
-    return (await r.secretsManager.send(new GetSecretValueCommand({ SecretId: `${ROOT}${key}` })))
-      .SecretString;
-  } catch {
-    return undefined;
-  }
-};
+const readValue = readString;
 
 describe('crafted step events', () => {
   it('refuses a move whose target and scope are handed to it, and copies no system secret across scopes', async () => {

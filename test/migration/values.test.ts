@@ -22,6 +22,7 @@ import {
   migrationRig,
   PRINCIPALS,
   ROOT,
+  readString,
   synthesizedDefinition,
 } from './support.js';
 
@@ -31,14 +32,7 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const readValue = async (r: MigrationRig, key: string): Promise<string | undefined> => {
-  try {
-    return (await r.secretsManager.send(new GetSecretValueCommand({ SecretId: `${ROOT}${key}` })))
-      .SecretString;
-  } catch {
-    return undefined;
-  }
-};
+const readValue = readString;
 const summaryOf = async (r: MigrationRig) => JSON.parse((await r.flag())?.slice('done '.length) ?? '{}');
 
 /** A client whose `command` answers AccessDeniedException for names `refused` picks, as IAM or KMS would. */
