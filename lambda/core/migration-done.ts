@@ -5,6 +5,7 @@
  */
 import { allRows } from './listing.js';
 import { checkKey, inspectMove } from './migration-execute.js';
+import { planKey } from './migration-plan.js';
 import type { MigrationReader } from './migration-port.js';
 import type { KeyReason, MigrationTotals } from './migration-totals.js';
 import type { LegacyPrefix } from './namespace.js';
@@ -35,6 +36,9 @@ export async function finalPass(reader: MigrationReader, table: readonly LegacyP
   let remaining = 0;
   const stuck: KeyReason[] = [];
   for await (const row of allRows(reader, { keep: () => true })) {
+    // Only rows the listing shows as work are re-read: system, user and broker-tagged keys cost no call.
+    const listed = planKey(row.key, row.tags ?? {}, table);
+    if (listed.kind === 'skip') continue;
     const check = await checkKey(reader, row.key, table);
     if (check.kind === 'stuck') stuck.push({ key: row.key, reason: check.reason });
     else if (check.kind === 'adopt') remaining++;

@@ -12,6 +12,7 @@ import {
   ConflictError,
   DEFAULT_LEGACY_PREFIXES,
   EMPTY_TOTALS,
+  finalPass,
   flagValue,
   type ItemResult,
   isDoneFlag,
@@ -21,6 +22,7 @@ import {
   migrateKey,
   type PlannedMove,
   planPage,
+  readerOf,
   runBatch,
   type SecretSummary,
   ThrottledError,
@@ -558,6 +560,22 @@ describe('totals', () => {
   it('never changes the empty totals it starts from', () => {
     addResults(EMPTY_TOTALS, [failedResult(1), { key: 'a', outcome: 'migrated' }]);
     expect(EMPTY_TOTALS).toMatchObject({ migrated: 0, failed: 0, failedKeys: [] });
+  });
+});
+
+describe('the final pass', () => {
+  it('re-reads only the rows the listing shows as work, and counts what is left', async () => {
+    const inner = new MemoryStore();
+    await inner.put('GITHUB_TOKEN', 'user');
+    await inner.put('__thv_workloads_TOKEN', 'system', { scope: 'workloads' });
+    inner.seedRaw('BEARER_TOKEN_left', 'legacy');
+    const store = new HookedStore(inner);
+    expect(await finalPass(readerOf(store), DEFAULT_LEGACY_PREFIXES)).toEqual({ remaining: 1, stuck: [] });
+    expect(trace(store.calls.filter((c) => c.op !== 'listPage'))).toEqual([
+      'describe BEARER_TOKEN_left',
+      'describe __thv_workloads_BEARER_TOKEN_left',
+      'get BEARER_TOKEN_left',
+    ]);
   });
 });
 
