@@ -106,6 +106,8 @@ async function jobRate(keys: number, conditions: { quotas?: 'aws'; latencyMs?: n
       steps: r.steps as (event: unknown) => Promise<unknown>,
       executionName: 'bench',
       retryIntervalMs: 200,
+      // The embedded endpoint does not lag: the wait before the final pass is for AWS.
+      waitMs: 0,
     });
     const seconds = (performance.now() - started) / 1000;
     if (runs.some((x) => x.status !== 'SUCCEEDED'))
