@@ -32,6 +32,11 @@ export interface MigrationShape {
   readonly stepRetries: number;
   /** Most retries of one batch (every retrier of the batch task together). */
   readonly batchRetries: number;
+  /**
+   * Most passes over the listing in one job (each pass ends in a Finish step and its choice).
+   * @default 1
+   */
+  readonly passes?: number;
 }
 
 /** Worst-case events of one page: discover, choice, and a Map whose every batch retries out and is caught. */
@@ -45,8 +50,22 @@ export function worstEventsPerPage(shape: MigrationShape): number {
 /** Worst-case events of an execution outside its pages: start, flag check, choice, continue or finish, end. */
 export function worstFixedEvents(shape: MigrationShape): number {
   const step = EVENTS.task + EVENTS.retry * shape.stepRetries;
-  // check + choice, then the last discover and choice, then continue-as-new (or finish) + succeed.
-  return EVENTS.execution + step + EVENTS.choice + step + EVENTS.choice + step + EVENTS.choice;
+  // check, then the last discover and choice, then continue-as-new (or finish) + succeed; each
+  // pass but the last ends in one more finish and its choice; every pass waits once (a Wait state
+  // writes Entered and Exited, as a choice does).
+  const passes = shape.passes ?? 1;
+  return (
+    EVENTS.execution +
+    step +
+    EVENTS.choice +
+    step +
+    EVENTS.choice +
+    step +
+    EVENTS.choice +
+    (passes - 1) * (step + EVENTS.choice) +
+    // The wait before each pass's final listing.
+    passes * EVENTS.choice
+  );
 }
 
 /**

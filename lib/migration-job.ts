@@ -17,10 +17,11 @@ import {
   type LegacyPrefix,
   MAX_PAGE_SIZE,
   OWNER_TAG,
-  RESERVED_PREFIX,
   SCOPE_TAG,
+  scopePrefix,
   USER_OWNER,
 } from '../lambda/core/index.js';
+import { MAX_PASSES } from '../lambda/migration/events.js';
 import { DEFAULT_BATCH_SIZE } from '../lambda/migration/steps.js';
 import { BrokerFunction } from './broker-function.js';
 import { type MigrationShape, maxPagesPerExecution } from './migration-history.js';
@@ -45,8 +46,24 @@ const LAMBDA_ERRORS = [
   'Lambda.TooManyRequestsException',
 ];
 
+/** How far ListSecrets may lag behind writes (API reference: "the last five minutes"). */
+export const LISTING_LAG_SECONDS = 300;
+
 /** Retries of a Lambda step on service errors. */
 const STEP_RETRIES = 4;
+
+/**
+ * Error name of a step whose role was refused where it always has rights (the steps'
+ * `MigrationAccessDeniedError`): IAM not yet in force on a first deploy.
+ */
+export const ACCESS_DENIED = 'MigrationAccessDeniedError';
+
+/**
+ * The Retry of every Lambda step on {@link ACCESS_DENIED}: 15, 30, 60 and 120 s (3¾ minutes in
+ * all, no jitter so the bound holds), long enough for IAM to apply a new role; then the execution
+ * fails with the error's message, which names the fix (re-run `thv-broker migrate start`).
+ */
+export const ACCESS_RETRY = { intervalSeconds: 15, maxAttempts: 4, backoffRate: 2 } as const;
 /** Retries of a batch on throttling (on top of the SDK's own adaptive retries inside it). */
 const THROTTLE_RETRIES = 6;
 
@@ -116,15 +133,17 @@ export class MigrationJob extends Construct {
       },
       logRetention: props.logRetention,
       description: 'thv secret broker: legacy-key migration steps',
-      timeout: Duration.minutes(5),
+      // The final pass lists the whole store in one invocation.
+      timeout: Duration.minutes(15),
     });
     this.role = this.function.role;
     this.grantMigration(props);
 
     const shape: MigrationShape = {
       batchesPerPage: Math.ceil(MAX_PAGE_SIZE / batchSize),
-      stepRetries: STEP_RETRIES,
-      batchRetries: THROTTLE_RETRIES + STEP_RETRIES,
+      stepRetries: STEP_RETRIES + ACCESS_RETRY.maxAttempts,
+      batchRetries: THROTTLE_RETRIES + STEP_RETRIES + ACCESS_RETRY.maxAttempts,
+      passes: MAX_PASSES,
     };
     this.maxPagesPerExecution = maxPagesPerExecution(shape);
 
@@ -176,14 +195,22 @@ export class MigrationJob extends Construct {
         retryOnServiceExceptions: false,
         payload: sfn.TaskInput.fromObject(payload),
         ...(resultPath === undefined ? {} : { resultPath }),
-      }).addRetry({
-        errors: LAMBDA_ERRORS,
-        interval: Duration.seconds(2),
-        maxAttempts: STEP_RETRIES,
-        backoffRate: 2,
-        jitterStrategy: sfn.JitterType.FULL,
-      });
+      })
+        .addRetry({
+          errors: LAMBDA_ERRORS,
+          interval: Duration.seconds(2),
+          maxAttempts: STEP_RETRIES,
+          backoffRate: 2,
+          jitterStrategy: sfn.JitterType.FULL,
+        })
+        .addRetry({
+          errors: [ACCESS_DENIED],
+          interval: Duration.seconds(ACCESS_RETRY.intervalSeconds),
+          maxAttempts: ACCESS_RETRY.maxAttempts,
+          backoffRate: ACCESS_RETRY.backoffRate,
+        });
 
+    // The execution's whole input goes to the step, which refuses any field but `continuation`.
     const check = step('CheckFlag', {
       step: 'check',
       input: sfn.JsonPath.entirePayload,
@@ -225,8 +252,9 @@ export class MigrationJob extends Construct {
       action: 'startExecution',
       parameters: {
         StateMachineArn: sfn.JsonPath.stringAt('$$.StateMachine.Id'),
-        Name: sfn.JsonPath.stringAt('$.carry.nextName'),
-        Input: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$')),
+        Name: sfn.JsonPath.stringAt('$.nextName'),
+        // Only the continuation (a page token and counts): nothing in it can set the flag.
+        Input: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.continuation')),
       },
       iamResources: [selfArn],
       iamAction: 'states:StartExecution',
@@ -236,7 +264,17 @@ export class MigrationJob extends Construct {
       maxAttempts: STEP_RETRIES,
       jitterStrategy: sfn.JitterType.FULL,
     });
+    // The final pass: a fresh listing of the whole store; the flag is written only when it finds
+    // nothing left to move, else another pass runs from the first page.
     const finish = step('Finish', { step: 'finish', carry: sfn.JsonPath.objectAt('$.carry') });
+    // ListSecrets "might not reflect changes from the last five minutes": the final listing waits
+    // that long, so it shows every key written before the pass ended (later ones are late keys).
+    const settle = new sfn.Wait(this, 'SettleListing', {
+      time: sfn.WaitTime.duration(Duration.seconds(LISTING_LAG_SECONDS)),
+    });
+    const afterFinish = new sfn.Choice(this, 'FinalPass')
+      .when(sfn.Condition.stringEquals('$.action', 'again'), discover)
+      .otherwise(new sfn.Succeed(this, 'Migrated'));
 
     const next = new sfn.Choice(this, 'NextStep')
       .when(sfn.Condition.stringEquals('$.action', 'migrate'), map.next(discover))
@@ -244,25 +282,37 @@ export class MigrationJob extends Construct {
         sfn.Condition.stringEquals('$.action', 'continue'),
         continueAsNew.next(new sfn.Succeed(this, 'Continued')),
       )
-      .otherwise(finish.next(new sfn.Succeed(this, 'Migrated')));
-    return check.next(
-      new sfn.Choice(this, 'AlreadyDone')
-        .when(sfn.Condition.booleanEquals('$.done', true), new sfn.Succeed(this, 'NothingToDo'))
-        .otherwise(discover.next(next)),
-    );
+      .otherwise(settle.next(finish).next(afterFinish));
+    // No shortcut when the flag is set: keys written after it are moved by a re-run, and the flag
+    // stays set throughout (the user side's hold on legacy names is never reopened).
+    return check.next(discover.next(next));
   }
 
-  /** The migration role's rights, exactly DESIGN §3's row and nothing more. */
+  /**
+   * The migration role's rights, narrowed to the legacy table: read and delete only the untagged
+   * bare keys of its prefixes; create, read back, tag and protect only `__thv_<scope>_<prefix>*`
+   * for each row's own scope (the only names a move or the step-1 repair ever writes); describe
+   * any key under the root (tags only, never a value) and tag an untagged one `thv:owner=user`
+   * (adoption); list; the flag. The KMS key serves only those same names. The role lives as long
+   * as the stack (docs/migration.md says what an operator removes after migrating).
+   */
   private grantMigration(props: MigrationJobProps): void {
     const role = this.role;
     const { root } = props;
     const untagged = {
       Null: { [`aws:ResourceTag/${OWNER_TAG}`]: 'true', [`aws:ResourceTag/${SCOPE_TAG}`]: 'true' },
     };
-    const legacyArns = [...new Set(props.legacyPrefixes.map((row) => row.prefix))].map((prefix) =>
-      secretArn(this, `${root}${prefix}*`),
-    );
-    const systemArn = secretArn(this, `${root}${RESERVED_PREFIX}*`);
+    const legacyNames = [...new Set(props.legacyPrefixes.map((row) => `${root}${row.prefix}*`))];
+    const legacyArns = legacyNames.map((name) => secretArn(this, name));
+    // Each row's scoped names, grouped by scope: `<root>__thv_<scope>_<prefix>*`.
+    const scopedNames = new Map<string, string[]>();
+    for (const row of props.legacyPrefixes) {
+      const names = scopedNames.get(row.scope) ?? [];
+      const name = `${root}${scopePrefix(row.scope)}${row.prefix}*`;
+      if (!names.includes(name)) names.push(name);
+      scopedNames.set(row.scope, names);
+    }
+    const scopedArns = [...scopedNames.values()].flat().map((name) => secretArn(this, name));
     const statements = [
       // Read and delete bare legacy keys, only while untagged (never a user's key of the same name).
       ...(legacyArns.length === 0
@@ -275,24 +325,34 @@ export class MigrationJob extends Construct {
               conditions: untagged,
             }),
           ]),
-      // Write, read back, tag and protect the scoped keys.
+      // Read back, compare and protect the scoped keys of the table's rows (and repair them).
+      ...(scopedArns.length === 0
+        ? []
+        : [
+            new iam.PolicyStatement({
+              sid: 'ReadAndProtectScopedKeys',
+              actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutResourcePolicy'],
+              resources: scopedArns,
+            }),
+          ]),
+      // Create and scope-tag each row's scoped keys, with that row's scope tag and nothing else.
+      ...[...scopedNames.entries()].map(
+        ([scope, names]) =>
+          new iam.PolicyStatement({
+            sid: `WriteScopedKeys${scope.charAt(0).toUpperCase()}${scope.slice(1)}`,
+            actions: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+            resources: names.map((name) => secretArn(this, name)),
+            conditions: {
+              StringEquals: { [`aws:RequestTag/${SCOPE_TAG}`]: scope },
+              'ForAllValues:StringEquals': { 'aws:TagKeys': [SCOPE_TAG] },
+            },
+          }),
+      ),
+      // Tags only (no value): every key is re-read before the job acts on it.
       new iam.PolicyStatement({
-        sid: 'WriteSystemKeys',
-        actions: [
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:PutResourcePolicy',
-          'secretsmanager:TagResource',
-        ],
-        resources: [systemArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'CreateSystemKeys',
-        actions: ['secretsmanager:CreateSecret'],
-        resources: [systemArn],
-        conditions: {
-          StringEquals: { [`aws:RequestTag/${SCOPE_TAG}`]: [...props.scopes] },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': [SCOPE_TAG] },
-        },
+        sid: 'DescribeKeys',
+        actions: ['secretsmanager:DescribeSecret'],
+        resources: [secretArn(this, `${root}*`)],
       }),
       // Adoption: an untagged bare key becomes a user key (thv:owner=user) and nothing else.
       new iam.PolicyStatement({
@@ -324,11 +384,12 @@ export class MigrationJob extends Construct {
       }),
     ];
     for (const statement of statements) role.addToPrincipalPolicy(statement);
-    grantKeyUseForSecrets(role, this, props.key, [`${root}*`]);
+    if (legacyNames.length > 0)
+      grantKeyUseForSecrets(role, this, props.key, [...legacyNames, ...[...scopedNames.values()].flat()]);
     acknowledgeWildcardResources(
       role,
-      [...legacyArns, systemArn, secretArn(this, `${root}*`), '*'],
-      'The migration reads every bare legacy key of the prefix table, writes under the reserved prefix, adopts untagged bare keys (tag conditions) and must list to find them; ListSecrets takes no resource.',
+      [...legacyArns, ...scopedArns, secretArn(this, `${root}*`), '*'],
+      'The migration reads the bare keys of each legacy prefix, writes only each row’s own scoped names, describes and adopts untagged bare keys (tag conditions) and must list to find them; ListSecrets takes no resource.',
     );
   }
 

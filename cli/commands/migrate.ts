@@ -91,21 +91,29 @@ const withBackendOptions = <T extends Command<[], Record<string, unknown>>>(comm
     .addOption(new Option('--aws-region <region>').hideHelp());
 
 function planLines(plan: MigrationPlan, done: boolean): string[] {
+  const work = plan.counts.moves + plan.counts.conflicts + plan.counts.adopt;
   const lines = [
-    done
-      ? 'The migration is done (flag set); a run would change nothing.'
-      : 'The migration is pending (flag unset).',
+    !done
+      ? 'The migration is pending (flag unset).'
+      : work === 0
+        ? 'The migration is done (flag set); a run would change nothing.'
+        : 'The migration is done (flag set), but keys were written since: `thv-broker migrate start` moves them (the flag stays set).',
     `listed ${plan.listed} keys: ${plan.counts.moves} to move, ${plan.counts.conflicts} already scoped (scoped value wins, bare key deleted), ${plan.counts.adopt} to adopt as user keys, ${plan.counts.unmovable} that cannot move, ${Object.values(plan.skipped).reduce((a, b) => a + b, 0)} left alone`,
   ];
   if (plan.moves.length > 0) lines.push('', 'MOVE (legacy key → scoped key)');
   for (const m of plan.moves) lines.push(`  ${m.from} → ${m.to}`);
   if (plan.conflicts.length > 0)
     lines.push('', 'ALREADY SCOPED (the scoped value wins; the bare key is deleted)');
-  for (const m of plan.conflicts) lines.push(`  ${m.from} → ${m.to}`);
+  for (const m of plan.conflicts)
+    lines.push(
+      m.differs
+        ? `  ${m.from} → ${m.to}  differs (the bare value is kept restorable: deleted with the recovery window)`
+        : `  ${m.from} → ${m.to}`,
+    );
   if (plan.adopt.length > 0)
     lines.push('', 'ADOPT (tagged thv:owner=user, readable through the user routes)');
   for (const k of plan.adopt) lines.push(`  ${k}`);
-  if (plan.unmovable.length > 0) lines.push('', 'CANNOT MOVE');
+  if (plan.unmovable.length > 0) lines.push('', 'CANNOT MOVE (left as they are; see docs/migration.md)');
   for (const u of plan.unmovable) lines.push(`  ${u.key}: ${u.reason}`);
   if (plan.truncated)
     lines.push('', 'Lists are cut at 1,000 entries each; the counts above are exact (--json for scripts).');
@@ -113,7 +121,7 @@ function planLines(plan: MigrationPlan, done: boolean): string[] {
 }
 
 function totalsLine(t: MigrationTotals): string {
-  return `migrated ${t.migrated}, already scoped ${t.alreadyScoped}, adopted ${t.adopted}, skipped ${t.skipped + t.missing}, failed ${t.failed}`;
+  return `migrated ${t.migrated}, already scoped ${t.alreadyScoped}, differs ${t.differs}, adopted ${t.adopted}, skipped ${t.skipped + t.missing}, cannot move ${t.stuck}, failed ${t.failed}`;
 }
 
 function statusLines(report: StatusReport): string[] {
@@ -169,6 +177,10 @@ export function migrateCommand(deps: MigrateDeps) {
                   : 'The migration did not finish; the flag is NOT set.',
                 ...(report.totals ? [totalsLine(report.totals)] : []),
                 ...(report.totals?.failedKeys ?? []).map((f) => `  failed: ${f.key} (${f.reason})`),
+                ...(report.totals?.stuckKeys ?? []).map((f) => `  cannot move: ${f.key} (${f.reason})`),
+                ...(report.totals?.differsKeys ?? []).map(
+                  (k) => `  differs: ${k} (scoped value kept; bare value restorable for the recovery window)`,
+                ),
                 ...(failed > 0
                   ? ['Fix the cause and run `thv-broker migrate start` again: finished keys are skipped.']
                   : []),

@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_RECOVERY_WINDOW_DAYS } from '../config.js';
 import {
+  AccessDeniedError,
   assertValidKey,
   assertValueSize,
   type BatchGetResult,
@@ -31,9 +32,11 @@ import {
   type DeleteOptions,
   deleteEach,
   InvalidBodyError,
+  type KeyState,
   type ListOptions,
   type ListPage,
   MAX_PAGE_SIZE,
+  type MigrationStore,
   NotDeletedError,
   OWNER_TAG,
   type PutOptions,
@@ -48,6 +51,7 @@ import {
   type SecretTags,
   type SecretVersionRef,
   type StoredSecret,
+  type StoredValue,
   systemSecretResourcePolicy,
   USER_OWNER,
   VersionNotFoundError,
@@ -95,7 +99,7 @@ export interface SecretsManagerStoreOptions {
 }
 
 /** A {@link SecretStore} over AWS Secrets Manager. */
-export class SecretsManagerStore implements SecretStore {
+export class SecretsManagerStore implements SecretStore, MigrationStore {
   private readonly client: SecretsManagerClient;
   private readonly root: string;
   private readonly kmsKeyId: string | undefined;
@@ -371,10 +375,7 @@ export class SecretsManagerStore implements SecretStore {
       if (options.scope !== undefined) await this.protect(key);
       return { version: out.VersionId ?? token, created: true };
     } catch (error) {
-      // Scheduled for deletion holds the name as well: to a create-only write, both are "exists".
-      if (awsErrorName(error) === 'ResourceExistsException' || isScheduledForDeletion(error))
-        throw new ConflictError(`secret ${JSON.stringify(key)} already exists`, { cause: error });
-      throw mapSecretsManagerError(error, key);
+      throw mapCreateOnlyError(error, key);
     }
   }
 
@@ -500,6 +501,73 @@ export class SecretsManagerStore implements SecretStore {
       }
     }
   }
+
+  // The migration's own calls (lambda/core/migration-port.ts): values as stored, text or bytes.
+
+  /** DescribeSecret: tags, and whether the secret is scheduled for deletion (the migration's view). */
+  async inspect(key: string): Promise<KeyState> {
+    const name = this.nameOf(key);
+    try {
+      const out = await this.client.send(new DescribeSecretCommand({ SecretId: name }));
+      return { tags: tagMap(out.Tags), deleted: out.DeletedDate !== undefined };
+    } catch (error) {
+      throw mapMigrationReadError(error, key);
+    }
+  }
+
+  /** GetSecretValue as stored: SecretString as text, SecretBinary as the same bytes, never decoded. */
+  async readValue(key: string): Promise<StoredValue> {
+    const name = this.nameOf(key);
+    try {
+      const out = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
+      if (out.SecretString !== undefined) return { text: out.SecretString };
+      if (out.SecretBinary !== undefined) return { bytes: Uint8Array.from(out.SecretBinary) };
+      throw new SecretNotFoundError(key);
+    } catch (error) {
+      throw mapMigrationReadError(error, key);
+    }
+  }
+
+  /** CreateSecret only (the migration's write), value as stored, scope tag, then the scope's policy. */
+  async createValue(key: string, value: StoredValue, scope: string): Promise<void> {
+    const name = this.nameOf(key);
+    try {
+      await this.client.send(
+        new CreateSecretCommand({
+          Name: name,
+          ...('text' in value ? { SecretString: value.text } : { SecretBinary: value.bytes }),
+          ClientRequestToken: randomUUID(),
+          Tags: tagsFor(scope),
+          ...(this.kmsKeyId === undefined ? {} : { KmsKeyId: this.kmsKeyId }),
+        }),
+      );
+    } catch (error) {
+      throw mapCreateOnlyError(error, key);
+    }
+    await this.protect(key);
+  }
+}
+
+/** A create-only write's error: scheduled for deletion holds the name as well, so both are "exists". */
+function mapCreateOnlyError(error: unknown, key: string): unknown {
+  if (awsErrorName(error) === 'ResourceExistsException' || isScheduledForDeletion(error))
+    return new ConflictError(`secret ${JSON.stringify(key)} already exists`, { cause: error });
+  return mapSecretsManagerError(error, key);
+}
+
+/** KMS refusals of a read: the job may not decrypt this secret, which the migration treats as refused. */
+const KMS_REFUSALS = new Set([
+  'DecryptionFailure',
+  'KMSAccessDeniedException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+]);
+
+/** {@link mapSecretsManagerError}, with a KMS refusal of a read mapped to `AccessDeniedError`. */
+function mapMigrationReadError(error: unknown, key: string): unknown {
+  if (KMS_REFUSALS.has(awsErrorName(error) ?? '')) return new AccessDeniedError(key, { cause: error });
+  return mapSecretsManagerError(error, key);
 }
 
 /** A per-secret error of BatchGetSecretValue (`{name: ErrorCode, message}`) as a core error where one fits. */

@@ -78,7 +78,7 @@ export async function listFiltered(store: SecretStore, options: FilteredListOpti
 
 /** Visits every store row that `keep` accepts, page by page. */
 export async function* allRows(
-  store: SecretStore,
+  store: Pick<SecretStore, 'listPage'>,
   options: Pick<FilteredListOptions, 'prefix' | 'tag' | 'keep'>,
 ): AsyncGenerator<SecretSummary> {
   let next: string | undefined;

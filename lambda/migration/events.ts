@@ -1,83 +1,118 @@
 /**
- * The shapes that travel between the migration's states (JSONPath, so plain JSON): the `carry` an
- * execution hands from page to page and on to its continuation, and each step's event. Parsed with
- * zod so a hand-started execution with a wrong input stops with a clear message.
+ * The shapes that travel between the migration's states (JSONPath, so plain JSON): the `carry`
+ * one execution hands from page to page, the `continuation` it hands the next execution, and each
+ * step's event. Parsed strictly with zod: an unknown field is refused, not ignored, so a
+ * hand-started execution or a hand-made event stops with a clear message. Nothing here can make
+ * the job set its flag: only the final pass (a fresh listing read by the Finish step) does.
  */
 import * as z from 'zod';
-import { type BatchReport, MAX_PAGE_SIZE, type MigrationItem, type MigrationTotals } from '../core/index.js';
+import {
+  type BatchReport,
+  MAX_FAILED_KEYS,
+  MAX_KEY_LENGTH,
+  MAX_PAGE_SIZE,
+  type MigrationTotals,
+} from '../core/index.js';
 
 const count = z.number().int().min(0);
+const keyReason = z.strictObject({ key: z.string().max(MAX_KEY_LENGTH), reason: z.string().max(200) });
 
-const totalsSchema = z.object({
-  listed: count,
+const outcomeCounts = z.strictObject({
   migrated: count,
   alreadyScoped: count,
+  differs: count,
   adopted: count,
   missing: count,
   skipped: count,
+});
+
+const totalsSchema = outcomeCounts.extend({
+  listed: count,
+  stuck: count,
   failed: count,
-  failedKeys: z.array(z.object({ key: z.string(), reason: z.string() })),
+  failedKeys: z.array(keyReason).max(MAX_FAILED_KEYS),
+  stuckKeys: z.array(keyReason).max(MAX_FAILED_KEYS),
+  differsKeys: z.array(z.string().max(MAX_KEY_LENGTH)).max(MAX_FAILED_KEYS),
 }) satisfies z.ZodType<MigrationTotals>;
 
-/** State carried across pages and executions: counts and the listing's position, never a value. */
-export const carrySchema = z.object({
+/** Most passes over the whole listing one job makes before it gives up (keys keep appearing). */
+export const MAX_PASSES = 5;
+
+/**
+ * What an execution hands its continuation, and the only field an execution's input may hold:
+ * where the listing goes on, and counts for the summary. None of it can mark the job finished.
+ */
+export const continuationSchema = z.strictObject({
   /** Name of the execution that started the job; continuations are named after it. */
   origin: z.string().min(1).max(64),
-  /** 1 for the first execution, then one more for each continuation. */
-  generation: z.number().int().min(1),
-  /** Pages listed by this execution. */
-  pages: count,
-  /** ListSecrets token of the next page. */
-  next: z.string().optional(),
-  /** True once the last page was listed. */
-  complete: z.boolean(),
-  /** Name of the continuation to start, when one is due. */
-  nextName: z.string().optional(),
+  /** 2 for the first continuation, then one more each time. */
+  generation: z.number().int().min(2).max(10_000),
+  /** The pass over the listing (1 first; each further pass starts again from the first page). */
+  pass: z.number().int().min(1).max(MAX_PASSES),
+  /** ListSecrets token of the next page; absent to start the pass from the first page. */
+  next: z.string().min(1).max(4_096).optional(),
   totals: totalsSchema,
 });
 
-/** State carried across pages and executions. */
+/** State handed to the next execution. */
+export type Continuation = Omit<z.infer<typeof continuationSchema>, 'totals'> & {
+  readonly totals: MigrationTotals;
+};
+
+/** State carried across the pages of one execution, never a value. */
+export const carrySchema = z.strictObject({
+  origin: z.string().min(1).max(64),
+  generation: z.number().int().min(1).max(10_000),
+  pass: z.number().int().min(1).max(MAX_PASSES),
+  /** Pages listed by this execution. */
+  pages: count,
+  /** ListSecrets token of the next page. */
+  next: z.string().min(1).max(4_096).optional(),
+  /** True once the last page of this pass was listed. */
+  complete: z.boolean(),
+  totals: totalsSchema,
+});
+
+/** State carried across the pages of one execution. */
 export type Carry = Omit<z.infer<typeof carrySchema>, 'totals'> & { readonly totals: MigrationTotals };
 
-const itemSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('move'), from: z.string(), to: z.string(), scope: z.string() }),
-  z.object({ kind: z.literal('adopt'), key: z.string() }),
-]) satisfies z.ZodType<MigrationItem>;
-
-const outcomeCounts = z.object({ migrated: count, alreadyScoped: count, adopted: count, missing: count });
-
-const reportSchema = z.object({
+const reportSchema = z.strictObject({
   counts: outcomeCounts,
-  failed: z.array(z.object({ key: z.string(), reason: z.string() })),
+  failed: z.array(keyReason).max(MAX_PAGE_SIZE),
+  stuck: z.array(keyReason).max(MAX_PAGE_SIZE),
+  differs: z.array(z.string().max(MAX_KEY_LENGTH)).max(MAX_PAGE_SIZE),
 }) satisfies z.ZodType<BatchReport>;
 
+/** A batch: bare keys only. What happens to each is re-derived from the store and the legacy table. */
+const batchSchema = z.array(z.string().min(1).max(MAX_KEY_LENGTH)).max(MAX_PAGE_SIZE);
+
 const stepSchema = z.discriminatedUnion('step', [
-  z.object({
+  z.strictObject({
     step: z.literal('check'),
-    /** The execution's input: `{}` for a first run, `{carry}` (as the continuation passes it) otherwise. */
-    input: z.object({ carry: carrySchema.optional() }).loose(),
+    /** The execution's input: `{}` for a first run, `{continuation}` as the job passes it on. */
+    input: z.strictObject({ continuation: continuationSchema.optional() }),
     executionName: z.string().min(1).max(80),
   }),
-  z.object({
+  z.strictObject({
     step: z.literal('discover'),
     carry: carrySchema,
-    results: z.array(reportSchema).optional(),
+    results: z.array(reportSchema).max(MAX_PAGE_SIZE).optional(),
     maxPages: z.number().int().min(1),
     /** Keys per batch, as the state machine's page cap was computed for (the stack's `batchSize`). */
     batchSize: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
   }),
-  z.object({
+  z.strictObject({
     step: z.literal('migrate'),
-    batch: z.array(itemSchema),
+    batch: batchSchema,
     /** Set by the Catch of a batch whose retries ran out: the error name. */
-    error: z.string().optional(),
+    error: z.string().max(200).optional(),
   }),
-  z.object({ step: z.literal('finish'), carry: carrySchema }),
+  z.strictObject({ step: z.literal('finish'), carry: carrySchema }),
   /** A dry run (invoked by an operator, not by the state machine): lists everything, writes nothing. */
-  z.object({ step: z.literal('plan') }),
+  z.strictObject({ step: z.literal('plan') }),
 ]);
 
-/** One step's event (a parsed carry is a {@link Carry}). */
+/** One step's event. */
 export type StepEvent = z.infer<typeof stepSchema>;
 
 /** Thrown for an event no state of the job sends. */

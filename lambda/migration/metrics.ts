@@ -15,9 +15,14 @@ const STEPS = new Set(['check', 'discover', 'migrate', 'plan', 'finish']);
 const KEY_METRICS: Readonly<Record<keyof BatchReport['counts'], string>> = {
   migrated: 'KeysMigrated',
   alreadyScoped: 'KeysAlreadyScoped',
+  differs: 'KeysDiffered',
   adopted: 'KeysAdopted',
   missing: 'KeysMissing',
+  skipped: 'KeysSkipped',
 };
+
+/** Metric of the keys a batch found unable to move (left as they were). */
+export const KEYS_STUCK_METRIC = 'KeysStuck';
 
 /** Metric of the keys a batch failed. */
 export const KEYS_FAILED_METRIC = 'KeysFailed';
@@ -45,6 +50,7 @@ export function withStepMetrics<R>(
         for (const [name, metric] of Object.entries(KEY_METRICS))
           metrics.addMetric(metric, MetricUnit.Count, result.counts[name as keyof BatchReport['counts']]);
         metrics.addMetric(KEYS_FAILED_METRIC, MetricUnit.Count, result.failed.length);
+        metrics.addMetric(KEYS_STUCK_METRIC, MetricUnit.Count, result.stuck.length);
       }
       return result;
     } finally {
@@ -58,5 +64,11 @@ export function withStepMetrics<R>(
 
 function isBatchReport(result: unknown): result is BatchReport {
   const r = result as Partial<BatchReport> | null;
-  return typeof r === 'object' && r !== null && typeof r.counts === 'object' && Array.isArray(r.failed);
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.counts === 'object' &&
+    Array.isArray(r.failed) &&
+    Array.isArray(r.stuck)
+  );
 }

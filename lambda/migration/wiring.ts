@@ -12,7 +12,7 @@ import {
   writeMigrationFlag,
 } from '../aws/migration-flag.js';
 import { type BrokerConfig, ENV } from '../config.js';
-import type { SecretStore } from '../core/index.js';
+import type { MigrationStore } from '../core/index.js';
 import { storeFor } from '../handlers/deps.js';
 import { createMigrationSteps, type MigrationStepsDeps } from './steps.js';
 
@@ -55,7 +55,7 @@ export function migrationStepsFor(config: BrokerConfig, wiring: MigrationWiring)
   const bare = storeFor({ ...config, systemPolicyPrincipals: [] }, wiring.secretsManager);
   // Only scopes with principals get a store: a system secret written with no resource policy would
   // fail open, so a key bound for any other scope fails (and the flag stays unset) instead.
-  const scoped = new Map<string, SecretStore>(
+  const scoped = new Map<string, MigrationStore>(
     config.scopes
       .filter((scope) => (wiring.principalsByScope[scope] ?? []).length > 0)
       .map((scope) => [

@@ -140,12 +140,15 @@ export async function localMigrationBackend(options: LocalBackendOptions): Promi
           steps: steps as (event: unknown) => Promise<unknown>,
           executionName,
           retryIntervalMs: options.retryIntervalMs ?? 200,
+          // The embedded endpoint's listing never lags: no need to wait for it.
+          waitMs: 0,
           onStep: (event, result) => {
             const e = event as { step?: string; carry?: { totals: MigrationTotals } };
             const r = result as {
               carry?: { totals: MigrationTotals };
               counts?: Record<string, number>;
               failed?: unknown[];
+              stuck?: unknown[];
             };
             if (e.step === 'discover' && r.carry) {
               totals = r.carry.totals;
@@ -154,13 +157,23 @@ export async function localMigrationBackend(options: LocalBackendOptions): Promi
             }
             if (e.step === 'finish' && e.carry) totals = e.carry.totals;
             if (e.step === 'migrate' && r.counts) {
-              batched += Object.values(r.counts).reduce((a, b) => a + b, 0) + (r.failed?.length ?? 0);
+              batched +=
+                Object.values(r.counts).reduce((a, b) => a + b, 0) +
+                (r.failed?.length ?? 0) +
+                (r.stuck?.length ?? 0);
               batchFailed += r.failed?.length ?? 0;
             }
             if (e.step === 'discover' || e.step === 'migrate') {
               const t = totals;
               const done = t
-                ? t.skipped + t.failed + t.migrated + t.alreadyScoped + t.adopted + t.missing
+                ? t.skipped +
+                  t.failed +
+                  t.stuck +
+                  t.migrated +
+                  t.alreadyScoped +
+                  t.differs +
+                  t.adopted +
+                  t.missing
                 : 0;
               const progress: MigrationProgress = {
                 listed: t?.listed ?? 0,
@@ -180,9 +193,11 @@ export async function localMigrationBackend(options: LocalBackendOptions): Promi
           ...(x.error ? { error: `${x.error.name}: ${x.error.cause}` } : {}),
         }));
         await record(infos);
-        const first = executions[0]?.output as { done?: boolean } | undefined;
+        // The job always runs (keys written after the flag are moved by a re-run); "already done"
+        // is a run that found the flag set and had nothing to move.
+        const last = executions.at(-1)?.output as { alreadyDone?: boolean } | undefined;
         const alreadyDone =
-          executions.length === 1 && executions[0]?.status === 'SUCCEEDED' && first?.done === true;
+          executions.length === 1 && executions[0]?.status === 'SUCCEEDED' && last?.alreadyDone === true;
         return {
           executions: infos,
           ...(totals === undefined ? {} : { totals }),

@@ -43,6 +43,12 @@ export interface LocalRunOptions {
    * @default the definition's own intervals
    */
   readonly retryIntervalMs?: number;
+  /**
+   * Length of every Wait state, in ms (the definition's wait is for ListSecrets' lag on AWS; the
+   * embedded endpoint does not lag, so 0 here).
+   * @default the definition's own
+   */
+  readonly waitMs?: number;
   /** Called with each step's event and answer, for progress. */
   readonly onStep?: (event: unknown, result: unknown) => void;
   /**
@@ -113,6 +119,14 @@ function retryingStates(definition: Pick<AslDefinition, 'States'>): string[] {
   });
 }
 
+/** Every Wait state, for the wait-time override. */
+function waitStates(definition: Pick<AslDefinition, 'States'>): string[] {
+  return Object.entries(definition.States).flatMap(([name, state]) => {
+    const inner = (state.ItemProcessor ?? state.Iterator) as AslDefinition | undefined;
+    return [...(state.Type === 'Wait' ? [name] : []), ...(inner ? waitStates(inner) : [])];
+  });
+}
+
 /** Runs the job: the first execution, then each continuation it asks for, until one does not. */
 export async function runLocalMigration(options: LocalRunOptions): Promise<LocalExecution[]> {
   const machine = new StateMachine(options.definition as never, {
@@ -138,6 +152,13 @@ export async function runLocalMigration(options: LocalRunOptions): Promise<Local
       overrides: {
         taskResourceLocalHandlers: handlers as never,
         ...(retryIntervalOverrides === undefined ? {} : { retryIntervalOverrides }),
+        ...(options.waitMs === undefined
+          ? {}
+          : {
+              waitTimeOverrides: Object.fromEntries(
+                waitStates(options.definition).map((s) => [s, options.waitMs as number]),
+              ),
+            }),
       },
       context: {
         Execution: {

@@ -8,10 +8,12 @@ import { describe, expect, it } from 'vitest';
 import {
   addPlan,
   addResults,
+  DEFAULT_LEGACY_PREFIXES,
   EMPTY_TOTALS,
   flagValue,
   type ItemResult,
   isDoneFlag,
+  itemKey,
   MAX_FAILED_KEYS,
   type MigrationItem,
   MigrationThrottledError,
@@ -230,8 +232,11 @@ function cutPointCheck(store: MemoryStore, s: Scenario, violations: string[]) {
     } else if (to !== s.scopedValue) violations.push(`${where}: the existing scoped value changed`);
     if (from !== undefined && from !== s.legacy) violations.push(`${where}: the bare key was rewritten`);
     if (call.op === 'delete' && call.key === s.move.to) violations.push(`${where}: deleted the scoped key`);
-    if (call.op === 'delete' && (call.options as { force?: boolean }).force !== true)
-      violations.push(`${where}: deleted without force`);
+    // The bare key goes at once only when the scoped name holds its very value; a bare value
+    // that differs from an existing scoped one is kept restorable (recovery window).
+    const mustForce = s.before === 'none' || s.before === 'halfWritten';
+    if (call.op === 'delete' && (call.options as { force?: boolean }).force !== mustForce)
+      violations.push(`${where}: deleted ${mustForce ? 'without' : 'with'} force`);
     if (call.op === 'put' && call.key !== s.move.to) violations.push(`${where}: wrote another key`);
   };
 }
@@ -309,8 +314,12 @@ describe('migrateKey under crashes', () => {
         const result = await migrateKey(store, s.move);
         expect(result).toEqual({
           key: s.move.from,
-          outcome: s.before === 'none' ? 'migrated' : 'alreadyScoped',
+          outcome:
+            s.before === 'none' ? 'migrated' : s.before === 'halfWritten' ? 'alreadyScoped' : 'differs',
         });
+        // A differing bare value stays restorable.
+        if (s.before === 'scoped' || s.before === 'scopedUntagged')
+          expect(inner.deleted.get(s.move.from)?.entry.value).toBe(s.legacy);
         expect(violations).toEqual([]);
         expectSettled(inner, s, others);
       }),
@@ -335,7 +344,9 @@ describe('migrateKey under crashes', () => {
             await migrateKey(crashing, s.move).catch(() => undefined);
             const honest = new HookedStore(inner, { hook: check, splitSystemWrites: s.split });
             const again = await rerun(inner, s, honest);
-            expect([undefined, 'migrated', 'alreadyScoped'], `crash ${phase} call ${n}`).toContain(again);
+            expect([undefined, 'migrated', 'alreadyScoped', 'differs'], `crash ${phase} call ${n}`).toContain(
+              again,
+            );
             expect(violations, `crash ${phase} call ${n}`).toEqual([]);
             expectSettled(inner, s, others);
           }
@@ -475,6 +486,10 @@ const batchArb = fc
     ],
   }));
 
+/** A batch as the job's steps get it: bare keys only, each re-planned with the default table. */
+const runKeys = (store: MemoryStore | HookedStore, items: readonly MigrationItem[], concurrency: number) =>
+  runBatch(() => store, items.map(itemKey), DEFAULT_LEGACY_PREFIXES, concurrency);
+
 describe('runBatch under throttling', () => {
   it('rejects the whole batch with MigrationThrottledError, and a re-run of the batch finishes it', async () => {
     await fc.assert(
@@ -491,13 +506,13 @@ describe('runBatch under throttling', () => {
             if (p === 'before' && ++count === n) throw new ThrottledError('Rate exceeded');
           },
         });
-        const first = await runBatch(throttled, items, concurrency).then(
+        const first = await runKeys(throttled, items, concurrency).then(
           () => 'resolved',
           (e: unknown) => e,
         );
         await drain();
         if (first !== 'resolved') expect(first).toBeInstanceOf(MigrationThrottledError);
-        const results = await runBatch(inner, items, concurrency);
+        const results = await runKeys(inner, items, concurrency);
         expect(results.filter((r) => r.outcome === 'failed')).toEqual([]);
         for (const item of items) {
           if (item.kind === 'move') {
@@ -523,8 +538,11 @@ describe('runBatch under throttling', () => {
 const outcomeArb = fc.constantFrom<ItemResult['outcome']>(
   'migrated',
   'alreadyScoped',
+  'differs',
   'adopted',
   'missing',
+  'skipped',
+  'stuck',
   'failed',
 );
 
@@ -538,7 +556,9 @@ const resultArb: fc.Arbitrary<ItemResult> = fc
   .map(({ key, outcome, step }) =>
     outcome === 'failed'
       ? { key: `KEY~${key}`, outcome, reason: `${step}: Error` }
-      : { key: `KEY~${key}`, outcome },
+      : outcome === 'stuck'
+        ? { key: `KEY~${key}`, outcome, reason: 'unreadable' }
+        : { key: `KEY~${key}`, outcome },
   );
 
 /** One page of a run's bookkeeping: rows listed, skips and unmovable keys planned, item results. */
@@ -578,7 +598,7 @@ function totalsOf(run: readonly PageRun[]): MigrationTotals {
       {
         items: [],
         skipped: page.skipped,
-        unmovable: page.unmovable.map((key) => ({ key, reason: 'too long' })),
+        unmovable: page.unmovable.map((key) => ({ key, reason: 'name-too-long' as const })),
       },
       page.listed,
     );
@@ -591,14 +611,19 @@ describe('totals and the flag', () => {
   it('counts every failure but carries only the first MAX_FAILED_KEYS, in order', () => {
     fc.assert(
       fc.property(runArb, (run) => {
-        const failures = run.flatMap((page) => [
+        const failures = run.flatMap((page) =>
+          page.results.filter((r) => r.outcome === 'failed').map((r) => r.key),
+        );
+        const stuck = run.flatMap((page) => [
           ...page.unmovable,
-          ...page.results.filter((r) => r.outcome === 'failed').map((r) => r.key),
+          ...page.results.filter((r) => r.outcome === 'stuck').map((r) => r.key),
         ]);
         const totals = totalsOf(run);
         expect(totals.failed).toBe(failures.length);
         expect(totals.failedKeys.map((f) => f.key)).toEqual(failures.slice(0, MAX_FAILED_KEYS));
         expect(totals.failedKeys.length).toBeLessThanOrEqual(MAX_FAILED_KEYS);
+        expect(totals.stuck).toBe(stuck.length);
+        expect(totals.stuckKeys.map((f) => f.key)).toEqual(stuck.slice(0, MAX_FAILED_KEYS));
       }),
       { numRuns: 300 },
     );
@@ -614,10 +639,11 @@ describe('totals and the flag', () => {
           listed: run.reduce((a, p) => a + p.listed, 0),
           skipped: run.reduce(
             (a, p) => a + p.skipped.system + p.skipped.user + p.skipped.tagged + p.skipped.invalid,
-            0,
+            count('skipped'),
           ),
           migrated: count('migrated'),
           alreadyScoped: count('alreadyScoped'),
+          differs: count('differs'),
           adopted: count('adopted'),
           missing: count('missing'),
         });
@@ -625,11 +651,11 @@ describe('totals and the flag', () => {
     );
   });
 
-  it('writes a flag of counts only: no key, no reason, and it reads as done', () => {
+  it('writes a flag of counts and the final pass’s stuck keys only: no other key, no reason, and it reads as done', () => {
     fc.assert(
       fc.property(runArb, (run) => {
         const totals = totalsOf(run);
-        const flag = flagValue(totals, '2026-12-02T00:00:00.000Z');
+        const flag = flagValue(totals, [], '2026-12-02T00:00:00.000Z');
         expect(isDoneFlag(flag)).toBe(true);
         expect(flag).not.toContain('KEY~');
         expect(flag.startsWith('done ')).toBe(true);
@@ -638,15 +664,20 @@ describe('totals and the flag', () => {
           [
             'adopted',
             'alreadyScoped',
+            'differs',
             'failed',
             'finishedAt',
             'listed',
             'migrated',
             'missing',
             'skipped',
+            'stuck',
+            'stuckKeys',
           ].sort(),
         );
-        for (const [k, v] of Object.entries(body)) if (k !== 'finishedAt') expect(typeof v).toBe('number');
+        expect(body.stuckKeys).toEqual([]);
+        for (const [k, v] of Object.entries(body))
+          if (k !== 'finishedAt' && k !== 'stuckKeys') expect(typeof v).toBe('number');
       }),
     );
   });
@@ -669,9 +700,9 @@ describe('totals and the flag', () => {
               throw new Error(`failed on ${call.key}: ${secretOf(call.key ?? '')}`);
           },
         });
-        const results = await runBatch(store, items, concurrency);
+        const results = await runKeys(store, items, concurrency);
         const totals = addResults(EMPTY_TOTALS, results);
-        const text = JSON.stringify([results, totals, flagValue(totals, 'now')]);
+        const text = JSON.stringify([results, totals, flagValue(totals, totals.stuckKeys, 'now')]);
         expect(text).not.toContain('SECRET-VALUE');
       }),
       { numRuns: 200 },

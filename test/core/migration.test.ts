@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  AccessDeniedError,
   addPlan,
   addResults,
   adoptKey,
@@ -11,15 +12,17 @@ import {
   ConflictError,
   DEFAULT_LEGACY_PREFIXES,
   EMPTY_TOTALS,
+  finalPass,
   flagValue,
   type ItemResult,
   isDoneFlag,
   MAX_FAILED_KEYS,
-  type MigrationItem,
+  MAX_FLAG_LENGTH,
   MigrationThrottledError,
   migrateKey,
   type PlannedMove,
   planPage,
+  readerOf,
   runBatch,
   type SecretSummary,
   ThrottledError,
@@ -127,7 +130,7 @@ describe('planPage', () => {
   it('reports a key whose scoped name would be 201 characters as unmovable', () => {
     const key = `BEARER_TOKEN_${'a'.repeat(201 - '__thv_workloads_BEARER_TOKEN_'.length)}`;
     const plan = planPage([row(key)], DEFAULT_LEGACY_PREFIXES);
-    expect([plan.items, plan.unmovable.map((u) => u.key)]).toEqual([[], [key]]);
+    expect([plan.items, plan.unmovable]).toEqual([[], [{ key, reason: 'name-too-long' }]]);
   });
 
   it('keeps the listing order', () => {
@@ -148,7 +151,7 @@ describe('migrateKey', () => {
     const m = move('BEARER_TOKEN_gh');
     expect(await migrateKey(store, m)).toEqual({ key: 'BEARER_TOKEN_gh', outcome: 'migrated' });
     expect(trace(store.calls)).toEqual([
-      `get ${m.to}`,
+      `describe ${m.to}`,
       `get ${m.from}`,
       `put ${m.to}`,
       `get ${m.to}`,
@@ -170,13 +173,82 @@ describe('migrateKey', () => {
     expect(store.entries.has('REGISTRY_OAUTH_ab12')).toBe(false);
   });
 
-  it('keeps an existing scoped value and deletes the bare key', async () => {
-    const store = new MemoryStore();
-    store.seedRaw('BEARER_TOKEN_x', 'legacy');
-    store.seedRaw('__thv_workloads_BEARER_TOKEN_x', 'scoped', { 'thv:scope': 'workloads' }, true);
+  it('keeps an existing scoped value that differs, reports "differs", and deletes the bare key with its recovery window', async () => {
+    const inner = new MemoryStore();
+    inner.seedRaw('BEARER_TOKEN_x', 'legacy');
+    inner.seedRaw('__thv_workloads_BEARER_TOKEN_x', 'scoped', { 'thv:scope': 'workloads' }, true);
+    const store = new HookedStore(inner);
+    expect(await migrateKey(store, move('BEARER_TOKEN_x'))).toEqual({
+      key: 'BEARER_TOKEN_x',
+      outcome: 'differs',
+    });
+    expect(inner.entries.get('__thv_workloads_BEARER_TOKEN_x')?.value).toBe('scoped');
+    expect(inner.entries.has('BEARER_TOKEN_x')).toBe(false);
+    // Restorable: deleted with the recovery window, never forced.
+    expect(inner.deleted.get('BEARER_TOKEN_x')?.entry.value).toBe('legacy');
+    expect(store.calls.find((c) => c.op === 'delete')?.options).toEqual({ force: false });
+  });
+
+  it('force-deletes the bare key only when its value equals the scoped one', async () => {
+    const inner = new MemoryStore();
+    inner.seedRaw('BEARER_TOKEN_x', 'same');
+    inner.seedRaw('__thv_workloads_BEARER_TOKEN_x', 'same', { 'thv:scope': 'workloads' }, true);
+    const store = new HookedStore(inner);
     expect((await migrateKey(store, move('BEARER_TOKEN_x'))).outcome).toBe('alreadyScoped');
-    expect(store.entries.get('__thv_workloads_BEARER_TOKEN_x')?.value).toBe('scoped');
-    expect(store.entries.has('BEARER_TOKEN_x')).toBe(false);
+    expect(store.calls.find((c) => c.op === 'delete')?.options).toEqual({ force: true });
+    expect(inner.deleted.has('BEARER_TOKEN_x')).toBe(false);
+  });
+
+  it('moves a binary value byte for byte, bytes that are not UTF-8 included', async () => {
+    const store = new MemoryStore();
+    const bytes = Uint8Array.from([0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28, 0x41]);
+    store.seedBinary('BUILD_AUTH_FILE_bin', bytes);
+    expect((await migrateKey(store, move('BUILD_AUTH_FILE_bin'))).outcome).toBe('migrated');
+    expect(await store.readValue('__thv_workloads_BUILD_AUTH_FILE_bin')).toEqual({ bytes });
+    expect(store.entries.has('BUILD_AUTH_FILE_bin')).toBe(false);
+  });
+
+  it('compares a binary twin by bytes: one differing byte is "differs", never decoded as text', async () => {
+    const store = new MemoryStore();
+    store.seedBinary('BUILD_AUTH_FILE_bin', Uint8Array.from([0xff, 0x01]));
+    // Both decode to the same replacement characters as UTF-8; the bytes differ.
+    store.seedBinary('__thv_workloads_BUILD_AUTH_FILE_bin', Uint8Array.from([0xfe, 0x01]), {
+      'thv:scope': 'workloads',
+    });
+    expect((await migrateKey(store, move('BUILD_AUTH_FILE_bin'))).outcome).toBe('differs');
+    expect(store.deleted.has('BUILD_AUTH_FILE_bin')).toBe(true);
+  });
+
+  it('leaves a key whose scoped name is held by a secret pending deletion exactly as it was', async () => {
+    const inner = new MemoryStore();
+    inner.seedRaw('BEARER_TOKEN_x', 'legacy');
+    inner.seedRaw('__thv_workloads_BEARER_TOKEN_x', 'old', { 'thv:scope': 'workloads' }, true);
+    await inner.delete('__thv_workloads_BEARER_TOKEN_x');
+    const store = new HookedStore(inner);
+    expect(await migrateKey(store, move('BEARER_TOKEN_x'))).toEqual({
+      key: 'BEARER_TOKEN_x',
+      outcome: 'stuck',
+      reason: 'target-pending-deletion',
+    });
+    expect(store.calls.map((c) => c.op)).toEqual(['describe']);
+    expect(inner.entries.get('BEARER_TOKEN_x')?.value).toBe('legacy');
+  });
+
+  it('leaves a key the job may not read or decrypt exactly as it was, reported as unreadable', async () => {
+    const inner = new MemoryStore();
+    inner.seedRaw('BEARER_TOKEN_x', 'legacy');
+    const store = new HookedStore(inner, {
+      hook: (c, p) => {
+        if (p === 'before' && c.op === 'get' && c.key === 'BEARER_TOKEN_x')
+          throw new AccessDeniedError(c.key);
+      },
+    });
+    expect(await migrateKey(store, move('BEARER_TOKEN_x'))).toEqual({
+      key: 'BEARER_TOKEN_x',
+      outcome: 'stuck',
+      reason: 'unreadable',
+    });
+    expect(store.calls.map((c) => c.op)).toEqual(['describe', 'get']);
   });
 
   it('repairs the tag and policy of a scoped key a crash left bare, before deleting the old key', async () => {
@@ -189,7 +261,7 @@ describe('migrateKey', () => {
       tags: { 'thv:scope': 'workloads' },
       protected: true,
     });
-    expect(trace(store.calls).slice(1)).toEqual([
+    expect(trace(store.calls).slice(3)).toEqual([
       'tag __thv_workloads_BEARER_TOKEN_x',
       'protect __thv_workloads_BEARER_TOKEN_x',
       'delete BEARER_TOKEN_x',
@@ -199,13 +271,14 @@ describe('migrateKey', () => {
   it('is fine with a scoped key whose bare key is already gone', async () => {
     const store = new MemoryStore();
     store.seedRaw('__thv_workloads_BEARER_TOKEN_x', 'scoped', { 'thv:scope': 'workloads' }, true);
-    expect((await migrateKey(store, move('BEARER_TOKEN_x'))).outcome).toBe('alreadyScoped');
+    expect((await migrateKey(store, move('BEARER_TOKEN_x'))).outcome).toBe('missing');
+    expect(store.entries.get('__thv_workloads_BEARER_TOKEN_x')?.value).toBe('scoped');
   });
 
   it('reports a bare key that is gone before it was read as missing, writing nothing', async () => {
     const store = new HookedStore(new MemoryStore());
     expect((await migrateKey(store, move('BEARER_TOKEN_gone'))).outcome).toBe('missing');
-    expect(store.calls.map((c) => c.op)).toEqual(['get', 'get']);
+    expect(store.calls.map((c) => c.op)).toEqual(['describe', 'get']);
   });
 
   it.each([
@@ -216,12 +289,13 @@ describe('migrateKey', () => {
     inner.seedRaw('BEARER_TOKEN_x', 'legacy');
     const store = new HookedStore(inner, {
       hook: (c, p) => {
-        if (p === 'before' && c.op === 'get' && c.key === '__thv_workloads_BEARER_TOKEN_x') throw makeError();
+        if (p === 'before' && c.op === 'describe' && c.key === '__thv_workloads_BEARER_TOKEN_x')
+          throw makeError();
       },
     });
     const result = await migrateKey(store, move('BEARER_TOKEN_x'));
     expect(result).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/^check: /) });
-    expect(store.calls.map((c) => c.op)).toEqual(['get']);
+    expect(store.calls.map((c) => c.op)).toEqual(['describe']);
     expect([...inner.entries.keys()]).toEqual(['BEARER_TOKEN_x']);
   });
 
@@ -235,7 +309,7 @@ describe('migrateKey', () => {
       },
     });
     expect((await migrateKey(store, move('BEARER_TOKEN_x'))).reason).toMatch(/^read: /);
-    expect(store.calls.map((c) => c.op)).toEqual(['get', 'get']);
+    expect(store.calls.map((c) => c.op)).toEqual(['describe', 'get']);
   });
 
   it('keeps the bare key when the written value does not read back', async () => {
@@ -277,9 +351,10 @@ describe('migrateKey', () => {
           void inner.put(c.key as string, 'newer', { scope: 'workloads' });
       },
     });
-    expect((await migrateKey(store, move('BEARER_TOKEN_x'))).outcome).toBe('alreadyScoped');
+    expect((await migrateKey(store, move('BEARER_TOKEN_x'))).outcome).toBe('differs');
     expect(inner.entries.get('__thv_workloads_BEARER_TOKEN_x')?.value).toBe('newer');
     expect(inner.entries.has('BEARER_TOKEN_x')).toBe(false);
+    expect(inner.deleted.get('BEARER_TOKEN_x')?.entry.value).toBe('legacy');
   });
 
   it('names only the step and the error class in a failure, never the message', async () => {
@@ -360,8 +435,11 @@ class SlowStore extends MemoryStore {
       this.inFlight--;
     }
   }
-  override get(key: string) {
-    return this.slow(() => super.get(key));
+  override inspect(key: string) {
+    return this.slow(() => super.inspect(key));
+  }
+  override readValue(key: string) {
+    return this.slow(() => super.readValue(key));
   }
   override tag(key: string, tags: Record<string, string>) {
     return this.slow(() => super.tag(key, tags));
@@ -369,31 +447,31 @@ class SlowStore extends MemoryStore {
 }
 
 describe('runBatch', () => {
-  const items = (n: number): MigrationItem[] =>
-    Array.from(
-      { length: n },
-      (_, i): MigrationItem => (i % 2 === 0 ? move(`BEARER_TOKEN_${i}`) : { kind: 'adopt', key: `k${i}` }),
-    );
+  const items = (n: number): string[] =>
+    Array.from({ length: n }, (_, i) => (i % 2 === 0 ? `BEARER_TOKEN_${i}` : `k${i}`));
+  const run = (store: MemoryStore | HookedStore, keys: string[], concurrency: number) =>
+    runBatch(() => store, keys, DEFAULT_LEGACY_PREFIXES, concurrency);
 
   it('returns one result per item, in input order', async () => {
     const store = new SlowStore();
     const batch = items(9);
-    for (const item of batch) store.seedRaw(item.kind === 'move' ? item.from : item.key, 'v');
-    const results = await runBatch(store, batch, 4);
-    expect(results.map((r) => r.key)).toEqual(batch.map((i) => (i.kind === 'move' ? i.from : i.key)));
+    for (const key of batch) store.seedRaw(key, 'v');
+    const results = await run(store, batch, 4);
+    expect(results.map((r) => r.key)).toEqual(batch);
     expect(results.map((r) => r.outcome)).toEqual(
-      batch.map((i) => (i.kind === 'move' ? 'migrated' : 'adopted')),
+      batch.map((k) => (k.startsWith('BEARER') ? 'migrated' : 'adopted')),
     );
   });
 
   it.each([1, 3, 8])('keeps exactly %i items in flight when it has more', async (concurrency) => {
     const store = new SlowStore();
-    await runBatch(store, items(12), concurrency);
+    for (const key of items(12)) store.seedRaw(key, 'v');
+    await run(store, items(12), concurrency);
     expect(store.maxInFlight).toBe(concurrency);
   });
 
   it('runs an empty batch', async () => {
-    expect(await runBatch(new MemoryStore(), [], 4)).toEqual([]);
+    expect(await run(new MemoryStore(), [], 4)).toEqual([]);
   });
 
   it('rejects with MigrationThrottledError when one item is throttled', async () => {
@@ -404,7 +482,7 @@ describe('runBatch', () => {
         if (c.key === 'k1') throw new ThrottledError('Rate exceeded');
       },
     });
-    await expect(runBatch(store, items(4), 2)).rejects.toBeInstanceOf(MigrationThrottledError);
+    await expect(run(store, items(4), 2)).rejects.toBeInstanceOf(MigrationThrottledError);
   });
 });
 
@@ -421,21 +499,22 @@ describe('totals', () => {
     reason: 'write: Error',
   });
 
-  it('adds a plan: listed rows, skips of every reason, and unmovable keys as failures', () => {
+  it('adds a plan: listed rows, skips of every reason, and unmovable keys as stuck, not failed', () => {
     const totals = addPlan(
       EMPTY_TOTALS,
       {
         items: [],
         skipped: { system: 1, user: 2, tagged: 3, invalid: 4 },
-        unmovable: [{ key: 'long', reason: 'too long' }],
+        unmovable: [{ key: 'long', reason: 'name-too-long' }],
       },
       17,
     );
     expect(totals).toMatchObject({
       listed: 17,
       skipped: 10,
-      failed: 1,
-      failedKeys: [{ key: 'long', reason: 'plan: too long' }],
+      failed: 0,
+      stuck: 1,
+      stuckKeys: [{ key: 'long', reason: 'name-too-long' }],
     });
   });
 
@@ -446,12 +525,18 @@ describe('totals', () => {
       { key: 'c', outcome: 'adopted' },
       { key: 'd', outcome: 'missing' },
       { key: 'e', outcome: 'migrated' },
+      { key: 'f', outcome: 'differs' },
+      { key: 'g', outcome: 'stuck', reason: 'unreadable' },
     ]);
     expect(totals).toMatchObject({
       migrated: 2,
       alreadyScoped: 1,
+      differs: 1,
+      differsKeys: ['f'],
       adopted: 1,
       missing: 1,
+      stuck: 1,
+      stuckKeys: [{ key: 'g', reason: 'unreadable' }],
       failed: 0,
       failedKeys: [],
     });
@@ -478,12 +563,40 @@ describe('totals', () => {
   });
 });
 
+describe('the final pass', () => {
+  it('re-reads only the rows the listing shows as work, and counts what is left', async () => {
+    const inner = new MemoryStore();
+    await inner.put('GITHUB_TOKEN', 'user');
+    await inner.put('__thv_workloads_TOKEN', 'system', { scope: 'workloads' });
+    inner.seedRaw('BEARER_TOKEN_left', 'legacy');
+    const store = new HookedStore(inner);
+    expect(await finalPass(readerOf(store), DEFAULT_LEGACY_PREFIXES)).toEqual({ remaining: 1, stuck: [] });
+    expect(trace(store.calls.filter((c) => c.op !== 'listPage'))).toEqual([
+      'describe BEARER_TOKEN_left',
+      'describe __thv_workloads_BEARER_TOKEN_left',
+      'get BEARER_TOKEN_left',
+    ]);
+  });
+});
+
 describe('the flag', () => {
-  it('writes "done" and a one-line summary of counts, without the failed keys', () => {
+  it('writes "done" and a one-line summary of counts and the keys that cannot move', () => {
     const totals = addResults(EMPTY_TOTALS, [{ key: 'BEARER_TOKEN_a', outcome: 'migrated' }]);
-    expect(flagValue(totals, '2026-12-02T00:00:00.000Z')).toBe(
-      'done {"listed":0,"migrated":1,"alreadyScoped":0,"adopted":0,"missing":0,"skipped":0,"failed":0,"finishedAt":"2026-12-02T00:00:00.000Z"}',
+    expect(
+      flagValue(totals, [{ key: 'BEARER_TOKEN_b', reason: 'unreadable' }], '2026-12-02T00:00:00.000Z'),
+    ).toBe(
+      'done {"listed":0,"migrated":1,"alreadyScoped":0,"differs":0,"adopted":0,"missing":0,"skipped":0,"stuck":1,"failed":0,"stuckKeys":[{"key":"BEARER_TOKEN_b","reason":"unreadable"}],"finishedAt":"2026-12-02T00:00:00.000Z"}',
     );
+  });
+
+  it('keeps the flag within an SSM standard parameter, however many keys are stuck (the count stays exact)', () => {
+    const stuck = Array.from({ length: 500 }, (_, i) => ({
+      key: `BEARER_TOKEN_${String(i).padStart(150, 'x')}`,
+      reason: 'unreadable',
+    }));
+    const value = flagValue(EMPTY_TOTALS, stuck, '2026-12-02T00:00:00.000Z');
+    expect(value.length).toBeLessThanOrEqual(MAX_FLAG_LENGTH);
+    expect(JSON.parse(value.slice('done '.length)).stuck).toBe(500);
   });
 
   it.each([

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMPTY_TOTALS, MAX_PAGE_SIZE, MigrationThrottledError } from '../../lambda/core/index.js';
+import { MAX_PASSES } from '../../lambda/migration/events.js';
 import { MigrationIncompleteError } from '../../lambda/migration/steps.js';
 import { migrationStepsFor } from '../../lambda/migration/wiring.js';
 import {
@@ -53,6 +54,7 @@ function shapeOf(definition: AslDefinition, batchSize: number): MigrationShape {
       retriesOf(map.ItemProcessor.States.ReportFailedBatch),
     ),
     batchRetries: retriesOf(map.ItemProcessor.States.MigrateBatch),
+    passes: MAX_PASSES,
   };
 }
 
@@ -75,9 +77,9 @@ describe('the history budget', () => {
     // Every batch is throttled once (a retry), and one batch fails for good (a catch).
     const seen = new Set<string>();
     const stepsWithTrouble = async (event: unknown) => {
-      const e = event as { step: string; batch?: { from?: string }[]; error?: string };
+      const e = event as { step: string; batch?: string[]; error?: string };
       if (e.step === 'migrate' && e.error === undefined) {
-        const first = e.batch?.[0]?.from ?? '';
+        const first = e.batch?.[0] ?? '';
         if (!seen.has(first)) {
           seen.add(first);
           throw new MigrationThrottledError('throttled (injected)');
@@ -91,6 +93,7 @@ describe('the history budget', () => {
       steps: stepsWithTrouble,
       executionName: 'history',
       retryIntervalMs: 0,
+      waitMs: 0,
     })) as [LocalExecution];
   }, 120_000);
   afterAll(() => rig.close());

@@ -1,5 +1,5 @@
 /** The migration job end to end: the synthesized state machine, the real steps, the embedded endpoint. */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LEGACY_PREFIXES } from '../../lambda/core/index.js';
 import { migrationStepsFor, scopePrincipalsFromEnv } from '../../lambda/migration/wiring.js';
@@ -11,6 +11,7 @@ import {
   migrationRig,
   PRINCIPALS,
   ROOT,
+  readString,
   synthesizedDefinition,
   withMaxPages,
 } from './support.js';
@@ -21,14 +22,7 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const readValue = async (r: MigrationRig, key: string): Promise<string | undefined> => {
-  try {
-    const out = await r.secretsManager.send(new GetSecretValueCommand({ SecretId: `${ROOT}${key}` }));
-    return out.SecretString;
-  } catch {
-    return undefined;
-  }
-};
+const readValue = readString;
 
 describe('the migration state machine', () => {
   it('has a local handler for every Task state of the synthesized definition', () => {
@@ -119,6 +113,7 @@ describe('the migration state machine', () => {
       },
       executionName: 'batch-size',
       retryIntervalMs: 0,
+      waitMs: 0,
     });
     expect(run?.status).toBe('SUCCEEDED');
     expect(sizes.sort()).toEqual([1, 3, 3]);

@@ -20,8 +20,10 @@ describe('migration metrics', () => {
     let t = 0;
     const step = withStepMetrics(
       async () => ({
-        counts: { migrated: 3, alreadyScoped: 1, adopted: 0, missing: 2 },
+        counts: { migrated: 3, alreadyScoped: 1, differs: 1, adopted: 0, missing: 2, skipped: 1 },
         failed: [{ key: 'K', reason: 'x' }],
+        stuck: [{ key: 'S', reason: 'unreadable' }],
+        differs: ['D'],
       }),
       metrics,
       () => (t += 4),
@@ -40,7 +42,10 @@ describe('migration metrics', () => {
         KeysMigrated: 3,
         KeysAlreadyScoped: 1,
         KeysMissing: 2,
+        KeysDiffered: 1,
+        KeysSkipped: 1,
         KeysFailed: 1,
+        KeysStuck: 1,
       }),
     ]);
   });

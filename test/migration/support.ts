@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   CreateSecretCommand,
   GetResourcePolicyCommand,
+  GetSecretValueCommand,
   ListSecretsCommand,
   SecretsManagerClient,
   type Tag,
@@ -76,6 +77,8 @@ export interface MigrationRig {
     executionName?: string;
     secretsManager?: SecretsManagerClient;
     principalsByScope?: Readonly<Record<string, readonly string[]>>;
+    /** The first execution's input (a crafted one, in tests of what the job trusts). */
+    input?: Record<string, unknown>;
   }): Promise<LocalExecution[]>;
   /** The flag parameter's value. */
   flag(): Promise<string | undefined>;
@@ -99,6 +102,16 @@ const WRITE_OPS = new Set([
   'PutParameter',
   'DeleteParameter',
 ]);
+
+/** A secret's string value read straight from the endpoint, or undefined when it cannot be read. */
+export async function readString(r: MigrationRig, key: string): Promise<string | undefined> {
+  try {
+    return (await r.secretsManager.send(new GetSecretValueCommand({ SecretId: `${ROOT}${key}` })))
+      .SecretString;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Client settings for the endpoint, with the deployed function's retries. */
 export function clientConfig(url: string) {
@@ -146,7 +159,9 @@ export async function migrationRig(endpointOptions: Partial<AwsEndpointOptions> 
           principalsByScope: options.principalsByScope ?? PRINCIPALS,
         }) as (event: unknown) => Promise<unknown>,
         executionName: options.executionName ?? 'legacy-migration-test',
+        ...(options.input === undefined ? {} : { input: options.input }),
         retryIntervalMs: 0,
+        waitMs: 0,
       }),
     flag: () => readMigrationFlag(ssm, FLAG),
     seed: async (key, value, tags = []) => {

@@ -1,7 +1,7 @@
 /** The MigrationJob construct in the synthesized template: state machine, role, first-deploy start. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { FIRST_EXECUTION_NAME } from '../../lib/migration-job.js';
+import { ACCESS_RETRY, FIRST_EXECUTION_NAME } from '../../lib/migration-job.js';
 import {
   type TemplateJson as DefinitionTemplate,
   definitionFromTemplate,
@@ -43,6 +43,40 @@ describe('the migration job', () => {
     expect(definition).not.toContain('JSONata');
   });
 
+  it('retries every Lambda step on MigrationAccessDeniedError for about four minutes (IAM on a first deploy), without jitter', () => {
+    const definition = definitionFromTemplate(template.toJSON() as DefinitionTemplate);
+    const map = definition.States.MigrateBatches as { ItemProcessor: { States: Record<string, unknown> } };
+    const lambdaTasks = {
+      ...Object.fromEntries(Object.entries(definition.States).filter(([n]) => n !== 'ContinueAsNew')),
+      ...map.ItemProcessor.States,
+    } as Record<string, { Type: string; Retry?: Record<string, unknown>[] }>;
+    const names = Object.entries(lambdaTasks)
+      .filter(([, st]) => st.Type === 'Task')
+      .map(([n]) => n)
+      .sort();
+    expect(names).toEqual(['CheckFlag', 'Discover', 'Finish', 'MigrateBatch', 'ReportFailedBatch']);
+    for (const name of names) {
+      expect(lambdaTasks[name]?.Retry, name).toContainEqual({
+        ErrorEquals: ['MigrationAccessDeniedError'],
+        IntervalSeconds: 15,
+        MaxAttempts: 4,
+        BackoffRate: 2,
+      });
+    }
+    // 15 + 30 + 60 + 120 s: bounded, then the execution fails with the step's message.
+    expect(ACCESS_RETRY).toEqual({ intervalSeconds: 15, maxAttempts: 4, backoffRate: 2 });
+  });
+
+  it('waits out ListSecrets’ lag before the final pass, and has no shortcut past the listing when the flag is set', () => {
+    const definition = definitionFromTemplate(template.toJSON() as DefinitionTemplate);
+    expect(definition.States.SettleListing).toEqual({ Type: 'Wait', Seconds: 300, Next: 'Finish' });
+    expect(definition.States.CheckFlag).toMatchObject({ Next: 'Discover' });
+    expect(Object.keys(definition.States)).not.toContain('AlreadyDone');
+    expect(definition.States.ContinueAsNew).toMatchObject({
+      Parameters: { 'Input.$': 'States.JsonToString($.continuation)', 'Name.$': '$.nextName' },
+    });
+  });
+
   it('starts the job once on first deploy under a fixed execution name', () => {
     const starts = Object.values(template.findResources('Custom::AWS')).map((r) =>
       JSON.stringify((r as { Properties: { Create: unknown } }).Properties.Create),
@@ -54,11 +88,21 @@ describe('the migration job', () => {
     expect(JSON.stringify(template.findResources('Custom::AWS'))).not.toContain('"Update"');
   });
 
-  it('gives the migration role exactly the Secrets Manager rights of DESIGN §3', () => {
+  it('gives the migration role only the Secrets Manager rights its legacy table needs', () => {
     const statements = statementsOf(logicalId(stack.broker.migration.role)).filter((s) =>
       JSON.stringify(s.Action).includes('secretsmanager:'),
     );
     const untagged = { Null: { 'aws:ResourceTag/thv:owner': 'true', 'aws:ResourceTag/thv:scope': 'true' } };
+    // Each row of the legacy table writes only `<root>__thv_<its scope>_<its prefix>*`.
+    const workloadsScoped = [
+      'BEARER_TOKEN_',
+      'OAUTH_CLIENT_SECRET_',
+      'OAUTH_REFRESH_TOKEN_',
+      'registry-user-',
+      'registry-default-',
+      'BUILD_AUTH_FILE_',
+    ].map((p) => arn(`toolhive/__thv_workloads_${p}*`));
+    const registryScoped = [arn('toolhive/__thv_registry_REGISTRY_OAUTH_*')];
     expect(statements).toEqual([
       {
         Sid: 'ReadAndDeleteLegacyKeys',
@@ -76,24 +120,36 @@ describe('the migration job', () => {
         Condition: untagged,
       },
       {
-        Sid: 'WriteSystemKeys',
+        Sid: 'ReadAndProtectScopedKeys',
         Effect: 'Allow',
-        Action: [
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:PutResourcePolicy',
-          'secretsmanager:TagResource',
-        ],
-        Resource: arn('toolhive/__thv_*'),
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutResourcePolicy'],
+        Resource: [...workloadsScoped, ...registryScoped],
       },
       {
-        Sid: 'CreateSystemKeys',
+        Sid: 'WriteScopedKeysWorkloads',
         Effect: 'Allow',
-        Action: 'secretsmanager:CreateSecret',
-        Resource: arn('toolhive/__thv_*'),
+        Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+        Resource: workloadsScoped,
         Condition: {
-          StringEquals: { 'aws:RequestTag/thv:scope': ['workloads', 'registry', 'auth', 'llm'] },
+          StringEquals: { 'aws:RequestTag/thv:scope': 'workloads' },
           'ForAllValues:StringEquals': { 'aws:TagKeys': ['thv:scope'] },
         },
+      },
+      {
+        Sid: 'WriteScopedKeysRegistry',
+        Effect: 'Allow',
+        Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+        Resource: registryScoped[0],
+        Condition: {
+          StringEquals: { 'aws:RequestTag/thv:scope': 'registry' },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['thv:scope'] },
+        },
+      },
+      {
+        Sid: 'DescribeKeys',
+        Effect: 'Allow',
+        Action: 'secretsmanager:DescribeSecret',
+        Resource: arn('toolhive/*'),
       },
       {
         Sid: 'AdoptUntaggedKeys',

@@ -9,8 +9,10 @@ import {
   ConflictError,
   type DeleteOptions,
   deleteEach,
+  type KeyState,
   type ListOptions,
   type ListPage,
+  type MigrationStore,
   NotDeletedError,
   OWNER_TAG,
   type PutOptions,
@@ -24,6 +26,7 @@ import {
   type SecretTags,
   type SecretVersionRef,
   type StoredSecret,
+  type StoredValue,
   USER_OWNER,
   VersionNotFoundError,
 } from '../../lambda/core/index.js';
@@ -33,6 +36,8 @@ export const MEMORY_RECOVERY_DAYS = 7;
 
 interface Entry {
   value: string;
+  /** A binary secret's bytes (then `value` is unused), as SecretBinary holds them. */
+  bytes?: Uint8Array;
   version: string;
   updatedAt: string;
   description?: string;
@@ -52,7 +57,7 @@ interface DeletedEntry {
 }
 
 /** A sorted, case-insensitive-prefix-filtering store, like ListSecrets. */
-export class MemoryStore implements SecretStore {
+export class MemoryStore implements SecretStore, MigrationStore {
   readonly entries = new Map<string, Entry>();
   /** Secrets deleted with a recovery window (a forced delete drops them at once). */
   readonly deleted = new Map<string, DeletedEntry>();
@@ -151,6 +156,38 @@ export class MemoryStore implements SecretStore {
       tags: { ...tags },
       protected: isProtected,
     });
+  }
+
+  /** Seeds a binary secret (SecretBinary) with exactly these tags, as a pre-broker writer would. */
+  seedBinary(key: string, bytes: Uint8Array, tags: SecretTags = {}): void {
+    this.seedRaw(key, '', tags);
+    (this.entries.get(key) as Entry).bytes = Uint8Array.from(bytes);
+  }
+
+  async inspect(key: string): Promise<KeyState> {
+    this.touched.push(key);
+    const live = this.entries.get(key);
+    if (live) return { tags: { ...live.tags }, deleted: false };
+    const gone = this.deleted.get(key);
+    if (gone) return { tags: { ...gone.entry.tags }, deleted: true };
+    throw new SecretNotFoundError(key);
+  }
+
+  async readValue(key: string): Promise<StoredValue> {
+    this.touched.push(key);
+    const entry = this.entries.get(key);
+    if (!entry) throw new SecretNotFoundError(key);
+    return entry.bytes ? { bytes: Uint8Array.from(entry.bytes) } : { text: entry.value };
+  }
+
+  async createValue(key: string, value: StoredValue, scope: string): Promise<void> {
+    this.touched.push(key);
+    // A name held by a deleted secret is taken too, as in Secrets Manager.
+    if (this.entries.has(key) || this.deleted.has(key))
+      throw new ConflictError(`secret ${key} already exists`);
+    this.seedRaw(key, 'text' in value ? value.text : '', { [SCOPE_TAG]: scope }, true);
+    if ('bytes' in value) (this.entries.get(key) as Entry).bytes = Uint8Array.from(value.bytes);
+    (this.entries.get(key) as Entry).scope = scope;
   }
 
   async describe(key: string): Promise<SecretInfo> {
@@ -255,7 +292,7 @@ export interface HookedStoreOptions {
  * A {@link SecretStore} over a {@link MemoryStore} that logs every call and lets a test inject
  * faults (crashes, throttling) before or after any of them. deleteMany goes through delete.
  */
-export class HookedStore implements SecretStore {
+export class HookedStore implements SecretStore, MigrationStore {
   /** Every call, in order, including ones a hook failed. */
   readonly calls: StoreCall[] = [];
 
@@ -317,6 +354,29 @@ export class HookedStore implements SecretStore {
 
   describe(key: string): Promise<SecretInfo> {
     return this.call({ op: 'describe', key }, () => this.inner.describe(key));
+  }
+
+  inspect(key: string): Promise<KeyState> {
+    return this.call({ op: 'describe', key }, () => this.inner.inspect(key));
+  }
+
+  readValue(key: string): Promise<StoredValue> {
+    return this.call({ op: 'get', key }, () => this.inner.readValue(key));
+  }
+
+  async createValue(key: string, value: StoredValue, scope: string): Promise<void> {
+    if (!this.options.splitSystemWrites)
+      return this.call({ op: 'put', key, options: { createOnly: true, scope } }, () =>
+        this.inner.createValue(key, value, scope),
+      );
+    await this.call({ op: 'put', key, options: { createOnly: true } }, async () => {
+      if (this.inner.entries.has(key) || this.inner.deleted.has(key))
+        throw new ConflictError(`secret ${key} already exists`);
+      if ('bytes' in value) this.inner.seedBinary(key, value.bytes);
+      else this.inner.seedRaw(key, value.text);
+    });
+    await this.tag(key, { [SCOPE_TAG]: scope });
+    await this.protect(key);
   }
 
   getVersion(key: string, version: SecretVersionRef): Promise<StoredSecret> {

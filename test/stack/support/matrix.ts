@@ -152,6 +152,23 @@ function matrixSecrets(scopes: readonly string[]): MatrixSecret[] {
       tags: { [SCOPE_TAG]: s },
       policyScope: s,
     })),
+    // The scoped names the legacy table's rows move into (the only system names the migration writes).
+    ...(['workloads', 'registry'].every((s) => scopes.includes(s))
+      ? [
+          {
+            label: 'workloads secret of a legacy row',
+            name: `${ROOT}__thv_workloads_BEARER_TOKEN_github`,
+            tags: { [SCOPE_TAG]: 'workloads' },
+            policyScope: 'workloads',
+          },
+          {
+            label: 'registry secret of a legacy row',
+            name: `${ROOT}__thv_registry_REGISTRY_OAUTH_ab12`,
+            tags: { [SCOPE_TAG]: 'registry' },
+            policyScope: 'registry',
+          },
+        ]
+      : []),
     // A write that failed between CreateSecret and PutResourcePolicy: tagged, no resource policy.
     {
       label: 'workloads secret without its resource policy',
@@ -223,6 +240,12 @@ const SECRET_ACTIONS: readonly SecretAction[] = [
     action: 'secretsmanager:CreateSecret',
     create: true,
     requestTags: { [SCOPE_TAG]: 'workloads' },
+  },
+  {
+    label: 'CreateSecret thv:scope=registry',
+    action: 'secretsmanager:CreateSecret',
+    create: true,
+    requestTags: { [SCOPE_TAG]: 'registry' },
   },
   sm('GetSecretValue'),
   {
@@ -606,7 +629,15 @@ export function expectedDecision(p: MatrixPrincipal, r: MatrixRequest, rules: Ma
   return 'ImplicitlyDenied';
 }
 
-/** DESIGN §3's migration row: legacy read + delete, system writes, adoption of untagged keys. */
+/** The scope of the legacy row whose scoped names (`<root>__thv_<scope>_<prefix>*`) hold `name`, if any. */
+const rowScopeOf = (name: string, rules: MatrixRules): string | undefined =>
+  rules.legacyTable.find((row) => name.startsWith(`${ROOT}__thv_${row.scope}_${row.prefix}`))?.scope;
+
+/**
+ * The migration row, narrowed to its table (issue 16): read + delete only the untagged bare keys of
+ * the legacy prefixes; read back, protect, create and scope-tag only each row's own scoped names,
+ * with that row's scope; describe under the root; adopt untagged keys.
+ */
 function expectedMigration(
   r: MatrixRequest,
   s: MatrixSecret,
@@ -615,7 +646,7 @@ function expectedMigration(
   onlyOwnerTag: boolean,
 ): Decision {
   const legacy = inRegion(s) && rules.legacyTable.some((row) => s.name.startsWith(`${ROOT}${row.prefix}`));
-  const system = inRegion(s) && reservedName(s.name, false);
+  const rowScope = inRegion(s) ? rowScopeOf(s.name, rules) : undefined;
   const requested = r.requestTags ?? {};
   if (
     legacy &&
@@ -624,23 +655,20 @@ function expectedMigration(
   )
     return 'Allowed';
   if (
-    system &&
-    [
-      'secretsmanager:GetSecretValue',
-      'secretsmanager:PutResourcePolicy',
-      'secretsmanager:TagResource',
-    ].includes(r.action)
+    rowScope !== undefined &&
+    ['secretsmanager:GetSecretValue', 'secretsmanager:PutResourcePolicy'].includes(r.action)
   )
     return 'Allowed';
   const tagKeys = Object.keys(requested);
   if (
-    system &&
-    r.action === 'secretsmanager:CreateSecret' &&
+    rowScope !== undefined &&
+    ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'].includes(r.action) &&
     tagKeys.length > 0 &&
     tagKeys.every((k) => k === SCOPE_TAG) &&
-    rules.scopes.includes(requested[SCOPE_TAG] ?? '')
+    requested[SCOPE_TAG] === rowScope
   )
     return 'Allowed';
+  if (underRoot(s) && r.action === 'secretsmanager:DescribeSecret') return 'Allowed';
   if (
     underRoot(s) &&
     untagged &&
@@ -682,7 +710,12 @@ function expectedKeyUse(p: MatrixPrincipal, r: MatrixRequest, rules: MatrixRules
     return 'ExplicitlyDenied';
   if (p.outside !== undefined) return 'Allowed';
   if (!via || !['kms:Decrypt', 'kms:GenerateDataKey'].includes(r.action)) return 'ImplicitlyDenied';
-  if (p.kind === 'user-api' || p.kind === 'migration') return 'Allowed';
+  if (p.kind === 'user-api') return 'Allowed';
+  // The migration's key use covers only the names it reads or writes: legacy bare keys and each row's scoped names.
+  if (p.kind === 'migration') {
+    const legacy = rules.legacyTable.some((row) => s.name.startsWith(`${ROOT}${row.prefix}`));
+    return legacy || rowScopeOf(s.name, rules) !== undefined ? 'Allowed' : 'ImplicitlyDenied';
+  }
   if (p.kind === 'scope') {
     const own = s.name.startsWith(`${ROOT}__thv_${p.scope}_`);
     const legacy = rules.legacyReads.some(
