@@ -147,6 +147,11 @@ async function handleAws(req: IncomingMessage, res: ServerResponse, deps: Protoc
     const { op, service, name: operation } = resolveOperation(deps.services, name);
     const bytes = await readBodyBytes(req);
     const body = parseJsonBody(bytes);
+    // Faults first, as a front door's throttling comes before the service looks at the request.
+    const { latencyMs } = deps.faults.current();
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const injected = deps.faults.draw(name);
+    if (injected) throw injected;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const context = deps.guard
@@ -163,10 +168,6 @@ async function handleAws(req: IncomingMessage, res: ServerResponse, deps: Protoc
           body,
         })
       : {};
-    const { latencyMs } = deps.faults.current();
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    const injected = deps.faults.draw(name);
-    if (injected) throw injected;
     const result = deps.commit(() => op(body, context));
     send(res, 200, result);
     return '200';

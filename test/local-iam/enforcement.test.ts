@@ -155,15 +155,15 @@ describe('the KMS key policy, for calls that decrypt', () => {
   // for the keys." Secrets Manager decrypts with encryption context SecretARN (user guide, "Secret
   // encryption and decryption", Secrets Manager encryption context).
   it('denies decrypting a secret under a scope’s prefix on the stack key to anyone but that scope’s roles', async () => {
-    // service:workloads holds secretsmanager:* and kms:* from elsewhere; no secret policy stops it here.
-    const refused = await failure(get('service:workloads', 'toolhive/__thv_workloads_PLANTED'));
+    // admin holds everything and no secret policy stops it here: only the key policy does.
+    const refused = await failure(get('admin', 'toolhive/__thv_workloads_PLANTED'));
     expect(refused.message).toBe(
-      `Access to KMS is not allowed. User: ${ROLE('service:workloads')} is not authorized to perform: kms:Decrypt on resource: ${STACK_KEY} with an explicit deny in a resource-based policy`,
+      `Access to KMS is not allowed. User: ${ROLE('admin')} is not authorized to perform: kms:Decrypt on resource: ${STACK_KEY} with an explicit deny in a resource-based policy`,
     );
   });
 
   it('checks no key policy for a secret on the default key aws/secretsmanager', async () => {
-    const got = await get('service:workloads', 'toolhive/__thv_workloads_PLANTED_DEFAULT_KEY');
+    const got = await get('admin', 'toolhive/__thv_workloads_PLANTED_DEFAULT_KEY');
     expect(got.SecretString).toBe('value of toolhive/__thv_workloads_PLANTED_DEFAULT_KEY');
   });
 });
