@@ -445,10 +445,17 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
       return { version: out.VersionId ?? token, created: true };
     } catch (error) {
       if (awsErrorName(error) === 'ResourceExistsException') {
-        // It exists, and this role was refused its update: an untagged or foreign secret.
-        if (refusedUpdate !== undefined) throw refusedUpdate;
-        // Another writer created it between our update and create: write over theirs.
-        return this.update(name, value, token, options.description);
+        // Another writer created it between our update and create: write over theirs. After a
+        // refused update this is also the test of whose it is: if it is refused again, the secret
+        // is an untagged or foreign one, not a user secret born a moment ago, and the first
+        // refusal stands.
+        try {
+          return await this.update(name, value, token, options.description);
+        } catch (retry) {
+          if (refusedUpdate !== undefined && awsErrorName(retry) === 'AccessDeniedException')
+            throw refusedUpdate;
+          throw retry;
+        }
       }
       if (isScheduledForDeletion(error) && !deleted) return this.recreate(name, value, token, options);
       throw error;
