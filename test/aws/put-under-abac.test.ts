@@ -25,7 +25,9 @@ function stubClient(answers: Readonly<Record<string, unknown>>) {
     send: async (command: { constructor: { name: string } }) => {
       const name = command.constructor.name.replace(/Command$/, '');
       calls.push(name);
-      const answer = answers[name];
+      const given = answers[name];
+      // An array answers successive calls of that command in order.
+      const answer = Array.isArray(given) ? given[calls.filter((c) => c === name).length - 1] : given;
       if (answer === undefined) throw new Error(`unexpected ${name}`);
       if (answer instanceof Error) throw answer;
       return answer;
@@ -61,7 +63,24 @@ describe('SecretsManagerStore.put under a tag-conditioned role', () => {
     const write = new SecretsManagerStore({ client }).put('k', 'value');
     // Assess
     await expect(write).rejects.toMatchObject({ code: 'access_denied', key: 'k' });
-    expect(calls).toEqual(['PutSecretValue', 'CreateSecret']);
+    // The second update tells a secret born a moment ago from one that is not the role's.
+    expect(calls).toEqual(['PutSecretValue', 'CreateSecret', 'PutSecretValue']);
+  });
+
+  it('writes over a user key another writer created between its refused update and its create', async () => {
+    // Prepare: 50 writers race to create one key; all but the first find it existing.
+    const { client, calls } = stubClient({
+      PutSecretValue: [denied('PutSecretValue'), { VersionId: 'v2' }],
+      CreateSecret: awsError(
+        'ResourceExistsException',
+        'The operation failed because the secret toolhive/k already exists.',
+      ),
+    });
+    // Act
+    const result = await new SecretsManagerStore({ client }).put('k', 'value');
+    // Assess
+    expect(result).toEqual({ version: 'v2', created: false });
+    expect(calls).toEqual(['PutSecretValue', 'CreateSecret', 'PutSecretValue']);
   });
 
   it('refuses when the create is refused too (no tag the role may create with)', async () => {
