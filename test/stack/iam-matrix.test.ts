@@ -569,8 +569,8 @@ describe.each(['never', 'until-migrated'] as const)(
           : 0;
       const guard = 8;
       // The migration role: legacy read/delete, scoped read/protect, one create/tag per scope of the
-      // table, describe, adoption, list, key use.
-      const migration = 6 + new Set(DEFAULT_LEGACY_PREFIXES.map((row) => row.scope)).size;
+      // table, describe, adoption, list, flag, key use.
+      const migration = 7 + new Set(DEFAULT_LEGACY_PREFIXES.map((row) => row.scope)).size;
       expect(report).toHaveLength(
         7 +
           4 * scopes +
