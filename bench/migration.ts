@@ -1,5 +1,5 @@
 /**
- * The migration's speed (issue 7 §7): legacy keys through the synthesized state machine run locally,
+ * The migration's speed: legacy keys through the synthesized state machine run locally,
  * every Task served by the real steps over the real SDK against the embedded endpoint.
  * - unthrottled: keys per second with no quota and no latency;
  * - at AWS's quotas with 20 ms per call: keys per second as a share of the quota-bound limit (one

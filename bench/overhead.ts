@@ -5,7 +5,7 @@
  * noise floor) and the handler's own work with no I/O. Runs in a child process
  * (bench/overhead-child.ts) so the real entry modules read their environment as in Lambda.
  *
- * What was found (issue 15) when the profiles showed ~3 µs of handler CPU but 30–40 µs more per
+ * What was found when the profiles showed ~3 µs of handler CPU but 30–40 µs more per
  * request: the 3 µs was the self time of the handler's JavaScript frames only; the built-ins it
  * calls (JSON.stringify of the audit line and of the answer, the synchronous stdout write,
  * toISOString, decodeURIComponent, the key regexes) are sampled as frames of their own. Measured

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every figure of issue 9 in one run, each beside what a platform engineer would
+ * `npm run bench`: every figure in one run, each beside what a platform engineer would
  * use instead, written to bench/results.json (flat keys) and bench/REPORT.md. Loopback only, bounded
  * loops (a few minutes on 2 cores). Exits 1 when a target is missed or a section fails. Not a test.
  *

@@ -1,6 +1,6 @@
 /**
  * What `npm run bench` measures, keyed as in bench/results.json, with the bound each figure must
- * keep (issue 9). Each figure is a ratio to what a platform engineer would use instead, measured
+ * keep. Each figure is a ratio to what a platform engineer would use instead, measured
  * in the same run, so a noisy machine moves both sides alike. Checked by the bench, never by tests.
  */
 
@@ -75,7 +75,7 @@ export const TARGETS = {
     kind: 'reported',
     unit: 'ms',
   },
-  // The IAM-enforcement figure (a local request with enforcement on vs off, issue 15) goes here.
+  // The IAM-enforcement figure (a local request with enforcement on vs off) goes here.
   httpRps1: {
     what: 'GET /v1/secrets/{key} through `npm start`, 1 connection',
     kind: 'reported',

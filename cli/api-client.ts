@@ -1,5 +1,5 @@
 /**
- * A fetch-based client for the broker's HTTP API (DESIGN §4). It speaks to the local server
+ * A fetch-based client for the broker's HTTP API (docs/design.md §4). It speaks to the local server
  * unsigned and to a deployed API with SigV4; it turns every failure into a {@link CliError}.
  */
 import type * as z from 'zod';

@@ -3,7 +3,7 @@
  * failure to exit code lives here and nowhere else. Messages never carry a secret value.
  */
 
-/** Exit codes of `thv-broker`; documented in the README (CLI, exit codes). */
+/** Exit codes of `thv-broker`; documented in docs/cli.md (exit codes). */
 export const EXIT = {
   /** The command did what was asked. */
   ok: 0,
@@ -26,7 +26,7 @@ export abstract class CliError extends Error {
   /** Exit code of the process when this error ends it. */
   abstract readonly exitCode: number;
   /**
-   * The `error` of a `--json` error line, a contract with scripts (README, CLI); undefined only for
+   * The `error` of a `--json` error line, a contract with scripts (docs/cli.md); undefined only for
    * an {@link ApiError} whose answer carried no broker code.
    */
   abstract readonly code: string | undefined;

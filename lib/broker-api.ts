@@ -1,5 +1,5 @@
 /**
- * The broker's REST API (DESIGN §4): IAM authorization on every method, access logs, throttling,
+ * The broker's REST API (docs/design.md §4): IAM authorization on every method, access logs, throttling,
  * user routes to the user function and each scope's literal routes to that scope's function. The
  * routes are the handlers' own route table (`lambda/http/routes.ts`).
  */

@@ -1,5 +1,5 @@
 /**
- * The migration's history budget (DESIGN §5): a Standard execution holds at most 25,000 history
+ * The migration's history budget (docs/design.md §5): a Standard execution holds at most 25,000 history
  * events, so one execution lists at most a fixed number of pages and then continues as a new one.
  * The page cap is derived from a worst-case count of the events one page can write, every retry
  * and catch of every state spent; the tests check this model against the events the real

@@ -1,5 +1,5 @@
 /**
- * The one-shot legacy-key migration (DESIGN §5) as a Step Functions job: check the flag, then page
+ * The one-shot legacy-key migration (docs/design.md §5) as a Step Functions job: check the flag, then page
  * through ListSecrets one page per step, fan each page's batches out in an inline Map, gather the
  * counts, and write the flag only when every key succeeded. Before the history budget could be
  * reached the job continues as a new execution. Started once on first deploy under a fixed name.

@@ -1,5 +1,5 @@
 /**
- * IAM statement builders for the broker (DESIGN §3). Every name pattern is derived from the root
+ * IAM statement builders for the broker (docs/design.md §3). Every name pattern is derived from the root
  * and the reserved prefix in `lambda/core`, never restated here.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -58,7 +58,7 @@ function reservedNamePatterns(root: string): string[] {
 }
 
 /**
- * The reserved-prefix guard (DESIGN §3) carried by the user-API role and by every role given
+ * The reserved-prefix guard (docs/design.md §3) carried by the user-API role and by every role given
  * `grantUserAccess`: the denies hold whatever else the role is allowed.
  */
 export function guardStatements(scope: IConstruct, root: string): iam.PolicyStatement[] {
@@ -91,7 +91,7 @@ export function guardStatements(scope: IConstruct, root: string): iam.PolicyStat
       resources: ['*'],
       conditions: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [SCOPE_TAG] } },
     }),
-    // No planting (DESIGN §3): a secret created under the root without `thv:owner=user` would look
+    // No planting (docs/design.md §3): a secret created under the root without `thv:owner=user` would look
     // like a legacy system key to the migration and to the `until-migrated` fallback. A missing
     // request tag makes StringNotEquals true, so one statement covers "no tag" and "another value".
     new iam.PolicyStatement({
@@ -124,7 +124,7 @@ export function guardStatements(scope: IConstruct, root: string): iam.PolicyStat
       sid: 'DenyUntaggedSecretsUnderRoot',
       effect: iam.Effect.DENY,
       // Until the migration has moved or adopted them, untagged keys under the root are legacy
-      // system secrets under user-looking names (DESIGN §5). CreateSecret and the TagResource check
+      // system secrets under user-looking names (docs/design.md §5). CreateSecret and the TagResource check
       // it implies run before the new secret has tags, so they are left to the allow statements.
       notActions: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
       resources: [secretArn(scope, `${root}*`)],
@@ -180,7 +180,7 @@ export const USER_SECRET_ACTIONS: readonly string[] = [
 ];
 
 /**
- * Grants the user function its secrets by tag (DESIGN §3): every action on an existing secret only
+ * Grants the user function its secrets by tag (docs/design.md §3): every action on an existing secret only
  * when it carries `thv:owner=user`, CreateSecret only with exactly that tag, so an untagged legacy
  * key and every system secret are out of reach in IAM itself.
  */
@@ -329,7 +329,7 @@ export function keyDecryptDenyStatement(
   });
 }
 
-/** What the perimeter denies around the API: the broker's own resources, by ARN (DESIGN §3). */
+/** What the perimeter denies around the API: the broker's own resources, by ARN (docs/design.md §3). */
 export interface BrokerPerimeter {
   /** The broker's name root. */
   readonly root: string;
@@ -360,7 +360,7 @@ const FLAG_READ_ACTIONS = [
 const KEY_USE_VIA_SECRETS_MANAGER = ['kms:Decrypt', 'kms:GenerateDataKey'];
 
 /**
- * Denies around the API (DESIGN §3, "The threat model is the account, not the API"), for every
+ * Denies around the API (docs/design.md §3, "The threat model is the account, not the API"), for every
  * role given user or scope access: in one account an identity allow suffices to invoke a function,
  * start an execution or write a parameter, whatever its resource policy says, so these denies are
  * what keeps a role with `lambda:*`, `states:*`, `ssm:*`, `kms:*` or `iam:PassRole` from elsewhere

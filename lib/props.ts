@@ -58,7 +58,7 @@ export interface SecretBrokerProps {
   readonly legacyFallback?: LegacyFallback;
   /**
    * Legacy-key prefix table of the migration (first match wins).
-   * @default DEFAULT_LEGACY_PREFIXES (DESIGN §5)
+   * @default DEFAULT_LEGACY_PREFIXES (docs/design.md §5)
    */
   readonly legacyPrefixes?: readonly LegacyPrefix[];
   /**

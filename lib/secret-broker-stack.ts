@@ -120,7 +120,7 @@ export class SecretBrokerStack extends Stack {
     const foreign = [...byAccount].filter(([account]) => known && account !== this.account);
     if (foreign.length > 0) {
       throw new Error(
-        `invalid SecretBrokerStack props: these roles are not in account ${this.account}, where the stack deploys, and a grant can only reach a role of that account (for callers in other accounts, see "Cross-account callers" in the README):\n- ${foreign.flatMap(([, roles]) => roles).join('\n- ')}`,
+        `invalid SecretBrokerStack props: these roles are not in account ${this.account}, where the stack deploys, and a grant can only reach a role of that account (for callers in other accounts, see "Cross-account callers" in docs/deploy.md):\n- ${foreign.flatMap(([, roles]) => roles).join('\n- ')}`,
       );
     }
     for (const [account, roles] of byAccount) {
@@ -128,7 +128,7 @@ export class SecretBrokerStack extends Stack {
         assertions: [
           {
             assert: Fn.conditionEquals(Aws.ACCOUNT_ID, account),
-            assertDescription: `Grants reach roles of account ${account} only (${roles.join('; ')}); deploy into that account, or see "Cross-account callers" in the README.`,
+            assertDescription: `Grants reach roles of account ${account} only (${roles.join('; ')}); deploy into that account, or see "Cross-account callers" in docs/deploy.md.`,
           },
         ],
       });

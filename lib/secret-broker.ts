@@ -1,5 +1,5 @@
 /**
- * The secret broker (DESIGN §2–§4): a KMS key, a user function and one function per scope, the
+ * The secret broker (docs/design.md §2–§4): a KMS key, a user function and one function per scope, the
  * REST API in front of them, the reserved-prefix guard policy, tamper detection, and the grant
  * methods platform teams use to let their roles in.
  */
@@ -66,12 +66,12 @@ export class SecretBroker extends Construct {
   /** The REST API. */
   readonly api: BrokerApi;
   /**
-   * The reserved-prefix deny and the no-planting deny, attachable to any role (DESIGN §3); roles
+   * The reserved-prefix deny and the no-planting deny, attachable to any role (docs/design.md §3); roles
    * given user or scope access carry it.
    */
   readonly guardPolicy: iam.ManagedPolicy;
   /**
-   * The denies around the API (DESIGN §3): no invoking or changing the broker's functions, no
+   * The denies around the API (docs/design.md §3): no invoking or changing the broker's functions, no
    * starting or stopping the migration, no writing its flag, no use of its key outside Secrets
    * Manager, no passing or changing its roles. Roles given user or scope access carry it; a role
    * managed elsewhere attaches it beside {@link userAccessPolicy} or a scope access policy (they
@@ -97,7 +97,7 @@ export class SecretBroker extends Construct {
   readonly requestAlarms: RequestAlarms;
   /** SSM parameter name of the migration's done-flag. */
   readonly migrationFlagParameterName: string;
-  /** The legacy-key migration job (DESIGN §5). */
+  /** The legacy-key migration job (docs/design.md §5). */
   readonly migration: MigrationJob;
   /** Principals given user or scope access, and those given migration operation: never both. */
   private readonly accessHolders = new Set<string>();

@@ -77,7 +77,7 @@ export interface BrokerOptions {
   readonly awsLog?: (line: string) => void;
   /**
    * Enforce the stack's IAM on the AWS endpoint, each function running under its own role's key
-   * (DESIGN §6).
+   * (docs/design.md §6).
    * @default true, unless `env` has BROKER_IAM=off
    */
   readonly iam?: boolean;

@@ -15,7 +15,7 @@ export const REQUIRE_SIGV4_ENV = 'BROKER_REQUIRE_SIGV4';
 
 /**
  * The default pair: AWS's own documentation example, known to everyone and valid nowhere, so
- * printing it and writing it in the README gives nothing away.
+ * printing it and writing it in the docs gives nothing away.
  */
 export const DEFAULT_LOCAL_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 /** Secret of {@link DEFAULT_LOCAL_ACCESS_KEY_ID} (AWS's documentation example). */

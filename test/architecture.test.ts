@@ -1,4 +1,4 @@
-/** The layering of DESIGN §7: arrows point down only. */
+/** The layering of docs/design.md §7: arrows point down only. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ function importedFolders(file: string, text?: string): string[] {
 const forbidden: Record<string, string[]> = {
   lambda: ['lib', 'local', 'cli', 'bin', 'test'],
   lib: ['local', 'cli', 'bin', 'test'],
-  // local/ may import lib/: the desk synthesizes the stack to enforce its IAM (DESIGN §6).
+  // local/ may import lib/: the desk synthesizes the stack to enforce its IAM (docs/design.md §6).
   local: ['cli', 'bin', 'test'],
   cli: ['lib', 'local', 'bin', 'test'],
 };

@@ -1,6 +1,6 @@
 /**
  * `thv-broker local credentials <principal>`: the key pair that acts as one principal of the local
- * AWS endpoint (`npm start` enforces the stack's IAM, DESIGN §6), as `export` lines for a shell, so
+ * AWS endpoint (`npm start` enforces the stack's IAM, docs/design.md §6), as `export` lines for a shell, so
  * the AWS CLI or any SDK can call it as that principal. Only a clone has local mode: the entry point
  * plugs the principals in (they come from the synthesized stack, which the CLI may not import).
  */

@@ -1,4 +1,4 @@
-/** `thv-broker migrate plan|start|status`: the one-shot legacy-key migration (DESIGN §5). */
+/** `thv-broker migrate plan|start|status`: the one-shot legacy-key migration (docs/design.md §5). */
 import { Command, Option } from '@commander-js/extra-typings';
 import type { MigrationPlan, MigrationTotals } from '../../lambda/core/index.js';
 import type {

@@ -247,7 +247,7 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
         } else if (refusal === 'AccessDeniedException') {
           // Under a tag-conditioned role (the user function's) AWS refuses an update of a name that
           // does not exist, since it authorizes before the lookup and a missing secret has no tags
-          // (DESIGN §3). The create is authorized by its own request tags; if the secret does
+          // (docs/design.md §3). The create is authorized by its own request tags; if the secret does
           // exist, the refusal stands: it is not this role's to write.
           result = await this.create(name, value, token, options, false, error);
         } else if (isScheduledForDeletion(error)) {
@@ -258,11 +258,11 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
       }
       // The policy goes on when the secret is born (created, or recreated over a deleted one) and
       // on a write that carries a request token, not on every write: a plain update costs one
-      // call, as a direct PutSecretValue does (issue 9). A crash between the create and the policy
+      // call, as a direct PutSecretValue does. A crash between the create and the policy
       // is healed by the retry of that write with its Idempotency-Key (the retry is an update, so
       // the token is what marks it); until then, or when the retry comes without its key, the
       // system secret is still guarded by its scope tag and the roles' explicit denies, and the
-      // migration's step 1 repairs the policy (DESIGN §5).
+      // migration's step 1 repairs the policy (docs/design.md §5).
       if (options.scope !== undefined && (result.created || options.requestToken !== undefined))
         await this.protect(key);
       return result;
@@ -463,7 +463,7 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
   }
 
   /**
-   * A write over a key that is deleted but still restorable (DESIGN §2, issue 11). The order of
+   * A write over a key that is deleted but still restorable (docs/design.md §2). The order of
    * calls is what makes it crash-consistent:
    *
    * 1. DeleteSecret with ForceDeleteWithoutRecovery: the deleted value is given up for good.

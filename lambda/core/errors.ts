@@ -4,7 +4,7 @@
  */
 import type { SecretVersionRef } from './versions.js';
 
-/** Every error code a caller can rely on (DESIGN §4). */
+/** Every error code a caller can rely on (docs/design.md §4). */
 export type BrokerErrorCode =
   | 'reserved_key'
   | 'invalid_key'
@@ -48,7 +48,7 @@ export class ReservedKeyError extends BrokerError {
 
 /**
  * A user path asked for a name the legacy prefix table maps to a scope while the migration is
- * pending: until then such a bare key is a system secret under a user-looking name (DESIGN §5).
+ * pending: until then such a bare key is a system secret under a user-looking name (docs/design.md §5).
  */
 export class PendingMigrationKeyError extends ReservedKeyError {
   constructor(key: string, scope: string) {

@@ -1,5 +1,5 @@
 /**
- * The migration's done-flag value and the final pass that earns it (DESIGN §5): the flag is
+ * The migration's done-flag value and the final pass that earns it (docs/design.md §5): the flag is
  * written only after a fresh listing of the whole store, read in one step, finds nothing left to
  * move or adopt. Keys that cannot move do not hold the flag back; they are named in it.
  */

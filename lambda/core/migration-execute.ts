@@ -1,5 +1,5 @@
 /**
- * The migration's per-key algorithm (DESIGN §5). A step is handed bare keys only; each key is
+ * The migration's per-key algorithm (docs/design.md §5). A step is handed bare keys only; each key is
  * re-read (exists? tags?) and re-planned from its name and the legacy table before anything is
  * written, so a crafted event can neither choose a target or scope nor adopt a legacy name.
  * Values are copied as stored (text or bytes) and compared byte for byte before a bare key goes.

@@ -1,5 +1,5 @@
 /**
- * The migration's planner (DESIGN §5): what one bare key is, judged only from its name, its tags
+ * The migration's planner (docs/design.md §5): what one bare key is, judged only from its name, its tags
  * and the legacy table — a move (target and scope follow from the name), an adoption, a skip, or
  * a key that cannot move. Pure: the steps call it on what they re-read from the store, never on
  * what an event hands them.

@@ -1,5 +1,5 @@
 /**
- * The one-shot legacy-key migration's rules (DESIGN §5), beside the namespace rules they follow,
+ * The one-shot legacy-key migration's rules (docs/design.md §5), beside the namespace rules they follow,
  * in one file per seam: the store it needs (port), what each key becomes (plan), the per-key
  * algorithm (execute), the counts (totals) and the flag with the final pass that earns it (done).
  */

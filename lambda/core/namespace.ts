@@ -1,5 +1,5 @@
 /**
- * The key namespace (DESIGN §1): reserved prefix, scopes, key validation, and the legacy prefix
+ * The key namespace (docs/design.md §1): reserved prefix, scopes, key validation, and the legacy prefix
  * table. This file is the single source of these rules: the runtime checks and the IAM policies in
  * `lib/` both import it.
  */
@@ -49,7 +49,7 @@ export interface LegacyPrefix {
   readonly scope: string;
 }
 
-/** The default legacy prefix table (DESIGN §5); first match wins. */
+/** The default legacy prefix table (docs/design.md §5); first match wins. */
 export const DEFAULT_LEGACY_PREFIXES: readonly LegacyPrefix[] = Object.freeze([
   { prefix: 'BEARER_TOKEN_', scope: 'workloads' },
   { prefix: 'OAUTH_CLIENT_SECRET_', scope: 'workloads' },

@@ -1,5 +1,5 @@
 /**
- * A secret store as a tag-conditioned role sees it (DESIGN §3, "missing secrets under ABAC").
+ * A secret store as a tag-conditioned role sees it (docs/design.md §3, "missing secrets under ABAC").
  *
  * The user function's role reaches only secrets tagged `thv:owner=user`. AWS authorizes a call
  * before it looks the secret up, and a name that does not exist has no tags, so under that role

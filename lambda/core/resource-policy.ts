@@ -1,5 +1,5 @@
 /**
- * The resource policy every system secret carries (DESIGN §3): deny all Secrets Manager actions to
+ * The resource policy every system secret carries (docs/design.md §3): deny all Secrets Manager actions to
  * every principal except the listed role ARNs (the scope's role, the migration role, break-glass).
  */
 

@@ -1,7 +1,7 @@
 /**
  * The user provider: plain keys only. Every reserved key is refused before storage is touched,
  * and listings never show one. While the legacy migration is pending, every name the legacy
- * prefix table maps to a scope is held too (DESIGN §5): such a bare key is a system secret under a
+ * prefix table maps to a scope is held too (docs/design.md §5): such a bare key is a system secret under a
  * user-looking name until the migration moves it.
  */
 import { requireAll } from './bulk.js';
@@ -59,7 +59,7 @@ export class UserProvider {
   private readonly isMigrated: () => Promise<boolean>;
 
   constructor(store: SecretStore, options: UserProviderOptions = {}) {
-    // The user role is tag-conditioned: what it is refused does not exist for a user (DESIGN §3).
+    // The user role is tag-conditioned: what it is refused does not exist for a user (docs/design.md §3).
     this.store = new RefusalsAsMissingStore(store);
     this.legacyPrefixes = options.legacyPrefixes ?? DEFAULT_LEGACY_PREFIXES;
     this.isMigrated = options.isMigrated ?? (async () => false);

@@ -33,7 +33,7 @@ export interface MappedError {
   readonly detail?: { readonly name: string; readonly message: string; readonly stack?: string };
 }
 
-/** Maps any thrown value to its HTTP answer (DESIGN §4 status table). */
+/** Maps any thrown value to its HTTP answer (docs/design.md §4 status table). */
 export function mapError(error: unknown, requestId: string): MappedError {
   if (error instanceof BrokerError && error.code !== 'internal')
     return known(error.code, error.message, requestId);

@@ -152,7 +152,7 @@ export const BatchGetResponse = z.object({
 /** `DELETE /v1/scopes/{scope}/secrets`: how many keys the cleanup deleted. */
 export const CleanupResponse = z.object({ deleted: z.number().int().min(0) });
 
-/** Every error code a response can carry, with its HTTP status (DESIGN §4, plus routing). */
+/** Every error code a response can carry, with its HTTP status (docs/design.md §4, plus routing). */
 export const ERROR_STATUS = {
   invalid_key: 400,
   invalid_body: 400,

@@ -1,5 +1,5 @@
 /**
- * The migration job's Lambda steps (DESIGN §5), one function with one entry per Task state of the
+ * The migration job's Lambda steps (docs/design.md §5), one function with one entry per Task state of the
  * state machine: `check` the execution's input, `discover` one listing page (and gather the last
  * page's reports), `migrate` one batch of bare keys, `finish` with the final pass and the flag.
  * The rules are the core's; this file only moves state between them and the store, and never

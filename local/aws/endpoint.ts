@@ -40,7 +40,7 @@ export interface AwsEndpointOptions {
   /** Sink for one line per request (operation, status, duration; never a body). @default no logging */
   readonly log?: (line: string) => void;
   /**
-   * Enforce the stack's IAM (DESIGN §6): each call authorized for the principal whose key signed it,
+   * Enforce the stack's IAM (docs/design.md §6): each call authorized for the principal whose key signed it,
    * with the policies of the broker stack synthesized from `env` (the `BROKER_*` settings the
    * handlers run with). `false`: every call is served.
    * @default false

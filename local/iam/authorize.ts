@@ -1,5 +1,5 @@
 /**
- * The local endpoint's IAM (DESIGN §6): who signed the request, and whether the stack's policies
+ * The local endpoint's IAM (docs/design.md §6): who signed the request, and whether the stack's policies
  * let that principal make the call, decided by a real IAM policy evaluator before the operation
  * touches the store. An explicit deny in any policy wins; a refusal is an AccessDeniedException in
  * AWS's words and never carries a value.

@@ -1,5 +1,5 @@
 /**
- * Each local function runs as its own role (DESIGN §6): the principal whose key signs its calls,
+ * Each local function runs as its own role (docs/design.md §6): the principal whose key signs its calls,
  * and the variables the stack sets for it that decide how it is authorized (the stack's key for its
  * secrets, the role ARNs its system secrets' resource policies name).
  */

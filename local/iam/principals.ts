@@ -1,5 +1,5 @@
 /**
- * Who can call the local endpoint (DESIGN §6): each function role of the synthesized stack, and the
+ * Who can call the local endpoint (docs/design.md §6): each function role of the synthesized stack, and the
  * callers built only from what the stack hands platform teams: `developer` (the `UserAccessPolicy`
  * and the `PerimeterPolicy` beside it, plus broad rights granted elsewhere in the account),
  * `service:<scope>` (`ScopeAccessPolicy-<scope>` and the perimeter, plus the same rights) and `admin` (the account's administrator, no broker guard: what wrote the

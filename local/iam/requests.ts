@@ -2,7 +2,7 @@
  * What AWS authorizes for each Secrets Manager and SSM call (the "Required permissions" of each
  * operation in the API references): the IAM action, the resource, the request context, and the
  * calls Secrets Manager makes to KMS on the caller's behalf. Authorization comes before existence:
- * a secret that does not exist is judged by its name with no tags (DESIGN §3).
+ * a secret that does not exist is judged by its name with no tags (docs/design.md §3).
  */
 import { parameterArn, parseSecretId, secretArnPrefix } from '../aws/arn.js';
 import { type Body, readString } from '../aws/input.js';

@@ -1,5 +1,5 @@
 /**
- * The IAM of the stack `npm start` stands for (DESIGN §6): the same `SecretBroker` stack, built
+ * The IAM of the stack `npm start` stands for (docs/design.md §6): the same `SecretBroker` stack, built
  * from the same `BROKER_*` settings the local handlers run with (read through lambda/config.ts),
  * synthesized in process with bundling off, and boiled down to plain JSON: each role's identity
  * policies, the access policies the stack hands platform teams, the key and its policy, and the
@@ -45,7 +45,7 @@ export interface IamModel {
   readonly userAccessPolicy: NamedPolicy;
   /** The stack's `ScopeAccessPolicy-<scope>`, by scope. */
   readonly scopeAccessPolicies: Readonly<Record<string, NamedPolicy>>;
-  /** The stack's `PerimeterPolicy`, attached beside either access policy (DESIGN §3). */
+  /** The stack's `PerimeterPolicy`, attached beside either access policy (docs/design.md §3). */
   readonly perimeterPolicy: NamedPolicy;
   /** ARN of the stack's KMS key. */
   readonly keyArn: string;

@@ -1,6 +1,6 @@
 /**
  * Reads IAM policies out of a synthesized template and resolves their intrinsics to fixed, fake
- * physical values of one account and region: what the local endpoint evaluates (DESIGN §6), and
+ * physical values of one account and region: what the local endpoint evaluates (docs/design.md §6), and
  * what the template tests pin and feed to the IAM simulator.
  */
 

@@ -1,5 +1,5 @@
 /**
- * aws-local-stepfunctions calls `Promise.withResolvers`, which Node 20 lacks (TOOLING.md): the
+ * aws-local-stepfunctions calls `Promise.withResolvers`, which Node 20 lacks (docs/tooling.md): the
  * standard's own definition, installed only where it is missing.
  */
 if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {

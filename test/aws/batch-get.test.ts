@@ -1,5 +1,5 @@
 /**
- * The adapter's batch read (issue 10): SecretsManagerStore.getMany through the real SDK over HTTP
+ * The adapter's batch read: SecretsManagerStore.getMany through the real SDK over HTTP
  * against the embedded endpoint (and moto where installed), plus a stub client for what no
  * emulator here produces (per-secret AccessDeniedException, a paged id-list answer).
  */

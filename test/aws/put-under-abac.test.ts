@@ -1,5 +1,5 @@
 /**
- * The adapter's write under a tag-conditioned role (DESIGN §3, "missing secrets under ABAC"). AWS
+ * The adapter's write under a tag-conditioned role (docs/design.md §3, "missing secrets under ABAC"). AWS
  * authorizes before it looks the secret up, and `aws:ResourceTag` is in the request context only
  * "when the requested resource already has attached tags or in requests that create a resource
  * with an attached tag" (IAM user guide, aws:ResourceTag), so under the user function's role an

@@ -1,5 +1,5 @@
 /**
- * The adapter's restore, deleted listing and version reads (issue 10): SecretsManagerStore through
+ * The adapter's restore, deleted listing and version reads: SecretsManagerStore through
  * the real SDK over HTTP, against the embedded endpoint and, where it is installed, moto.
  */
 import { randomUUID } from 'node:crypto';

@@ -13,7 +13,7 @@ import { percentile } from '../../bench/stats.js';
 
 const BENCH = new URL('../../bench/', import.meta.url);
 
-// The keys of issue 9's table, as a script reading results.json expects them.
+// The keys of the bench's report table, as a script reading results.json expects them.
 const ISSUE_KEYS = [
   'overheadRatioP50',
   'overheadRatioP99',

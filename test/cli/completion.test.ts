@@ -1,5 +1,5 @@
 /**
- * `thv-broker completion bash|zsh|fish` (issue 17): scripts generated from the commander tree, not
+ * `thv-broker completion bash|zsh|fish`: scripts generated from the commander tree, not
  * written per command. Each script must parse in its shell (zsh and fish are skipped, with the
  * reason printed, where they are not installed), and bash must complete real command lines.
  */

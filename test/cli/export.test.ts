@@ -1,5 +1,5 @@
 /**
- * `secret export` / `scope <scope> export` (issue 17): the dotenv quoting round-trips every value
+ * `secret export` / `scope <scope> export`: the dotenv quoting round-trips every value
  * (a shell reading the file back, checked with fast-check against a reader of the same POSIX
  * single-quote rules written here, and through real bash), JSON for any key, the 0600 file created
  * exclusively, and values kept out of every message.

@@ -1,5 +1,5 @@
 /**
- * Property-based proof of the migration's rules (DESIGN §5, issue 7 §1): the planner against the
+ * Property-based proof of the migration's rules (docs/design.md §5): the planner against the
  * tests' own model of the prefix table, the per-key algorithm under a crash after every store call
  * and under throttling, and the totals the job carries.
  */

@@ -1,5 +1,5 @@
 /**
- * Unit tests of the migration's rules (DESIGN §5), one behaviour each: what the planner makes of
+ * Unit tests of the migration's rules (docs/design.md §5), one behaviour each: what the planner makes of
  * a page, each step of the per-key algorithm, adoption, batches and the totals the job carries.
  */
 import { describe, expect, it } from 'vitest';
@@ -47,7 +47,7 @@ const move = (from: string, scope = 'workloads'): PlannedMove => ({
 const trace = (calls: readonly StoreCall[]): string[] => calls.map((c) => `${c.op} ${c.key ?? ''}`);
 
 describe('the default legacy table', () => {
-  it('is the seven rows of DESIGN §5, in order', () => {
+  it('is the seven rows of docs/design.md §5, in order', () => {
     expect(DEFAULT_LEGACY_PREFIXES).toEqual(DESIGN_TABLE);
   });
 });

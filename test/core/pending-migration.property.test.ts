@@ -1,5 +1,5 @@
 /**
- * Property-based proof of the pending-migration window (issue 7 §2): until the flag is set, every
+ * Property-based proof of the pending-migration window: until the flag is set, every
  * name the legacy table matches is held from users (403 reserved_key, no storage touched, never
  * listed) while look-alikes stay ordinary user keys; after the flag those names are ordinary user
  * keys too. And the scoped fallback reads only untagged bare keys of its own scope, only until

@@ -1,5 +1,5 @@
 /**
- * Missing secrets under ABAC (DESIGN §3): the user function's role is tag-conditioned, so AWS
+ * Missing secrets under ABAC (docs/design.md §3): the user function's role is tag-conditioned, so AWS
  * answers a key that does not exist with AccessDeniedException, as it answers an untagged or a
  * system secret. The user provider reports every such refusal of a read, delete or restore as the
  * key missing (404), never as a refusal that would tell the caller the key exists; a refused write

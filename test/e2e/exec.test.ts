@@ -1,5 +1,5 @@
 /**
- * Batch reads and `thv-broker exec` (issue 10) against the real local broker: the two batch-get
+ * Batch reads and `thv-broker exec` against the real local broker: the two batch-get
  * routes over HTTP, then the real CLI executable running real commands with secrets in their
  * environment. A child never prints a value: it prints a hash of it, or compares it itself.
  */

@@ -1,5 +1,5 @@
 /**
- * Restore, deleted keys and versions (issue 10) through real HTTP against the local broker, and
+ * Restore, deleted keys and versions through real HTTP against the local broker, and
  * the CLI commands over them: `secret restore`, `secret list --deleted`, `secret get --previous |
  * --version`, and the same under `scope <scope>`.
  */

@@ -1,5 +1,5 @@
 /**
- * Every route of DESIGN §4 through real HTTP against the local broker, and every documented
+ * Every route of docs/design.md §4 through real HTTP against the local broker, and every documented
  * error code reached the way a caller would reach it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

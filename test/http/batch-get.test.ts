@@ -1,5 +1,5 @@
 /**
- * The batch-read routes of both functions (issue 10): `POST /v1/batch-get` and
+ * The batch-read routes of both functions: `POST /v1/batch-get` and
  * `POST /v1/scopes/{scope}/batch-get`. Body rules (JSON, 1–100 distinct names), all-or-nothing
  * answers, and no value in an error or an audit line.
  */

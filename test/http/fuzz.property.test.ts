@@ -112,7 +112,7 @@ const event = fc.oneof(
       pathParameters: { scope },
     }),
   ),
-  // The restore, version and deleted-listing routes (issue 10).
+  // The restore, version and deleted-listing routes.
   fc.record({ method, key: segment, body }).map(
     ({ method, key, body }): EventSpec => ({
       method,

@@ -12,7 +12,7 @@ describe('openapi.json', () => {
     expect(committed).toBe(generated);
   });
 
-  it('documents every route of DESIGN §4', () => {
+  it('documents every route of docs/design.md §4', () => {
     // Act
     const paths = buildOpenApiDocument().paths as Record<string, Record<string, unknown>>;
     // Assess

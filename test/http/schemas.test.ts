@@ -64,7 +64,7 @@ describe('ListQuery', () => {
 });
 
 describe('ERROR_STATUS', () => {
-  it('gives every documented error code its DESIGN §4 status', () => {
+  it('gives every documented error code its docs/design.md §4 status', () => {
     // Assess
     // The contract's table, plus the code only API Gateway itself answers with.
     expect(ERROR_STATUS).toEqual(STATUS_OF_CODE);

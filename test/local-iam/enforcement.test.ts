@@ -1,6 +1,6 @@
 /**
  * The embedded endpoint authorizes every call as AWS does, with the synthesized stack's own IAM
- * (DESIGN §6): real SDK clients over HTTP, each signing as one principal of the local account.
+ * (docs/design.md §6): real SDK clients over HTTP, each signing as one principal of the local account.
  * Each test quotes the AWS document it follows.
  */
 import {

@@ -34,7 +34,7 @@ export async function startTestBroker(options: Partial<BrokerOptions> = {}): Pro
     port: 0,
     awsPort: 0,
     env: {},
-    // The stack's own IAM, each function under its role (DESIGN §6); a test may turn it off.
+    // The stack's own IAM, each function under its role (docs/design.md §6); a test may turn it off.
     iam: true,
     log: (l) => lines.push(l),
     ...options,

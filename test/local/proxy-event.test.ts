@@ -127,7 +127,7 @@ describe('gatewayRoute', () => {
     });
   });
 
-  it('routes the restore, version and deleted-listing paths to their resources (issue 10)', () => {
+  it('routes the restore, version and deleted-listing paths to their resources', () => {
     // Act
     const routes = [
       '/v1/deleted-secrets',

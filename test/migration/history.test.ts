@@ -1,5 +1,5 @@
 /**
- * The history budget (DESIGN §5): measured with aws-local-stepfunctions' event log on the real
+ * The history budget (docs/design.md §5): measured with aws-local-stepfunctions' event log on the real
  * definition, converted to the events Step Functions itself writes, and held against the page cap
  * the stack puts in the definition, for any number of secrets up to 1,000,000.
  */

@@ -1,5 +1,5 @@
 /**
- * The managed policies for roles managed elsewhere (issue 10): one for user access, one per scope.
+ * The managed policies for roles managed elsewhere: one for user access, one per scope.
  * Their statements come from the synthesized template and go through the IAM simulator, as if
  * each were the only policy (or the only broker policy) of a role; the routes come from the
  * handlers' route table, so routes added there are covered here too.

@@ -406,7 +406,7 @@ describe.each(['never', 'until-migrated'] as const)(
       }
     });
 
-    it('gives every cell the decision DESIGN §3 expects', () => {
+    it('gives every cell the decision docs/design.md §3 expects', () => {
       // Act
       const wrong = matrix.cells.flatMap((c, i) =>
         c.expected === decisions[i] ? [] : [describeCell(c, decisions[i] as Decision)],
@@ -449,7 +449,7 @@ describe.each(['never', 'until-migrated'] as const)(
     });
 
     it('lets the user-API role restore only user keys, and scope roles only their own scope', () => {
-      // Prepare: the restore cells of issue 10, by principal and secret.
+      // Prepare: the restore cells, by principal and secret.
       const restore = (principal: string, secret: string): Decision | undefined => {
         const i = matrix.cells.findIndex(
           (c) => c.principal.label === principal && c.request.label === `RestoreSecret on ${secret}`,
@@ -481,7 +481,7 @@ describe.each(['never', 'until-migrated'] as const)(
     });
 
     it("lets the functions batch-read only what they may read one by one: BatchGetSecretValue on *, each secret's GetSecretValue decides", () => {
-      // Prepare: the batch-read cells of issue 10, by principal and request label.
+      // Prepare: the batch-read cells, by principal and request label.
       const cell = (principal: string, label: string): Decision | undefined => {
         const i = matrix.cells.findIndex((c) => c.principal.label === principal && c.request.label === label);
         return i < 0 ? undefined : decisions[i];

@@ -177,7 +177,7 @@ const BROKER_ROLES = [
   ...DEFAULT_SCOPES.map((s) => broker.scopeFunctions.get(s)?.role),
 ].map((role) => roleArn(logicalId(role ?? broker)));
 const STARTER_ID = 'AWS679f53fac002430cb0da5b7982bd22872D164C4C';
-/** DESIGN §3: what a role given user or scope access is denied around the API, whatever else it holds. */
+/** docs/design.md §3: what a role given user or scope access is denied around the API, whatever else it holds. */
 const PERIMETER_STATEMENTS = [
   {
     Action: 'secretsmanager:TagResource',

@@ -54,7 +54,7 @@ export function ssmClient(url: string): SSMClient {
 
 /**
  * Starts the embedded endpoint on a free port with a fresh temporary data dir, enforcing the stack's
- * IAM (DESIGN §6). The suites sign with keys it does not know, which act as admin: the contract is
+ * IAM (docs/design.md §6). The suites sign with keys it does not know, which act as admin: the contract is
  * the wire protocol, which moto (no IAM) must pass too.
  */
 export async function embeddedEndpoint(options: { throttleRate?: number } = {}): Promise<TestEndpoint> {

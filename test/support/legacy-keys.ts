@@ -1,5 +1,5 @@
 /**
- * The tests' own model of the legacy-key rules (DESIGN §1 and §5) and generators of names around
+ * The tests' own model of the legacy-key rules (docs/design.md §1 and §5) and generators of names around
  * them. Written from the design text, never from the code's definitions, so a property checks
  * the code against an independent oracle rather than against itself.
  */
@@ -11,7 +11,7 @@ export interface Row {
   readonly scope: string;
 }
 
-/** DESIGN §5's default table, copied from the design text. */
+/** docs/design.md §5's default table, copied from the design text. */
 export const DESIGN_TABLE: readonly Row[] = [
   { prefix: 'BEARER_TOKEN_', scope: 'workloads' },
   { prefix: 'OAUTH_CLIENT_SECRET_', scope: 'workloads' },
@@ -22,10 +22,10 @@ export const DESIGN_TABLE: readonly Row[] = [
   { prefix: 'REGISTRY_OAUTH_', scope: 'registry' },
 ];
 
-/** DESIGN §1's default scopes. */
+/** docs/design.md §1's default scopes. */
 export const DESIGN_SCOPES: readonly string[] = ['workloads', 'registry', 'auth', 'llm'];
 
-/** Tag keys and the user owner value, as DESIGN §2 spells them. */
+/** Tag keys and the user owner value, as docs/design.md §2 spells them. */
 export const OWNER = 'thv:owner';
 export const SCOPE = 'thv:scope';
 

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { DEFAULT_SCOPES } from '../../../lambda/core/namespace.js';
 import { type RawResponse, send, sendJson } from './http.js';
 
-/** Status of each documented error code (DESIGN §4, plus 405 for a wrong method). */
+/** Status of each documented error code (docs/design.md §4, plus 405 for a wrong method). */
 export const STATUS_OF_CODE = {
   invalid_key: 400,
   invalid_body: 400,
@@ -14,7 +14,7 @@ export const STATUS_OF_CODE = {
   unknown_scope: 404,
   method_not_allowed: 405,
   conflict: 409,
-  // A restore of a key that is not deleted (issue 10).
+  // A restore of a key that is not deleted.
   not_deleted: 409,
   value_too_large: 413,
   throttled: 429,

@@ -306,7 +306,7 @@ const BAD_VERSIONS: readonly [string, string][] = [
   ['broken percent-encoding', '%ZZ'],
 ];
 
-/** The restore and version routes (issue 10): the same key rules, and their own inputs. */
+/** The restore and version routes: the same key rules, and their own inputs. */
 function restoreAndVersionRows(): BadInput[] {
   const rows: BadInput[] = [];
   const routes = [

@@ -26,7 +26,7 @@ export async function startTestBroker(): Promise<TestBroker> {
   const dataDir = await mkdtemp(join(tmpdir(), 'thv-broker-e2e-'));
   const logLines: string[] = [];
   const start = () =>
-    // iam: the stack's own IAM, each function under its role (DESIGN §6).
+    // iam: the stack's own IAM, each function under its role (docs/design.md §6).
     startBroker({ port: 0, awsPort: 0, dataDir, env: {}, iam: true, log: (line) => logLines.push(line) });
   let broker: Broker = await start();
   return {

@@ -1,5 +1,5 @@
 /**
- * The IAM decision matrix (DESIGN §3): principals × every secret-scoped Secrets Manager action of
+ * The IAM decision matrix (docs/design.md §3): principals × every secret-scoped Secrets Manager action of
  * the service authorization reference × secrets, principals × KMS key uses, and principals × API
  * routes, each cell with the decision the design expects. The expectations are written from the
  * design's rules here, never derived from the policies under test. Every secret carries the tags the
@@ -28,7 +28,7 @@ export type PrincipalKind =
 
 /**
  * Principals given user or scope access, by a grant (`user`, `service`) or by attaching the access
- * policies and the perimeter policy (`developer`, `scope-service`): DESIGN §3 denies them every path
+ * policies and the perimeter policy (`developer`, `scope-service`): docs/design.md §3 denies them every path
  * around the API, the system secrets and planting, whatever else they hold.
  */
 const ACCESS_HOLDERS: readonly PrincipalKind[] = ['user', 'service', 'developer', 'scope-service'];
@@ -351,7 +351,7 @@ const FLAG_ACTIONS = [
   'GetParameter',
   'GetParameterHistory',
 ].map((a) => `ssm:${a}`);
-/** The flag reads DESIGN §3 leaves open (the flag says "done" and counts, nothing secret). */
+/** The flag reads docs/design.md §3 leaves open (the flag says "done" and counts, nothing secret). */
 const FLAG_READS = ['ssm:GetParameter', 'ssm:GetParameterHistory'];
 
 /** What a caller could do to the key itself, outside any secret's data key. */
@@ -507,7 +507,7 @@ export function matrixRequests(
   return requests;
 }
 
-/** The Secrets Manager actions the design gives a scope function on its own secrets (DESIGN §3, not the code). */
+/** The Secrets Manager actions the design gives a scope function on its own secrets (docs/design.md §3, not the code). */
 export const FUNCTION_SECRET_ACTIONS: readonly string[] = [
   'secretsmanager:CreateSecret',
   'secretsmanager:GetSecretValue',
@@ -515,12 +515,12 @@ export const FUNCTION_SECRET_ACTIONS: readonly string[] = [
   'secretsmanager:UpdateSecret',
   'secretsmanager:DeleteSecret',
   'secretsmanager:TagResource',
-  // The restore route: describe (deleted? its own scope's tag?) then restore (issue 10).
+  // The restore route: describe (deleted? its own scope's tag?) then restore.
   'secretsmanager:DescribeSecret',
   'secretsmanager:RestoreSecret',
 ];
 const SCOPE_ACTIONS = new Set([...FUNCTION_SECRET_ACTIONS, 'secretsmanager:PutResourcePolicy']);
-/** What the user function may do to a secret tagged `thv:owner=user` (DESIGN §3). */
+/** What the user function may do to a secret tagged `thv:owner=user` (docs/design.md §3). */
 const USER_API_ACTIONS = new Set([
   'secretsmanager:GetSecretValue',
   'secretsmanager:PutSecretValue',
@@ -550,7 +550,7 @@ const underRoot = (s: MatrixSecret): boolean => inRegion(s) && s.name.startsWith
 const reservedName = (name: string, anyCase: boolean): boolean =>
   anyCase ? name.toLowerCase().startsWith(`${ROOT}__thv_`) : name.startsWith(`${ROOT}__thv_`);
 
-/** The decision DESIGN §1, §3 and §5 ask for. */
+/** The decision docs/design.md §1, §3 and §5 ask for. */
 export function expectedDecision(p: MatrixPrincipal, r: MatrixRequest, rules: MatrixRules): Decision {
   if (r.route !== undefined) return expectedRoute(p, r.route.path);
   if (r.kmsSecret !== undefined) return expectedKeyUse(p, r, rules);
@@ -563,7 +563,7 @@ export function expectedDecision(p: MatrixPrincipal, r: MatrixRequest, rules: Ma
     if (outsideRights) return 'Allowed';
     if (r.action === 'secretsmanager:ListSecrets' && ['user-api', 'scope', 'migration'].includes(p.kind))
       return 'Allowed';
-    // The batch-read routes (issue 10): AWS takes BatchGetSecretValue only on `*`, and authorizes each
+    // The batch-read routes: AWS takes BatchGetSecretValue only on `*`, and authorizes each
     // secret of the batch as the caller's GetSecretValue (the per-secret cells below decide those).
     if (r.action === 'secretsmanager:BatchGetSecretValue' && ['user-api', 'scope'].includes(p.kind))
       return 'Allowed';
@@ -585,7 +585,7 @@ export function expectedDecision(p: MatrixPrincipal, r: MatrixRequest, rules: Ma
       tagKeys.some((k) => k.toLowerCase() === SCOPE_TAG)) ||
     // Untagged keys under the root are legacy system secrets until the migration adopts them.
     (!create && r.action !== 'secretsmanager:TagResource' && underRoot(s) && !ownerTagged) ||
-    // No planting (DESIGN §3): nothing under the root without thv:owner=user, no re-owned user key.
+    // No planting (docs/design.md §3): nothing under the root without thv:owner=user, no re-owned user key.
     (create && underRoot(s) && requested[OWNER_TAG] !== 'user') ||
     (['secretsmanager:TagResource', 'secretsmanager:UntagResource'].includes(r.action) &&
       underRoot(s) &&
@@ -634,7 +634,7 @@ const rowScopeOf = (name: string, rules: MatrixRules): string | undefined =>
   rules.legacyTable.find((row) => name.startsWith(`${ROOT}__thv_${row.scope}_${row.prefix}`))?.scope;
 
 /**
- * The migration row, narrowed to its table (issue 16): read + delete only the untagged bare keys of
+ * The migration row, narrowed to its table: read + delete only the untagged bare keys of
  * the legacy prefixes; read back, protect, create and scope-tag only each row's own scoped names,
  * with that row's scope; describe under the root; adopt untagged keys.
  */
@@ -727,7 +727,7 @@ function expectedKeyUse(p: MatrixPrincipal, r: MatrixRequest, rules: MatrixRules
 }
 
 /**
- * DESIGN §3, "the threat model is the account": roles given user or scope access reach none of the
+ * docs/design.md §3, "the threat model is the account": roles given user or scope access reach none of the
  * broker's functions, its state machine or executions, its roles, its key outside Secrets Manager,
  * nor write its flag, whatever they hold; only operators run the job; the function roles keep their
  * flag reads (and the job its write); whoever the stack does not manage keeps what they hold (the
