@@ -14,6 +14,7 @@ import { measureCli } from './cli.js';
 import { measureCost, writeCostBlocks } from './cost.js';
 import { runEnvironment } from './environment.js';
 import { measureHttp, withNpmStart } from './http.js';
+import { measureIam } from './iam.js';
 import { measureListing } from './listing.js';
 import { migrationFigures } from './migration.js';
 import { measureNpmStart } from './npm-start.js';
@@ -29,6 +30,7 @@ const SECTION_KEYS: Record<string, readonly string[]> = {
   'Bundles and cold start': ['maxBundleKb', 'importRatio', 'importRatioUser', 'importRatioScope'],
   'Listing at scale': ['listCallsRatio', 'list10kSeconds'],
   'npm start': ['npmStartMs'],
+  'Local IAM enforcement': ['iamGetRatioP50', 'iamPutRatioP50'],
   'HTTP through npm start': ['httpRps1', 'httpRps8', 'httpRps32', 'httpP99Ms32', 'httpRpsRatio32'],
   'CLI start': ['cliStartRatio'],
   'Batch reads (exec)': ['batchGetRatio'],
@@ -42,6 +44,7 @@ export const SECTION_NAMES = [
   'listing',
   'batch',
   'npm-start',
+  'iam',
   'http',
   'migration',
   'cost',
@@ -102,6 +105,7 @@ export async function main(args: readonly string[] = process.argv.slice(2)): Pro
   await add('listing', 'Listing at scale', () => measureListing());
   await add('batch', 'Batch reads (exec)', () => measureBatch());
   await add('npm-start', 'npm start', () => measureNpmStart(ROOT));
+  await add('iam', 'Local IAM enforcement', () => measureIam());
   let cli: Section | undefined;
   await add('http', 'HTTP through npm start', () =>
     withNpmStart(ROOT, async (server) => {

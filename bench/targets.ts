@@ -75,7 +75,12 @@ export const TARGETS = {
     kind: 'reported',
     unit: 'ms',
   },
-  // The IAM-enforcement figure (a local request with enforcement on vs off) goes here.
+  iamGetRatioP50: {
+    what: "GET /v1/secrets/{key} through the local API with the stack's IAM enforced vs `BROKER_IAM=off`, p50",
+    kind: 'reported',
+    unit: '×',
+  },
+  iamPutRatioP50: { what: 'the same for PUT (an update)', kind: 'reported', unit: '×' },
   httpRps1: {
     what: 'GET /v1/secrets/{key} through `npm start`, 1 connection',
     kind: 'reported',
