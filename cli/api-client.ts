@@ -62,7 +62,7 @@ export interface BrokerClientOptions {
    * Signs each request; absent means unsigned (the local server).
    * @default no signing
    */
-  readonly signer?: RequestSigner;
+  readonly signer?: RequestSigner | undefined;
   /**
    * How long one request may take before it is abandoned, in milliseconds.
    * @default 30000
@@ -108,14 +108,20 @@ export class BrokerClient {
   }
 
   /** Reads one page of keys. */
-  async listPage(target: Target, page: { limit?: number; next?: string } = {}): Promise<ListResponse> {
+  async listPage(
+    target: Target,
+    page: { limit?: number | undefined; next?: string | undefined } = {},
+  ): Promise<ListResponse> {
     const query = { limit: page.limit === undefined ? undefined : String(page.limit), next: page.next };
     const { body } = await this.call({ method: 'GET', path: targetPath(target), query }, ListResponse);
     return body;
   }
 
   /** Reads one page of deleted keys, with when each was deleted and will be purged. */
-  async listDeletedPage(target: Target, page: { limit?: number; next?: string } = {}): Promise<DeletedPage> {
+  async listDeletedPage(
+    target: Target,
+    page: { limit?: number | undefined; next?: string | undefined } = {},
+  ): Promise<DeletedPage> {
     const query = { limit: page.limit === undefined ? undefined : String(page.limit), next: page.next };
     const path = deletedPath(target);
     if (target.kind === 'user') {
@@ -236,7 +242,7 @@ export class BrokerClient {
       response = await fetch(request.url, {
         method: request.method,
         headers,
-        body: request.body,
+        ...(request.body === undefined ? {} : { body: request.body }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       text = await response.text();

@@ -14,7 +14,7 @@ export interface ReadValueOptions {
    * Keep piped input byte for byte; by default one trailing newline (`echo`'s) is dropped.
    * @default false
    */
-  readonly keepNewline?: boolean;
+  readonly keepNewline?: boolean | undefined;
 }
 
 /** Reads the value to store; throws {@link UsageError} when there is none or it is not UTF-8 text. */

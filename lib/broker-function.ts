@@ -64,11 +64,12 @@ export class BrokerFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BrokerFunctionProps) {
     super(scope, id);
+    const roleName = stableRoleName(this);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: props.description,
       // Retained secrets and the key name this role by ARN: a replacement stack must get it back.
-      roleName: stableRoleName(this),
+      ...(roleName === undefined ? {} : { roleName }),
     });
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,

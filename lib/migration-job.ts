@@ -424,7 +424,6 @@ export class MigrationJob extends Construct {
         }),
       ]),
       installLatestAwsSdk: false,
-      logRetention: undefined,
     });
     // The provider is aws-cdk-lib's singleton function, a child of the stack rather than of `starter`.
     const provider = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);

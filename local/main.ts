@@ -74,7 +74,7 @@ export interface BrokerOptions {
    * Where the AWS endpoint's per-request lines go (operation, status, duration).
    * @default not logged
    */
-  readonly awsLog?: (line: string) => void;
+  readonly awsLog?: ((line: string) => void) | undefined;
   /**
    * Enforce the stack's IAM on the AWS endpoint, each function running under its own role's key
    * (docs/design.md §6).

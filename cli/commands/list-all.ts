@@ -4,7 +4,10 @@ import type { BrokerClient, DeletedKey, Target } from '../api-client.js';
 import { TransportError } from '../errors.js';
 
 /** Reads one page: at most `limit` rows (the server's default when undefined), after `next`. */
-type PageReader<T> = (page: { limit?: number; next?: string }) => Promise<{ keys: T[]; next?: string }>;
+type PageReader<T> = (page: {
+  limit?: number | undefined;
+  next?: string | undefined;
+}) => Promise<{ keys: T[]; next?: string | undefined }>;
 
 /** Every key of `target` in server order, or the first `limit` of them. */
 export function listAll(client: BrokerClient, target: Target, limit?: number): Promise<ListResponse['keys']> {

@@ -589,7 +589,12 @@ function batchError(error: unknown, key: string): unknown {
 /** A GetSecretValue answer as the port's secret. */
 function storedSecret(
   key: string,
-  out: { SecretString?: string; SecretBinary?: Uint8Array; VersionId?: string; CreatedDate?: Date },
+  out: {
+    SecretString?: string | undefined;
+    SecretBinary?: Uint8Array | undefined;
+    VersionId?: string | undefined;
+    CreatedDate?: Date | undefined;
+  },
 ): StoredSecret {
   const value = out.SecretString ?? Buffer.from(out.SecretBinary ?? new Uint8Array()).toString('utf8');
   return {

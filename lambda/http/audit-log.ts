@@ -28,11 +28,11 @@ export interface AuditRecord {
   /** Route template that matched, e.g. `/v1/secrets/{key}`, or null. */
   readonly route: string | null;
   /** Operation name, when one matched. */
-  readonly operation?: string;
+  readonly operation?: string | undefined;
   /** Scope of a scope route. */
-  readonly scope?: string;
+  readonly scope?: string | undefined;
   /** The key (user route) or scoped name (scope route), decoded. */
-  readonly key?: string;
+  readonly key?: string | undefined;
   /** HTTP status answered. */
   readonly status: number;
   /** `ok`, or the error code answered. */
@@ -40,7 +40,7 @@ export interface AuditRecord {
   /** Milliseconds from event to answer. */
   readonly latencyMs: number;
   /** On 5xx only: what went wrong (error name, message and stack). */
-  readonly error?: { readonly name: string; readonly message: string; readonly stack?: string };
+  readonly error?: { readonly name: string; readonly message: string; readonly stack?: string } | undefined;
 }
 
 /** Longest key or scope text written to the log (both come from the request path). */

@@ -38,7 +38,7 @@ export interface AwsEndpointOptions {
   /** Monotonic milliseconds for the quota buckets. @default performance.now */
   readonly clock?: () => number;
   /** Sink for one line per request (operation, status, duration; never a body). @default no logging */
-  readonly log?: (line: string) => void;
+  readonly log?: ((line: string) => void) | undefined;
   /**
    * Enforce the stack's IAM (docs/design.md §6): each call authorized for the principal whose key signed it,
    * with the policies of the broker stack synthesized from `env` (the `BROKER_*` settings the

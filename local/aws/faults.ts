@@ -68,7 +68,7 @@ export class FaultInjector {
 
   /** @param clock monotonic milliseconds for the quota buckets; injected by tests. */
   constructor(
-    rates: Partial<EndpointConditions> = {},
+    rates: { readonly [K in keyof EndpointConditions]?: EndpointConditions[K] | undefined } = {},
     random: () => number = Math.random,
     clock: () => number = () => performance.now(),
   ) {

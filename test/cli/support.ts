@@ -45,7 +45,7 @@ export interface SeenRequest {
   /** Headers sent. */
   readonly headers: Headers;
   /** Body text, when there was one. */
-  readonly body?: string;
+  readonly body?: string | undefined;
 }
 
 /**

@@ -27,8 +27,8 @@ type Op = { readonly kind: 'put'; readonly value: string } | { readonly kind: 'd
 /** What the clients know about one key: its last acknowledged operation and the one in flight. */
 interface KeyLog {
   readonly path: string;
-  acked?: Op;
-  inFlight?: Op;
+  acked?: Op | undefined;
+  inFlight?: Op | undefined;
   /** Values acknowledged as written and then acknowledged as deleted. */
   readonly deleted: Set<string>;
 }

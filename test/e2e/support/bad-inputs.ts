@@ -14,9 +14,9 @@ export interface BadInput {
   /** Path (and query), sent byte for byte. */
   readonly path: string;
   /** Raw body, if any. */
-  readonly body?: string;
+  readonly body?: string | undefined;
   /** Extra headers. */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /** The documented error code it must get. */
   readonly code: ErrorCode;
 }

@@ -19,9 +19,9 @@ export interface RawResponse {
 /** Options of {@link send}. */
 export interface SendOptions {
   /** Body to send as is (a string is sent as UTF-8). */
-  readonly body?: string | Buffer;
+  readonly body?: string | Buffer | undefined;
   /** Extra request headers. */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Sends `method path` to `baseUrl` with the path exactly as given. */
