@@ -21,7 +21,7 @@ import {
   type LegacyFallback,
   systemSecretResourcePolicy,
 } from '../../lambda/core/index.js';
-import { bindEncryptionContext } from '../../local/iam/encryption-context.js';
+import { bindEncryptionContext, like } from '../../local/iam/encryption-context.js';
 import { executionArn, functionArn, keyArn, parameterArn, roleArn, stateMachineArn } from './support/arns.js';
 import {
   type Decision,
@@ -92,15 +92,6 @@ const without = (policy: NamedPolicy, mutation: Mutation | undefined): NamedPoli
           Statement: policy.policy.Statement.filter((_, i) => i !== mutation.index),
         },
       };
-
-/** IAM's StringLike: `*` any run of characters, `?` one character. */
-const like = (pattern: string, value: string): boolean =>
-  new RegExp(
-    `^${pattern
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&')))
-      .join('')}$`,
-  ).test(value);
 
 /**
  * The policy as IAM sees it for a data key of the secret `arn`: a condition on its SecretARN
