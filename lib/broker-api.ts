@@ -24,6 +24,8 @@ export interface BrokerApiProps {
   readonly burstLimit: number;
   /** Retention of the access log group. */
   readonly logRetention: logs.RetentionDays;
+  /** Whether to set the account's API Gateway CloudWatch role (an account-wide setting). */
+  readonly accountRole: boolean;
 }
 
 /** The HTTP methods API Gateway's ANY stands for. */
@@ -97,9 +99,9 @@ export class BrokerApi extends Construct {
       description: 'thv secret broker: user secrets and scoped system secrets',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // Stage logging needs the account-level CloudWatch role; kept on stack deletion because it
-      // is shared by every REST API of the account and region.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // is shared by every REST API of the account and region, so setting it is the caller's choice.
+      cloudWatchRole: props.accountRole,
+      ...(props.accountRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
       deployOptions: {
         stageName: STAGE_NAME,

@@ -125,6 +125,14 @@ export interface SecretBrokerProps {
    * @default 10
    */
   readonly reservedKeyAlarmThreshold?: number;
+  /**
+   * Set the account's API Gateway CloudWatch role (`AWS::ApiGateway::Account`), which stage logging
+   * needs. It is one setting per account and region, not per API: two stacks that both set it take
+   * turns owning it, and deleting one leaves the role in place (it is retained). Turn it off where
+   * the account already has the role (another broker, or a platform baseline).
+   * @default true
+   */
+  readonly apiGatewayAccountRole?: boolean;
 }
 
 /** {@link SecretBrokerProps} with defaults applied, after validation. */
@@ -153,6 +161,8 @@ export interface ResolvedBrokerProps {
   readonly logRetention: logs.RetentionDays;
   /** Refusals of reserved keys in five minutes above which the alarm goes off. */
   readonly reservedKeyAlarmThreshold: number;
+  /** Whether the construct sets the account's API Gateway CloudWatch role. */
+  readonly apiGatewayAccountRole: boolean;
 }
 
 /** Default of {@link SecretBrokerProps.reservedKeyAlarmThreshold}. */
@@ -250,5 +260,6 @@ export function resolveBrokerProps(props: SecretBrokerProps): ResolvedBrokerProp
     burstLimit,
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     reservedKeyAlarmThreshold,
+    apiGatewayAccountRole: props.apiGatewayAccountRole ?? true,
   };
 }

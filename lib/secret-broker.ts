@@ -230,6 +230,7 @@ export class SecretBroker extends Construct {
       userFunction: this.userFunction.function,
       scopeFunctions: new Map([...scopeFunctions].map(([name, fn]) => [name, fn.function])),
       rateLimit: config.rateLimit,
+      accountRole: config.apiGatewayAccountRole,
       burstLimit: config.burstLimit,
       logRetention: config.logRetention,
     });
