@@ -20,6 +20,9 @@ export const LOCK_FILE = 'broker.lock';
 /** The holder's pid, for the message; present while a broker holds the directory. */
 export const PID_FILE = 'broker.pid';
 
+/** How long a start waits for a lock whose holder may be exiting. */
+const KILLED_HOLDER_GRACE_MS = 1000;
+
 /** Another live process holds the data directory. */
 export class DataDirLockedError extends Error {
   constructor(
@@ -98,9 +101,11 @@ export function lockDataDir(dataDir: string): DataDirLock {
   const db = new Database(file);
   restrictFiles([file]);
   try {
-    // No waiting: a held lock is an answer, not a wait. The journal is never written (the
-    // transaction writes nothing), so no other file appears.
-    db.pragma('busy_timeout = 0');
+    // A short wait, not a queue: a broker killed a moment ago keeps the lock until the last of
+    // its threads has exited, which takes a while on a loaded machine (`kill -9 … && npm start`).
+    // A live holder is still refused after it. The journal is never written (the transaction
+    // writes nothing), so no other file appears.
+    db.pragma(`busy_timeout = ${KILLED_HOLDER_GRACE_MS}`);
     db.exec('BEGIN EXCLUSIVE');
   } catch (error) {
     db.close();
