@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { loadConfig } from '../lambda/config.js';
+import { loadConfig } from '../core/config.js';
 import { storeFor } from '../lambda/handlers/deps.js';
 import { createUserApiHandler } from '../lambda/http/user-api.js';
 import { startAwsEndpoint } from '../local/aws/endpoint.js';

@@ -1,10 +1,10 @@
 /**
  * API Gateway proxy events for the in-process benchmarks, built by the local server's own
- * converter (local/proxy-event.ts), so a bench handler sees what a deployed one would.
+ * converter (local/gateway/proxy-event.ts), so a bench handler sees what a deployed one would.
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { toProxyEvent } from '../local/proxy-event.js';
+import { toProxyEvent } from '../local/gateway/proxy-event.js';
 
 /** A JSON request by a bench caller to `resource` (a template such as `/v1/secrets/{key}`). */
 export function benchEvent(

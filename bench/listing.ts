@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { loadConfig } from '../lambda/config.js';
+import { loadConfig } from '../core/config.js';
 import { storeFor } from '../lambda/handlers/deps.js';
 import { createUserApiHandler } from '../lambda/http/user-api.js';
 import { secretsManagerOperations } from '../local/aws/secretsmanager.js';

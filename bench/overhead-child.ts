@@ -17,8 +17,8 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { loadConfig } from '../lambda/config.js';
-import type { SecretStore } from '../lambda/core/index.js';
+import { loadConfig } from '../core/config.js';
+import type { SecretStore } from '../core/index.js';
 import { stdoutSink } from '../lambda/http/audit-log.js';
 import { createScopeApiHandler } from '../lambda/http/scope-api.js';
 import { createUserApiHandler } from '../lambda/http/user-api.js';

@@ -3,7 +3,7 @@
  * unsigned and to a deployed API with SigV4; it turns every failure into a {@link CliError}.
  */
 import type * as z from 'zod';
-import { MAX_BATCH_GET_KEYS } from '../lambda/core/bulk.js';
+import { MAX_BATCH_GET_KEYS } from '../core/bulk.js';
 import {
   BatchGetResponse,
   CleanupResponse,
@@ -14,7 +14,7 @@ import {
   RestoreResponse,
   RestoreScopedResponse,
   SecretResponse,
-} from '../lambda/http/schemas.js';
+} from '../core/http/schemas.js';
 import { type Endpoint, unreachableHint } from './endpoint.js';
 import { ApiError, NotBrokerError, TransportError, UnaddressableError } from './errors.js';
 import { apiErrorOf, connectionReasonOf, notBrokerError, parseJson, reasonOf } from './responses.js';

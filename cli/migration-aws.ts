@@ -4,7 +4,7 @@
  * clients are loaded only when a `migrate` command runs, and use the standard credential chain.
  */
 
-import type { BackendOptions, ExecutionInfo, MigrationBackend } from '../lambda/core/migration-operator.js';
+import type { BackendOptions, ExecutionInfo, MigrationBackend } from '../core/migration-operator.js';
 import { UsageError } from './errors.js';
 
 const need = (value: string | undefined, option: string, output: string): string => {

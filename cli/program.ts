@@ -1,6 +1,6 @@
 /** The `thv-broker` command line: global options, the `secret`, `scope`, `migrate` and `exec` commands, exit codes. */
 import { Command, CommanderError, Help, Option } from '@commander-js/extra-typings';
-import type { LocalBackendFactory } from '../lambda/core/migration-operator.js';
+import type { LocalBackendFactory } from '../core/migration-operator.js';
 import { completionCommand } from './commands/completion.js';
 import { createContext } from './commands/context.js';
 import { execCommand } from './commands/exec.js';

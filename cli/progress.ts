@@ -3,7 +3,7 @@
  * rate, ETA), plain lines at most every few seconds otherwise, so logs stay readable.
  */
 
-import type { MigrationProgress } from '../lambda/core/migration-operator.js';
+import type { MigrationProgress } from '../core/migration-operator.js';
 import type { OutputStream } from './io.js';
 
 /** How often a non-terminal gets a line, in ms. */

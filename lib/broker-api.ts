@@ -1,15 +1,15 @@
 /**
  * The broker's REST API (docs/design.md §4): IAM authorization on every method, access logs, throttling,
  * user routes to the user function and each scope's literal routes to that scope's function. The
- * routes are the handlers' own route table (`lambda/http/routes.ts`).
+ * routes are the handlers' own route table (`core/http/routes.ts`).
  */
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
-import { type RouteTemplate, SCOPE_ROUTES, USER_ROUTES } from '../lambda/http/routes.js';
-import type { ApiErrorCode } from '../lambda/http/schemas.js';
+import { type RouteTemplate, SCOPE_ROUTES, USER_ROUTES } from '../core/http/routes.js';
+import type { ApiErrorCode } from '../core/http/schemas.js';
 import { acknowledge } from './nag.js';
 
 /** Props of a {@link BrokerApi}. */

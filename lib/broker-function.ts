@@ -40,7 +40,7 @@ export const BROKER_FUNCTION_MEMORY_MB = 256;
 export interface BrokerFunctionProps {
   /** Which handler the function runs. */
   readonly handler: HandlerName;
-  /** Environment variables (the `ENV` contract of `lambda/config.ts`). */
+  /** Environment variables (the `ENV` contract of `core/config.ts`). */
   readonly environment: Readonly<Record<string, string>>;
   /** Retention of the function's log group. */
   readonly logRetention: logs.RetentionDays;

@@ -7,7 +7,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { RESERVED_PREFIX } from '../lambda/core/index.js';
+import { RESERVED_PREFIX } from '../core/index.js';
 import { acknowledge } from './nag.js';
 import { secretArn } from './policies.js';
 

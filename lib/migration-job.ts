@@ -12,7 +12,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib/core';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { ENV } from '../lambda/config.js';
+import { ENV } from '../core/config.js';
 import {
   type LegacyPrefix,
   MAX_PAGE_SIZE,
@@ -20,9 +20,8 @@ import {
   SCOPE_TAG,
   scopePrefix,
   USER_OWNER,
-} from '../lambda/core/index.js';
-import { MAX_PASSES } from '../lambda/migration/events.js';
-import { DEFAULT_BATCH_SIZE } from '../lambda/migration/steps.js';
+} from '../core/index.js';
+import { DEFAULT_BATCH_SIZE, MAX_PASSES } from '../core/migration-events.js';
 import { BrokerFunction } from './broker-function.js';
 import { type MigrationShape, maxPagesPerExecution } from './migration-history.js';
 import { acknowledge, acknowledgeWildcardResources } from './nag.js';

@@ -1,6 +1,6 @@
 /**
  * Helpers to acknowledge cdk-nag findings one finding at a time, with a reason. The constructs do
- * not import cdk-nag (a dev tool, loaded only by the app in lib/app.ts); they record
+ * not import cdk-nag (a dev tool, loaded only by the app in app/app.ts); they record
  * acknowledgements through CDK's own `Validations`.
  */
 import { Stack, Validations } from 'aws-cdk-lib/core';

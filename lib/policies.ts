@@ -1,6 +1,6 @@
 /**
  * IAM statement builders for the broker (docs/design.md §3). Every name pattern is derived from the root
- * and the reserved prefix in `lambda/core`, never restated here.
+ * and the reserved prefix in `core`, never restated here.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,7 +13,7 @@ import {
   SCOPE_TAG,
   scopePrefix,
   USER_OWNER,
-} from '../lambda/core/index.js';
+} from '../core/index.js';
 
 /**
  * What a scope function's adapter calls on its own secrets. TagResource is needed because

@@ -1,6 +1,6 @@
 /**
  * Props of the {@link SecretBroker} construct and their synth-time validation. The rules themselves
- * (root, scope names, legacy table) come from `lambda/core`, so synth and run time agree.
+ * (root, scope names, legacy table) come from `core`, so synth and run time agree.
  */
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,7 +10,7 @@ import {
   DEFAULT_RECOVERY_WINDOW_DAYS,
   legacyFallbackProblem,
   recoveryWindowProblem,
-} from '../lambda/config.js';
+} from '../core/config.js';
 import {
   DEFAULT_LEGACY_FALLBACK,
   DEFAULT_LEGACY_PREFIXES,
@@ -21,7 +21,7 @@ import {
   legacyTableProblems,
   rootProblems,
   scopeListProblems,
-} from '../lambda/core/index.js';
+} from '../core/index.js';
 import type { MigrationTuning } from './migration-job.js';
 
 /** Stage throttling of the broker API. */

@@ -14,7 +14,7 @@ import {
   REQUESTS_METRIC,
   RESERVED_KEY_OUTCOME,
   SERVICE,
-} from '../lambda/metric-names.js';
+} from '../core/metric-names.js';
 
 /** Props of {@link RequestAlarms}. */
 export interface RequestAlarmsProps {

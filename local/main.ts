@@ -5,9 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { droppedLegacyRowsNote, ENV, loadConfig, splitList } from '../lambda/config.js';
+import { droppedLegacyRowsNote, ENV, loadConfig, splitList } from '../core/config.js';
 import { type LogSink, stdoutSink } from '../lambda/http/audit-log.js';
-import { type ApiServer, OPENAPI_PATH, startApiServer } from './api-server.js';
 import { DEFAULT_REGION } from './aws/arn.js';
 import {
   type AwsEndpointOptions,
@@ -17,11 +16,12 @@ import {
 } from './aws/endpoint.js';
 import { lockDataDir } from './data-lock.js';
 import { DEFAULT_AWS_PORT, DEFAULT_DATA_DIR, dataDirFromEnv, portFromEnv } from './env.js';
+import { type ApiServer, OPENAPI_PATH, startApiServer } from './gateway/api-server.js';
+import { sigV4Banner, sigV4SettingsFromEnv } from './gateway/sigv4-settings.js';
 import { clientsAs, functionPrincipal, principalNamed, stackFunctionEnv } from './iam/function-roles.js';
 import type { Principal } from './iam/principals.js';
 import { iamBanner, iamEnabledFromEnv } from './iam/settings.js';
 import { makePrivateDir } from './private-files.js';
-import { sigV4Banner, sigV4SettingsFromEnv } from './sigv4-settings.js';
 
 /** The key the functions sign with when IAM is off: any key is served then. */
 const LOCAL_UNCHECKED_KEY = { accessKeyId: 'local', secretAccessKey: 'local' };

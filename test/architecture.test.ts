@@ -1,4 +1,4 @@
-/** The layering of docs/design.md §7: arrows point down only. */
+/** The layering of docs/design.md §7: which folder may import which. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,38 +24,53 @@ function importedFolders(file: string, text?: string): string[] {
   return importedPaths(file, text).map((p) => p.split('/')[0] ?? '');
 }
 
-const forbidden: Record<string, string[]> = {
-  lambda: ['lib', 'local', 'cli', 'bin', 'test'],
-  lib: ['local', 'cli', 'bin', 'test'],
-  // local/ may import lib/: the desk synthesizes the stack to enforce its IAM (docs/design.md §6).
-  local: ['cli', 'bin', 'test'],
-  cli: ['lib', 'local', 'bin', 'test'],
+/**
+ * The arrows of docs/design.md §7, as the folders each top-level folder may import from (besides
+ * itself): `core/` is shared by every room and imports none; what ships (`lib/`, the construct, and
+ * the `lambda/` functions, bundled) reaches only into `core/`; the deployable app (`app/`) and the
+ * desk (`local/`) sit above them. `bench/`, `scripts/` and `test/` may import anything.
+ */
+const ALLOWED: Record<string, string[]> = {
+  core: [],
+  lambda: ['core'],
+  lib: ['core'],
+  cli: ['core'],
+  // The app rebuilds stale Lambda bundles before a synth in the clone (scripts/build-bundles.ts).
+  app: ['core', 'lib', 'scripts'],
+  // The desk runs the functions, and synthesizes the stack to enforce its IAM (§6) with the
+  // build's settings (scripts/).
+  local: ['core', 'lambda', 'lib', 'scripts'],
 };
 
 describe('layering', () => {
-  for (const [folder, banned] of Object.entries(forbidden)) {
-    it(`${folder}/ imports none of ${banned.join(', ')}`, () => {
+  it('states an arrow for every top-level source folder', () => {
+    const folders = readdirSync(repo, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .filter(
+        (d) => !['node_modules', 'dist', 'docs', 'cdk.out', 'bench', 'scripts', 'test', 'bin'].includes(d),
+      )
+      .filter((d) => sources(d).length > 0);
+    expect(folders.sort()).toEqual(Object.keys(ALLOWED).sort());
+  });
+
+  for (const [folder, allowed] of Object.entries(ALLOWED)) {
+    it(`${folder}/ imports from ${allowed.length === 0 ? 'no other folder' : allowed.map((d) => `${d}/`).join(', ')}`, () => {
       const files = sources(folder);
       expect(files.length).toBeGreaterThan(0);
       const offending = files.flatMap((f) =>
         importedFolders(f)
-          .filter((d) => banned.includes(d))
+          .filter((d) => d !== folder && !allowed.includes(d))
           .map((d) => `${f} → ${d}/`),
       );
       expect(offending).toEqual([]);
     });
   }
 
-  // The CLI ships without the Lambda adapters: the key rules and the response schemas only, whose
-  // imports are zod at most, so no AWS SDK client comes along.
-  it('cli/ imports from lambda/ only the pure core and the HTTP schemas', () => {
-    const allowed = (p: string) => p.startsWith('lambda/core/') || p === 'lambda/http/schemas.js';
-    const offending = [...sources('cli'), 'lambda/http/schemas.ts'].flatMap((f) =>
-      importedPaths(f)
-        .filter((p) => p.startsWith('lambda/') && !allowed(p))
-        .map((p) => `${f} → ${p}`),
-    );
-    expect(offending).toEqual([]);
+  // What ships is compiled from these two folders alone; the functions and the CLI ship as bundles.
+  it('the build compiles only core/ and lib/', () => {
+    const build = JSON.parse(readFileSync(join(repo, 'tsconfig.build.json'), 'utf8'));
+    expect(build.include).toEqual(['core', 'lib']);
   });
 
   it('sees an upward import when there is one', () => {
@@ -67,7 +82,7 @@ describe('layering', () => {
   // local/ is desk tooling, not in the published package ("files"): the evaluator may run there,
   // in the one file that wraps it, and nowhere that ships.
   it('keeps the IAM simulator (AGPL) out of shipped code and in one local file', () => {
-    const users = ['lambda', 'lib', 'local', 'cli', 'bin'].flatMap((d) =>
+    const users = ['core', 'lambda', 'lib', 'app', 'local', 'cli', 'bin'].flatMap((d) =>
       readdirSync(join(repo, d), { withFileTypes: true, recursive: true })
         .filter((e) => e.isFile() && /\.(ts|js)$/.test(e.name))
         .map((e) => relative(repo, join(e.parentPath, e.name)))
@@ -82,7 +97,7 @@ describe('layering', () => {
   });
 
   it('keeps aws-local-stepfunctions (a dev dependency) to the local runner only', () => {
-    const users = ['lambda', 'lib', 'local', 'cli', 'bin'].flatMap((d) =>
+    const users = ['core', 'lambda', 'lib', 'app', 'local', 'cli', 'bin'].flatMap((d) =>
       readdirSync(join(repo, d), { withFileTypes: true, recursive: true })
         .filter((e) => e.isFile() && /\.(ts|js)$/.test(e.name))
         .map((e) => relative(repo, join(e.parentPath, e.name)))

@@ -8,7 +8,7 @@
  * A `target=ENV` item names the variable of the name just before it (ToolHive's own
  * `NAME,target=ENV` is the one-item case); a name without one becomes a variable of its own name.
  * In `--scope-secret`, a name without `SCOPE:` belongs to the scope of the item before it. Keys and
- * scopes never contain `,` or `:` (lambda/core/namespace.ts), so the split is unambiguous; the one
+ * scopes never contain `,` or `:` (core/namespace.ts), so the split is unambiguous; the one
  * name a list cannot carry is a key that itself begins with `target=`.
  */
 import type { Target } from '../api-client.js';

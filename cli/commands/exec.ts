@@ -8,7 +8,7 @@
  * missing name means the command never runs. Signals: child.ts.
  */
 import { Command } from '@commander-js/extra-typings';
-import { MAX_BATCH_GET_KEYS } from '../../lambda/core/bulk.js';
+import { MAX_BATCH_GET_KEYS } from '../../core/bulk.js';
 import type { BrokerClient, Target } from '../api-client.js';
 import { runCommand } from '../child.js';
 import type { ContextFactory } from './context.js';

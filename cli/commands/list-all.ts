@@ -1,5 +1,5 @@
 /** Reads a whole listing by following `next`, or stops at a limit. */
-import { type ListResponse, MAX_LIST_LIMIT } from '../../lambda/http/schemas.js';
+import { type ListResponse, MAX_LIST_LIMIT } from '../../core/http/schemas.js';
 import type { BrokerClient, DeletedKey, Target } from '../api-client.js';
 import { TransportError } from '../errors.js';
 

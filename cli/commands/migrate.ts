@@ -1,12 +1,12 @@
 /** `thv-broker migrate plan|start|status`: the one-shot legacy-key migration (docs/design.md §5). */
 import { Command, Option } from '@commander-js/extra-typings';
-import type { MigrationPlan, MigrationTotals } from '../../lambda/core/index.js';
+import type { MigrationPlan, MigrationTotals } from '../../core/index.js';
 import type {
   BackendOptions,
   LocalBackendFactory,
   MigrationBackend,
   StatusReport,
-} from '../../lambda/core/migration-operator.js';
+} from '../../core/migration-operator.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { awsMigrationBackend } from '../migration-aws.js';

@@ -6,7 +6,7 @@
  * built for that scope, which has the same key commands as `secret` plus `cleanup`.
  */
 import { Command } from '@commander-js/extra-typings';
-import { DEFAULT_SCOPES } from '../../lambda/core/namespace.js';
+import { DEFAULT_SCOPES } from '../../core/namespace.js';
 import { completeArgumentThen } from '../completion/tree.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';

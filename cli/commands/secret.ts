@@ -1,6 +1,6 @@
 /** `thv-broker secret list|get|set|delete|restore`: the user's own secrets. */
 import { Command } from '@commander-js/extra-typings';
-import { RESERVED_PREFIX } from '../../lambda/core/namespace.js';
+import { RESERVED_PREFIX } from '../../core/namespace.js';
 import type { ContextFactory } from './context.js';
 import { keyCommands } from './key-commands.js';
 

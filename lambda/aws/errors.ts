@@ -5,7 +5,7 @@ import {
   InvalidBodyError,
   SecretNotFoundError,
   ThrottledError,
-} from '../core/index.js';
+} from '../../core/index.js';
 
 /** The error name the SDK gives a service error (`name`, or `__type` on older shapes). */
 export function awsErrorName(error: unknown): string | undefined {

@@ -5,7 +5,7 @@
  * it only for legacy names) pays nothing for it at cold start.
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { isDoneFlag } from '../core/index.js';
+import { isDoneFlag } from '../../core/index.js';
 import { awsErrorName } from './errors.js';
 
 /** Makes (or hands over) the SSM client, once, when the flag is first needed. */

@@ -20,7 +20,7 @@ import {
   TagResourceCommand,
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { DEFAULT_RECOVERY_WINDOW_DAYS } from '../config.js';
+import { DEFAULT_RECOVERY_WINDOW_DAYS } from '../../core/config.js';
 import {
   AccessDeniedError,
   assertValidKey,
@@ -55,7 +55,7 @@ import {
   systemSecretResourcePolicy,
   USER_OWNER,
   VersionNotFoundError,
-} from '../core/index.js';
+} from '../../core/index.js';
 import { awsErrorName, isScheduledForDeletion, mappingErrors, mapSecretsManagerError } from './errors.js';
 
 /** Most ids one BatchGetSecretValue takes (Secrets Manager API reference). */
@@ -509,7 +509,7 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
     }
   }
 
-  // The migration's own calls (lambda/core/migration-port.ts): values as stored, text or bytes.
+  // The migration's own calls (core/migration-port.ts): values as stored, text or bytes.
 
   /** DescribeSecret: tags, and whether the secret is scheduled for deletion (the migration's view). */
   async inspect(key: string): Promise<KeyState> {

@@ -3,9 +3,9 @@
  * server (which passes clients pointed at the local endpoint).
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { BrokerConfig } from '../../core/config.js';
 import { migrationFlagReader, type SsmClientSource } from '../aws/migration-flag.js';
 import { SecretsManagerStore } from '../aws/secrets-manager-store.js';
-import type { BrokerConfig } from '../config.js';
 
 /** The Secrets Manager store a function with `config` uses. */
 export function storeFor(config: BrokerConfig, client: SecretsManagerClient): SecretsManagerStore {

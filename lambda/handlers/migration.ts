@@ -1,8 +1,8 @@
 /** Lambda entry point of the legacy-key migration's steps. Config and clients are built once per cold start. */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { loadConfig } from '../../core/config.js';
 import { lazySsmClient } from '../aws/migration-flag.js';
 import { migrationRetryStrategy } from '../aws/migration-retry.js';
-import { loadConfig } from '../config.js';
 import { withStepMetrics } from '../migration/metrics.js';
 import { migrationStepsFor, scopePrincipalsFromEnv } from '../migration/wiring.js';
 

@@ -1,7 +1,7 @@
 /** Lambda entry point of a scope API (`BROKER_SERVED_SCOPES` names its scope). Built once per cold start. */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { loadConfig } from '../../core/config.js';
 import { lazySsmClient } from '../aws/migration-flag.js';
-import { loadConfig } from '../config.js';
 import { createScopeApiHandler } from '../http/scope-api.js';
 import { migrationCheckFor, storeFor } from './deps.js';
 

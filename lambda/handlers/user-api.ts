@@ -1,7 +1,7 @@
 /** Lambda entry point of the user API. Config and clients are built once per cold start. */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { loadConfig } from '../../core/config.js';
 import { lazySsmClient } from '../aws/migration-flag.js';
-import { loadConfig } from '../config.js';
 import { createUserApiHandler } from '../http/user-api.js';
 import { migrationCheckFor, storeFor } from './deps.js';
 

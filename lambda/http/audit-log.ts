@@ -2,7 +2,7 @@
  * The audit log: one structured JSON line per request. A record has no field for a value, a body
  * or a query, so no secret value can reach the log through it.
  */
-import { type LATENCY_METRIC, NO_ROUTE, type REQUESTS_METRIC } from '../metric-names.js';
+import { type LATENCY_METRIC, NO_ROUTE, type REQUESTS_METRIC } from '../../core/metric-names.js';
 import type { RequestMetrics } from './request-metrics.js';
 
 /** Where log lines go; Lambda sends stdout to CloudWatch Logs, tests pass a collecting function. */

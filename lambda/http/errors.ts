@@ -3,8 +3,9 @@
  * the core writes for the caller; anything else becomes a generic 500 `internal` carrying only the
  * request id, and its detail goes to the log alone.
  */
-import { BrokerError } from '../core/index.js';
-import { type ApiErrorCode, ERROR_STATUS, type ErrorResponse } from './schemas.js';
+
+import { type ApiErrorCode, ERROR_STATUS, type ErrorResponse } from '../../core/http/schemas.js';
+import { BrokerError } from '../../core/index.js';
 
 /** A request that matched no route (404 `not_found`) or used a method the route lacks (405). */
 export class RouteError extends Error {

@@ -3,16 +3,7 @@
  * handlers parse with. `scripts/openapi.ts` writes it to `openapi.json`; a test keeps that in step.
  */
 import * as z from 'zod';
-import {
-  DEFAULT_SCOPES,
-  MAX_KEY_LENGTH,
-  MAX_VALUE_BYTES,
-  PREVIOUS_VERSION,
-  RESERVED_PREFIX,
-  scopePrefix,
-  VERSION_ID_PATTERN,
-} from '../core/index.js';
-import { ALL_ROUTES, type Method, type RouteName } from './routes.js';
+import { ALL_ROUTES, type Method, type RouteName } from '../../core/http/routes.js';
 import {
   type ApiErrorCode,
   BatchGetBody,
@@ -32,7 +23,16 @@ import {
   RestoreResponse,
   RestoreScopedResponse,
   SecretResponse,
-} from './schemas.js';
+} from '../../core/http/schemas.js';
+import {
+  DEFAULT_SCOPES,
+  MAX_KEY_LENGTH,
+  MAX_VALUE_BYTES,
+  PREVIOUS_VERSION,
+  RESERVED_PREFIX,
+  scopePrefix,
+  VERSION_ID_PATTERN,
+} from '../../core/index.js';
 
 /** Named schemas of the document, by component name. */
 const COMPONENTS = {

@@ -5,28 +5,13 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
-  InvalidBodyError,
-  InvalidKeyError,
-  type KeyPage,
-  type PageRequest,
-  type PutResult,
-  parseVersionRef,
-  type SecretVersionRef,
-  type SetOptions,
-  type StoredSecret,
-} from '../core/index.js';
-import type { RequestNotes } from './api-handler.js';
-import { RouteError } from './errors.js';
-import { header, parseJsonBody, parseQuery } from './request.js';
-import { json, noContent } from './response.js';
-import {
   decodeSegment,
   matchRoute,
   type RouteMatch,
   type RouteName,
   type RouteTemplate,
   rawSegments,
-} from './routes.js';
+} from '../../core/http/routes.js';
 import {
   BatchGetBody,
   type BatchGetResponse,
@@ -37,7 +22,22 @@ import {
   PutSecretBody,
   RestoreBody,
   type SecretResponse,
-} from './schemas.js';
+} from '../../core/http/schemas.js';
+import {
+  InvalidBodyError,
+  InvalidKeyError,
+  type KeyPage,
+  type PageRequest,
+  type PutResult,
+  parseVersionRef,
+  type SecretVersionRef,
+  type SetOptions,
+  type StoredSecret,
+} from '../../core/index.js';
+import type { RequestNotes } from './api-handler.js';
+import { RouteError } from './errors.js';
+import { header, parseJsonBody, parseQuery } from './request.js';
+import { json, noContent } from './response.js';
 
 /** A route match with an operation. */
 export type MatchedRoute = RouteMatch & { readonly route: RouteName };

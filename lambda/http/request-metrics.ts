@@ -6,7 +6,7 @@
  * functions would add milliseconds to every cold start, and calling it per request microseconds
  * to every request, for a directive that never changes.
  */
-import { DIMENSION, LATENCY_METRIC, METRICS_NAMESPACE, REQUESTS_METRIC } from '../metric-names.js';
+import { DIMENSION, LATENCY_METRIC, METRICS_NAMESPACE, REQUESTS_METRIC } from '../../core/metric-names.js';
 
 /** The EMF directive of the API functions' request lines. */
 export interface RequestMetrics {

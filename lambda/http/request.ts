@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type * as z from 'zod';
-import { InvalidBodyError, ValueTooLargeError } from '../core/index.js';
+import { InvalidBodyError, ValueTooLargeError } from '../../core/index.js';
 
 /**
  * Largest raw body accepted, in bytes: a 65,536-byte value written entirely as `\uXXXX` escapes,

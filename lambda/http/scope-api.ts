@@ -1,7 +1,8 @@
 /** The scope-API function: `/v1/scopes/{scope}/secrets` routes over one {@link ScopedProvider} per served scope. */
-import type { BrokerConfig } from '../config.js';
-import { ScopedProvider, type SecretStore, UnknownScopeError } from '../core/index.js';
-import { SERVICE } from '../metric-names.js';
+import type { BrokerConfig } from '../../core/config.js';
+import { decodeSegment, SCOPE_ROUTES } from '../../core/http/routes.js';
+import { ScopedProvider, type SecretStore, UnknownScopeError } from '../../core/index.js';
+import { SERVICE } from '../../core/metric-names.js';
 import { createApiHandler, type ProxyHandler } from './api-handler.js';
 import type { LogSink } from './audit-log.js';
 import {
@@ -19,7 +20,6 @@ import {
   shapeOf,
 } from './operations.js';
 import { json } from './response.js';
-import { decodeSegment, SCOPE_ROUTES } from './routes.js';
 
 /** What the scope-API handler is built from. */
 export interface ScopeApiDeps {

@@ -1,7 +1,8 @@
 /** The user-API function: `/v1/secrets` routes over the core's {@link UserProvider}. */
-import type { BrokerConfig } from '../config.js';
-import { assertUserKey, type SecretStore, UnknownScopeError, UserProvider } from '../core/index.js';
-import { SERVICE } from '../metric-names.js';
+import type { BrokerConfig } from '../../core/config.js';
+import { isScopePath, USER_ROUTES } from '../../core/http/routes.js';
+import { assertUserKey, type SecretStore, UnknownScopeError, UserProvider } from '../../core/index.js';
+import { SERVICE } from '../../core/metric-names.js';
 import { createApiHandler, type ProxyHandler } from './api-handler.js';
 import type { LogSink } from './audit-log.js';
 import { RouteError } from './errors.js';
@@ -19,7 +20,6 @@ import {
   serveRestore,
   shapeOf,
 } from './operations.js';
-import { isScopePath, USER_ROUTES } from './routes.js';
 
 /** What the user-API handler is built from. */
 export interface UserApiDeps {

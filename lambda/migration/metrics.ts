@@ -5,8 +5,14 @@
  * buffer and output, one EMF line per invocation.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { BatchReport } from '../core/index.js';
-import { DIMENSION, LATENCY_METRIC, METRICS_NAMESPACE, REQUESTS_METRIC, SERVICE } from '../metric-names.js';
+import type { BatchReport } from '../../core/index.js';
+import {
+  DIMENSION,
+  LATENCY_METRIC,
+  METRICS_NAMESPACE,
+  REQUESTS_METRIC,
+  SERVICE,
+} from '../../core/metric-names.js';
 
 /** Steps the state machine (and an operator's dry run) invoke; anything else counts as `invalid`. */
 const STEPS = new Set(['check', 'discover', 'migrate', 'plan', 'finish']);

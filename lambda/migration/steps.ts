@@ -28,8 +28,14 @@ import {
   reportOf,
   runBatch,
   type StoreForScope,
-} from '../core/index.js';
-import { type Carry, type Continuation, MAX_PASSES, parseStep } from './events.js';
+} from '../../core/index.js';
+import {
+  type Carry,
+  type Continuation,
+  DEFAULT_BATCH_SIZE,
+  MAX_PASSES,
+  parseStep,
+} from '../../core/migration-events.js';
 
 /** The migration flag, as the steps see it. */
 export interface MigrationFlag {
@@ -88,9 +94,6 @@ export class MigrationAccessDeniedError extends Error {
     this.name = 'MigrationAccessDeniedError';
   }
 }
-
-/** Default items per batch. */
-export const DEFAULT_BATCH_SIZE = 10;
 
 /** What a step answers. */
 export type StepResult =

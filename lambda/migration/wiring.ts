@@ -5,14 +5,14 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
+import { type BrokerConfig, ENV } from '../../core/config.js';
+import type { MigrationStore } from '../../core/index.js';
 import {
   readMigrationFlag,
   type SsmClientSource,
   ssmClientOnce,
   writeMigrationFlag,
 } from '../aws/migration-flag.js';
-import { type BrokerConfig, ENV } from '../config.js';
-import type { MigrationStore } from '../core/index.js';
 import { storeFor } from '../handlers/deps.js';
 import { createMigrationSteps, type MigrationStepsDeps } from './steps.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { SignedRequestParts } from '../gateway/sigv4-verifier.js';
 import { controlRequestProblem, crossSiteProblem, isLoopbackHostHeader, readBody } from '../loopback.js';
-import type { SignedRequestParts } from '../sigv4-verifier.js';
 import { AwsError, serializationError } from './errors.js';
 import { type FaultInjector, InvalidFaultRateError } from './faults.js';
 import type { Body, Operation, OperationContext } from './input.js';

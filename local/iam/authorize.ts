@@ -9,7 +9,7 @@ import type { Body, OperationContext } from '../aws/input.js';
 import { listSecretsPage } from '../aws/listing.js';
 import { resolveSecret } from '../aws/secretsmanager.js';
 import type { SqliteStore } from '../aws/store.js';
-import { type SignedRequestParts, verifySigV4 } from '../sigv4-verifier.js';
+import { type SignedRequestParts, verifySigV4 } from '../gateway/sigv4-verifier.js';
 import { bindEncryptionContext } from './encryption-context.js';
 import { DecisionCache, type Evaluation } from './evaluate.js';
 import { accessDenied } from './messages.js';

@@ -5,7 +5,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { ENV } from '../../lambda/config.js';
+import { ENV } from '../../core/config.js';
 import type { Principal } from './principals.js';
 import type { IamModel } from './stack-model.js';
 

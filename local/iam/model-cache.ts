@@ -16,7 +16,7 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** Where synthesized models are kept, one file per distinct input. */
 export const MODEL_CACHE_DIR = join(REPO, 'node_modules/.cache/thv-broker');
 /** What the synthesized policies depend on besides the settings. */
-const SOURCES = ['lib', 'lambda/core', 'lambda/config.ts', 'local/iam/stack-model.ts', 'package-lock.json'];
+const SOURCES = ['lib', 'core', 'local/iam/stack-model.ts', 'package-lock.json'];
 
 function sourceFiles(path: string): string[] {
   const full = join(REPO, path);

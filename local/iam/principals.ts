@@ -6,7 +6,7 @@
  * legacy keys before the broker existed).
  */
 import { DEFAULT_REGION } from '../aws/arn.js';
-import type { LocalCredential } from '../sigv4-verifier.js';
+import type { LocalCredential } from '../gateway/sigv4-verifier.js';
 import { localAccessKeyId, localSecretAccessKey } from './credentials.js';
 import { loadIamModel } from './model-cache.js';
 import { stackSettingsFromEnv } from './settings.js';

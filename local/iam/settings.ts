@@ -2,7 +2,7 @@
  * Whether the local endpoint enforces the stack's IAM (`BROKER_IAM`, on unless `off`), and the
  * settings of the stack it enforces: the ones the local handlers run with.
  */
-import { ENV, loadConfig } from '../../lambda/config.js';
+import { ENV, loadConfig } from '../../core/config.js';
 import { LOCAL_ACCOUNT } from '../aws/arn.js';
 import { LOCAL_MIGRATION_FLAG_PARAMETER } from '../env.js';
 import type { StackSettings } from './stack-model.js';

@@ -1,6 +1,6 @@
 /**
  * The IAM of the stack `npm start` stands for (docs/design.md §6): the same `SecretBroker` stack, built
- * from the same `BROKER_*` settings the local handlers run with (read through lambda/config.ts),
+ * from the same `BROKER_*` settings the local handlers run with (read through core/config.ts),
  * synthesized in process with bundling off, and boiled down to plain JSON: each role's identity
  * policies, the access policies the stack hands platform teams, the key and its policy, and the
  * environment each function gets. Plain JSON so it can be cached (model-cache.ts).
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
-import type { BrokerConfig } from '../../lambda/config.js';
+import type { BrokerConfig } from '../../core/config.js';
 import { SecretBrokerStack } from '../../lib/secret-broker-stack.js';
 import {
   identityPolicies,

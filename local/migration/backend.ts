@@ -5,19 +5,15 @@
  */
 
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { ENV, loadConfig } from '../../core/config.js';
+import type { MigrationPlan, MigrationTotals } from '../../core/index.js';
+import type { ExecutionInfo, MigrationBackend, MigrationProgress } from '../../core/migration-operator.js';
 import { readMigrationFlag } from '../../lambda/aws/migration-flag.js';
 import { migrationRetryStrategy } from '../../lambda/aws/migration-retry.js';
-import { ENV, loadConfig } from '../../lambda/config.js';
-import type { MigrationPlan, MigrationTotals } from '../../lambda/core/index.js';
-import type {
-  ExecutionInfo,
-  MigrationBackend,
-  MigrationProgress,
-} from '../../lambda/core/migration-operator.js';
 import { migrationStepsFor } from '../../lambda/migration/wiring.js';
-import { localScopeRoleArn } from '../api-server.js';
 import { DEFAULT_REGION, LOCAL_ACCOUNT } from '../aws/arn.js';
 import { DEFAULT_AWS_PORT, LOCAL_MIGRATION_FLAG_PARAMETER } from '../env.js';
+import { localScopeRoleArn } from '../gateway/api-server.js';
 import { clientsAs, MIGRATION_PRINCIPAL, principalNamed, stackFunctionEnv } from '../iam/function-roles.js';
 import { loadIamModel } from '../iam/model-cache.js';
 import { principalsOf } from '../iam/principals.js';

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessDeniedError, InvalidKeyError, ThrottledError } from '../../core/index.js';
 import { BATCH_GET_IDS_PER_CALL, SecretsManagerStore } from '../../lambda/aws/secrets-manager-store.js';
-import { AccessDeniedError, InvalidKeyError, ThrottledError } from '../../lambda/core/index.js';
 import {
   embeddedEndpoint,
   motoEndpoint,

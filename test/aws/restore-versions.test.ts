@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretsManagerStore } from '../../lambda/aws/secrets-manager-store.js';
 import {
   InvalidKeyError,
   NotDeletedError,
@@ -14,7 +13,8 @@ import {
   SecretNotFoundError,
   USER_OWNER,
   VersionNotFoundError,
-} from '../../lambda/core/index.js';
+} from '../../core/index.js';
+import { SecretsManagerStore } from '../../lambda/aws/secrets-manager-store.js';
 import { type Divergence, MOTO_DIVERGENCES } from '../local-aws/contract.js';
 import {
   embeddedEndpoint,

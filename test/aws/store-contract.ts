@@ -13,9 +13,9 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidKeyError, SecretNotFoundError, ValueTooLargeError } from '../../core/index.js';
 import { migrationFlagReader } from '../../lambda/aws/migration-flag.js';
 import { SecretsManagerStore } from '../../lambda/aws/secrets-manager-store.js';
-import { InvalidKeyError, SecretNotFoundError, ValueTooLargeError } from '../../lambda/core/index.js';
 import { type Divergence, MOTO_DIVERGENCES } from '../local-aws/contract.js';
 import { secretsManagerClient, ssmClient, type TestEndpoint } from '../support/endpoints.js';
 

@@ -16,8 +16,8 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretNotFoundError } from '../../core/index.js';
 import { SecretsManagerStore } from '../../lambda/aws/secrets-manager-store.js';
-import { SecretNotFoundError } from '../../lambda/core/index.js';
 import { type AwsEndpoint, startAwsEndpoint } from '../../local/aws/endpoint.js';
 import { secretsManagerClient } from '../support/endpoints.js';
 

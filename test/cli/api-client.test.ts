@@ -7,7 +7,7 @@ import { BrokerClient, pathSegment } from '../../cli/api-client.js';
 import { createContext } from '../../cli/commands/context.js';
 import { parseEndpoint } from '../../cli/endpoint.js';
 import { ApiError, EXIT, NotBrokerError, UnaddressableError } from '../../cli/errors.js';
-import { type ApiErrorCode, ERROR_STATUS } from '../../lambda/http/schemas.js';
+import { type ApiErrorCode, ERROR_STATUS } from '../../core/http/schemas.js';
 import { fakeIo, type SeenRequest, stubFetch } from './support.js';
 
 let seen: SeenRequest[];

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkMappings, nameVariables, parseSecretList } from '../../cli/commands/exec-spec.js';
 import { UsageError } from '../../cli/errors.js';
 import { run } from '../../cli/program.js';
-import { MAX_BATCH_GET_KEYS } from '../../lambda/core/bulk.js';
+import { MAX_BATCH_GET_KEYS } from '../../core/bulk.js';
 import { fakeIo, stubFetch } from './support.js';
 
 afterEach(() => {

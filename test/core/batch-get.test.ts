@@ -15,7 +15,7 @@ import {
   SecretNotFoundError,
   scopePrefix,
   UserProvider,
-} from '../../lambda/core/index.js';
+} from '../../core/index.js';
 import { MemoryStore } from '../support/memory-store.js';
 
 const scopes = [...DEFAULT_SCOPES];

@@ -12,7 +12,7 @@ import {
   ScopedProvider,
   scopePrefix,
   UserProvider,
-} from '../../lambda/core/index.js';
+} from '../../core/index.js';
 import { DESIGN_TABLE, namesAround, OWNER, plainKey, SCOPE, tagsArb } from '../support/legacy-keys.js';
 import { HookedStore, MemoryStore } from '../support/memory-store.js';
 

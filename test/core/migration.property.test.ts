@@ -24,7 +24,7 @@ import {
   runBatch,
   type SecretSummary,
   ThrottledError,
-} from '../../lambda/core/index.js';
+} from '../../core/index.js';
 import {
   anyTable,
   brokerTaggedO,

@@ -26,7 +26,7 @@ import {
   runBatch,
   type SecretSummary,
   ThrottledError,
-} from '../../lambda/core/index.js';
+} from '../../core/index.js';
 import { DESIGN_TABLE } from '../support/legacy-keys.js';
 import { HookedStore, MemoryStore, type StoreCall } from '../support/memory-store.js';
 

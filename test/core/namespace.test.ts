@@ -15,7 +15,7 @@ import {
   scopeListProblems,
   systemKey,
   UnknownScopeError,
-} from '../../lambda/core/index.js';
+} from '../../core/index.js';
 
 describe('isReserved', () => {
   it.each(['__thv_x', '__THV_x', '__Thv_workloads_a', '__thv_'])('treats %s as reserved', (key) => {

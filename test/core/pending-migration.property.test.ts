@@ -15,7 +15,7 @@ import {
   ScopedProvider,
   SecretNotFoundError,
   UserProvider,
-} from '../../lambda/core/index.js';
+} from '../../core/index.js';
 import {
   anyTable,
   brokerTaggedO,

@@ -10,7 +10,7 @@ import {
   UserProvider,
   ValueTooLargeError,
   VersionNotFoundError,
-} from '../../lambda/core/index.js';
+} from '../../core/index.js';
 import { MemoryStore } from '../support/memory-store.js';
 
 const scopes = ['workloads', 'registry', 'auth', 'llm'];

@@ -6,7 +6,7 @@
  * stays a refusal.
  */
 import { describe, expect, it } from 'vitest';
-import { AccessDeniedError, UserProvider } from '../../lambda/core/index.js';
+import { AccessDeniedError, UserProvider } from '../../core/index.js';
 import { HookedStore, MemoryStore, type StoreCall } from '../support/memory-store.js';
 
 /** A store whose IAM refuses every call that names `refused` (as AWS refuses the user role a key without its tag). */

@@ -4,7 +4,7 @@
  * battery must change nothing the API can show.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SCOPES } from '../../lambda/core/namespace.js';
+import { DEFAULT_SCOPES } from '../../core/namespace.js';
 import { expectError, put, scopePath, snapshot, userPath } from './support/api.js';
 import { BATTERY_VALUE, badInputs } from './support/bad-inputs.js';
 import { startTestBroker, type TestBroker } from './support/broker.js';

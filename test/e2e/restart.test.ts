@@ -3,7 +3,7 @@
  * write: values, versions, deletes and listings, for user keys and scoped names alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SCOPES } from '../../lambda/core/namespace.js';
+import { DEFAULT_SCOPES } from '../../core/namespace.js';
 import { expectError, put, scopePath, snapshot, userPath } from './support/api.js';
 import { startTestBroker, type TestBroker } from './support/broker.js';
 import { send, sendJson } from './support/http.js';

@@ -3,7 +3,7 @@
  * error code reached the way a caller would reach it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SCOPES } from '../../lambda/core/namespace.js';
+import { DEFAULT_SCOPES } from '../../core/namespace.js';
 import { CONTROL_HEADERS } from '../../local/loopback.js';
 import { expectError, listAll, put, scopePath, userPath } from './support/api.js';
 import { startTestBroker, type TestBroker } from './support/broker.js';

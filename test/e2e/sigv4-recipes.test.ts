@@ -14,9 +14,12 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sigV4Signer } from '../../cli/signer.js';
+import {
+  DEFAULT_LOCAL_ACCESS_KEY_ID,
+  DEFAULT_LOCAL_SECRET_ACCESS_KEY,
+} from '../../local/gateway/sigv4-settings.js';
+import { SIGNATURE_MISMATCH } from '../../local/gateway/sigv4-verifier.js';
 import { type Broker, startBroker } from '../../local/main.js';
-import { DEFAULT_LOCAL_ACCESS_KEY_ID, DEFAULT_LOCAL_SECRET_ACCESS_KEY } from '../../local/sigv4-settings.js';
-import { SIGNATURE_MISMATCH } from '../../local/sigv4-verifier.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const HTTP_API_DOC = 'docs/http-api.md';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { METRICS_NAMESPACE } from '../../core/metric-names.js';
 import { createApiHandler, createScopeApiHandler, createUserApiHandler } from '../../lambda/http/index.js';
 import { json } from '../../lambda/http/response.js';
-import { METRICS_NAMESPACE } from '../../lambda/metric-names.js';
 import { fixture, proxyEvent, scopedEvent, secretEvent } from './events.js';
 
 function setup() {

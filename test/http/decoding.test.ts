@@ -1,7 +1,7 @@
 /**
  * A key is percent-decoded exactly once between the wire and validation. API Gateway (REST API,
  * proxy integration) hands `pathParameters` over still encoded, as the client sent them; these
- * events are built that way (see lambda/http/routes.ts for the sources).
+ * events are built that way (see core/http/routes.ts for the sources).
  */
 import { describe, expect, it } from 'vitest';
 import { createScopeApiHandler, createUserApiHandler } from '../../lambda/http/index.js';

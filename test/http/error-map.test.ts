@@ -8,7 +8,7 @@ import {
   ThrottledError,
   UnknownScopeError,
   ValueTooLargeError,
-} from '../../lambda/core/index.js';
+} from '../../core/index.js';
 import { INTERNAL_MESSAGE, mapError, RouteError } from '../../lambda/http/errors.js';
 
 describe('mapError', () => {

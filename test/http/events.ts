@@ -3,7 +3,7 @@
  * `pathParameters` still percent-encoded, `resource` the template, empty parts `null`.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { loadConfig } from '../../lambda/config.js';
+import { loadConfig } from '../../core/config.js';
 import { MemoryStore } from '../support/memory-store.js';
 
 /** What a test says about a request. */

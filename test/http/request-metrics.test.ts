@@ -4,9 +4,9 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
+import { DIMENSION, METRICS_NAMESPACE } from '../../core/metric-names.js';
 import { createUserApiHandler } from '../../lambda/http/index.js';
 import { REQUEST_DIMENSION_SETS, REQUEST_METRICS } from '../../lambda/http/request-metrics.js';
-import { DIMENSION, METRICS_NAMESPACE } from '../../lambda/metric-names.js';
 import { fixture, secretEvent } from './events.js';
 
 /** What Powertools Metrics publishes for one request with these dimension values, metrics and metadata. */

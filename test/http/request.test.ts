@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidBodyError, ValueTooLargeError } from '../../lambda/core/index.js';
+import { ListQuery, PutSecretBody } from '../../core/http/schemas.js';
+import { InvalidBodyError, ValueTooLargeError } from '../../core/index.js';
 import { MAX_BODY_BYTES, parseJsonBody, parseQuery } from '../../lambda/http/request.js';
-import { ListQuery, PutSecretBody } from '../../lambda/http/schemas.js';
 import { proxyEvent } from './events.js';
 
 const put = (body: string | null, headers?: Record<string, string>, isBase64Encoded = false) =>

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeSegment,
-  matchRoute,
-  rawSegments,
-  SCOPE_ROUTES,
-  USER_ROUTES,
-} from '../../lambda/http/routes.js';
+import { decodeSegment, matchRoute, rawSegments, SCOPE_ROUTES, USER_ROUTES } from '../../core/http/routes.js';
 
 describe('rawSegments', () => {
   it('rebuilds the path from the resource and the still-encoded path parameters', () => {

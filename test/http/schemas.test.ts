@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_STATUS, ListQuery, PutSecretBody } from '../../lambda/http/schemas.js';
+import { ERROR_STATUS, ListQuery, PutSecretBody } from '../../core/http/schemas.js';
 import { STATUS_OF_CODE } from '../e2e/support/api.js';
 
 describe('PutSecretBody', () => {

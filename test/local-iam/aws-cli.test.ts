@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CreateSecretCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemSecretResourcePolicy } from '../../lambda/core/index.js';
+import { systemSecretResourcePolicy } from '../../core/index.js';
 import { runCli } from '../e2e/support/cli.js';
 import { type IamRig, STACK_KEY, scopeTags, startIamRig, USER_TAGS } from './support.js';
 

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemSecretResourcePolicy } from '../../lambda/core/index.js';
+import { systemSecretResourcePolicy } from '../../core/index.js';
 import { LOCAL_MIGRATION_FLAG_PARAMETER } from '../../local/env.js';
 import { failure, type IamRig, STACK_KEY, scopeTags, startIamRig, USER_TAGS } from './support.js';
 

@@ -1,6 +1,6 @@
 /** Every error code over real HTTP, and the one-time decoding of keys as the local gateway passes them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_REQUEST_BYTES } from '../../local/api-server.js';
+import { MAX_REQUEST_BYTES } from '../../local/gateway/api-server.js';
 import { startTestBroker, type TestBroker } from './broker.js';
 
 let broker: TestBroker;

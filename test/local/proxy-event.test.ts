@@ -1,7 +1,7 @@
-/** The local gateway builds events as API Gateway's REST API does (see lambda/http/routes.ts). */
+/** The local gateway builds events as API Gateway's REST API does (see core/http/routes.ts). */
 import { describe, expect, it } from 'vitest';
-import { gatewayRoute } from '../../local/api-server.js';
-import { type LocalRequest, toProxyEvent } from '../../local/proxy-event.js';
+import { gatewayRoute } from '../../local/gateway/api-server.js';
+import { type LocalRequest, toProxyEvent } from '../../local/gateway/proxy-event.js';
 
 const request = (over: Partial<LocalRequest> = {}): LocalRequest => ({
   method: 'GET',

@@ -4,8 +4,8 @@
  * says once which rows were left out and the exact variable to set.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lambda/config.js';
-import { DEFAULT_LEGACY_PREFIXES } from '../../lambda/core/index.js';
+import { loadConfig } from '../../core/config.js';
+import { DEFAULT_LEGACY_PREFIXES } from '../../core/index.js';
 import { legacyTableNote } from '../../local/main.js';
 import { startTestBroker, type TestBroker } from './broker.js';
 

@@ -4,13 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sigV4Signer } from '../../cli/signer.js';
-import { toProxyEvent } from '../../local/proxy-event.js';
+import { toProxyEvent } from '../../local/gateway/proxy-event.js';
 import {
   DEFAULT_LOCAL_ACCESS_KEY_ID,
   DEFAULT_LOCAL_SECRET_ACCESS_KEY,
   sigV4Banner,
   sigV4SettingsFromEnv,
-} from '../../local/sigv4-settings.js';
+} from '../../local/gateway/sigv4-settings.js';
 import { startTestBroker, type TestBroker } from './broker.js';
 
 let broker: TestBroker;

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { verifySigV4 } from '../../local/sigv4-verifier.js';
+import { verifySigV4 } from '../../local/gateway/sigv4-verifier.js';
 
 const NOW = new Date('2026-12-02T12:00:00Z');
 const options = {

@@ -14,7 +14,7 @@ import {
   type SignedRequestParts,
   UNKNOWN_ACCESS_KEY,
   verifySigV4,
-} from '../../local/sigv4-verifier.js';
+} from '../../local/gateway/sigv4-verifier.js';
 
 const credential: LocalCredential = {
   accessKeyId: 'AKIDTEST',

@@ -5,8 +5,8 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localScopeRoleArn } from '../../local/api-server.js';
 import { SqliteStore } from '../../local/aws/store.js';
+import { localScopeRoleArn } from '../../local/gateway/api-server.js';
 import { secretsManagerClient } from '../support/endpoints.js';
 import { startTestBroker, type TestBroker } from './broker.js';
 

@@ -4,8 +4,8 @@
  * the stack puts in the definition, for any number of secrets up to 1,000,000.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMPTY_TOTALS, MAX_PAGE_SIZE, MigrationThrottledError } from '../../lambda/core/index.js';
-import { MAX_PASSES } from '../../lambda/migration/events.js';
+import { EMPTY_TOTALS, MAX_PAGE_SIZE, MigrationThrottledError } from '../../core/index.js';
+import { MAX_PASSES } from '../../core/migration-events.js';
 import { MigrationIncompleteError } from '../../lambda/migration/steps.js';
 import { migrationStepsFor } from '../../lambda/migration/wiring.js';
 import {

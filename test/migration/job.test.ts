@@ -1,7 +1,7 @@
 /** The migration job end to end: the synthesized state machine, the real steps, the embedded endpoint. */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LEGACY_PREFIXES } from '../../lambda/core/index.js';
+import { DEFAULT_LEGACY_PREFIXES } from '../../core/index.js';
 import { migrationStepsFor, scopePrincipalsFromEnv } from '../../lambda/migration/wiring.js';
 import { taskStateNames } from '../../local/migration/definition.js';
 import { runLocalMigration, UnservedTaskError } from '../../local/migration/runner.js';

@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { METRICS_NAMESPACE } from '../../lambda/metric-names.js';
+import { METRICS_NAMESPACE } from '../../core/metric-names.js';
 import { withStepMetrics } from '../../lambda/migration/metrics.js';
 
 /** A Metrics instance whose EMF lines land in `lines` (Powertools writes through its `console`). */

@@ -16,10 +16,10 @@ import {
   type Tag,
 } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { type BrokerConfig, ENV, loadConfig } from '../../core/config.js';
 import { readMigrationFlag } from '../../lambda/aws/migration-flag.js';
 import { migrationRetryStrategy } from '../../lambda/aws/migration-retry.js';
 import { SecretsManagerStore } from '../../lambda/aws/secrets-manager-store.js';
-import { type BrokerConfig, ENV, loadConfig } from '../../lambda/config.js';
 import { migrationStepsFor } from '../../lambda/migration/wiring.js';
 import { type AwsEndpointOptions, startAwsEndpoint } from '../../local/aws/endpoint.js';
 import {

@@ -5,7 +5,7 @@
  */
 import { ListSecretsCommand, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EMPTY_TOTALS } from '../../lambda/core/index.js';
+import { EMPTY_TOTALS } from '../../core/index.js';
 import { migrationStepsFor } from '../../lambda/migration/wiring.js';
 import { type MigrationRig, migrationRig, PRINCIPALS, ROOT, readString } from './support.js';
 

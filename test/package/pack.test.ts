@@ -154,6 +154,13 @@ describe('the packed package in a fresh CDK app', () => {
     expect(packedFiles.filter((f) => f.startsWith('dist/local/') || f.startsWith('test/'))).toEqual([]);
   });
 
+  // The build emits what ships and nothing else: the compiled core and construct, the bundles.
+  it('ships from dist/ only the core, the construct, the Lambda bundles and the CLI bundle', () => {
+    const shipped = /^dist\/(core\/|lib\/|lambda-bundles\/|thv-broker\.mjs$)/;
+    expect(packedFiles.filter((f) => f.startsWith('dist/') && !shipped.test(f))).toEqual([]);
+    expect(packedFiles.some((f) => f.startsWith('dist/core/'))).toBe(true);
+  });
+
   it('compiles nothing and runs no install script at install: the files are the tarball', () => {
     const installedManifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
       scripts?: Record<string, string>;

@@ -5,8 +5,8 @@
  * handlers' route table, so routes added there are covered here too.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCOPES } from '../../lambda/core/index.js';
-import { type Method, SCOPE_ROUTES, USER_ROUTES } from '../../lambda/http/routes.js';
+import { type Method, SCOPE_ROUTES, USER_ROUTES } from '../../core/http/routes.js';
+import { DEFAULT_SCOPES } from '../../core/index.js';
 import { invokeArn, roleArn, secretArn } from './support/arns.js';
 import { type NamedPolicy, resolve, type TemplateJson } from './support/policies.js';
 import { type Decision, simulate } from './support/simulate.js';

@@ -1,5 +1,5 @@
 /**
- * The CDK app: `createApp` runs the cdk-nag checks at synth, and `bin/app.ts` as the CLI runs it
+ * The CDK app: `createApp` runs the cdk-nag checks at synth, and `app/main.ts` as the CLI runs it
  * (context in CDK_CONTEXT_JSON) stops the synth naming the key of a bad setting; a good one
  * synthesizes with no AWS credentials, and the template passes cfn-lint where it is installed.
  */
@@ -9,19 +9,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../lib/app.js';
+import { createApp } from '../../app/app.js';
 import { roleArn } from './support/arns.js';
 import { scratchDir } from './support/synth.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Runs bin/app.ts as `cdk synth` would, without credentials and without bundling. */
+/** Runs app/main.ts as `cdk synth` would, without credentials and without bundling. */
 function runApp(context: Record<string, unknown>): { status: number | null; stderr: string; outdir: string } {
   const outdir = scratchDir('app-');
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env))
     if (key.startsWith('AWS_') && key !== 'AWS_EC2_METADATA_DISABLED') delete env[key];
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
     cwd: REPO,
     env: {
       ...env,
@@ -104,7 +104,7 @@ describe('createApp', () => {
   });
 });
 
-describe('bin/app.ts', () => {
+describe('app/main.ts', () => {
   it('stops the synth with a message naming the context key of a bad value', () => {
     // Act
     const { status, stderr } = runApp({ recoveryWindowDays: '3' });

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsEndpoint, startAwsEndpoint } from '../../local/aws/endpoint.js';
-import { toProxyEvent } from '../../local/proxy-event.js';
+import { toProxyEvent } from '../../local/gateway/proxy-event.js';
 import { resolve, type TemplateJson } from './support/policies.js';
 import { logicalId, REGION, scratchDir, synthBroker, testApp } from './support/synth.js';
 

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_KEYS, stackFromContext } from '../../lib/context.js';
-import { unknownContextKeyProblems } from '../../lib/context-keys.js';
+import { CONTEXT_KEYS, stackFromContext } from '../../app/context.js';
+import { unknownContextKeyProblems } from '../../app/context-keys.js';
 import { scratchDir, synthBroker } from './support/synth.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));

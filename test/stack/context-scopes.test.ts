@@ -5,9 +5,9 @@
  */
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LEGACY_PREFIXES } from '../../lambda/core/index.js';
-import { createApp } from '../../lib/app.js';
-import { stackFromContext } from '../../lib/context.js';
+import { createApp } from '../../app/app.js';
+import { stackFromContext } from '../../app/context.js';
+import { DEFAULT_LEGACY_PREFIXES } from '../../core/index.js';
 import { scratchDir } from './support/synth.js';
 
 const REGISTRY_ROWS = DEFAULT_LEGACY_PREFIXES.filter((row) => row.scope === 'registry');

@@ -20,7 +20,7 @@ import {
   DEFAULT_SCOPES,
   type LegacyFallback,
   systemSecretResourcePolicy,
-} from '../../lambda/core/index.js';
+} from '../../core/index.js';
 import { bindEncryptionContext, like } from '../../local/iam/encryption-context.js';
 import { executionArn, functionArn, keyArn, parameterArn, roleArn, stateMachineArn } from './support/arns.js';
 import {

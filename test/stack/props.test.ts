@@ -1,6 +1,6 @@
 /** Props validation: bad construct props and bad context values fail at synth time, naming the fix. */
 import { describe, expect, it } from 'vitest';
-import { stackFromContext } from '../../lib/context.js';
+import { stackFromContext } from '../../app/context.js';
 import { resolveBrokerProps, type SecretBrokerProps } from '../../lib/props.js';
 import { roleArn } from './support/arns.js';
 import { synthBroker } from './support/synth.js';

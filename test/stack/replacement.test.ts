@@ -7,7 +7,7 @@
  */
 import { App } from 'aws-cdk-lib/core';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/config.js';
+import { ENV } from '../../core/config.js';
 import { MAX_ROLE_NAME_LENGTH } from '../../lib/stable-names.js';
 import { ACCOUNT, REGION, scratchDir, synthBroker } from './support/synth.js';
 

@@ -1,8 +1,8 @@
 /** The reserved-key alarm, pinned on the synthesized template: metric, dimensions, period, threshold, action. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { METRICS_NAMESPACE } from '../../lambda/metric-names.js';
-import { stackFromContext } from '../../lib/context.js';
+import { stackFromContext } from '../../app/context.js';
+import { METRICS_NAMESPACE } from '../../core/metric-names.js';
 import { DEFAULT_RESERVED_KEY_ALARM_THRESHOLD } from '../../lib/props.js';
 import { logicalId, synthBroker } from './support/synth.js';
 

@@ -10,7 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Stack } from 'aws-cdk-lib/core';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCOPES } from '../../lambda/core/index.js';
+import { DEFAULT_SCOPES } from '../../core/index.js';
 import { INVOKE_METHODS } from '../../lib/broker-api.js';
 import { SecretBroker } from '../../lib/secret-broker.js';
 import { SecretBrokerStack } from '../../lib/secret-broker-stack.js';

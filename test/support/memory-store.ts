@@ -29,7 +29,7 @@ import {
   type StoredValue,
   USER_OWNER,
   VersionNotFoundError,
-} from '../../lambda/core/index.js';
+} from '../../core/index.js';
 
 /** The recovery window the memory store reports purge times with, as the adapter's default. */
 export const MEMORY_RECOVERY_DAYS = 7;

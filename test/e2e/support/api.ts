@@ -1,6 +1,6 @@
 /** Typed shortcuts over the broker's HTTP API for setting up and checking end-to-end tests. */
 import { expect } from 'vitest';
-import { DEFAULT_SCOPES } from '../../../lambda/core/namespace.js';
+import { DEFAULT_SCOPES } from '../../../core/namespace.js';
 import { type RawResponse, send, sendJson } from './http.js';
 
 /** Status of each documented error code (docs/design.md §4, plus 405 for a wrong method). */

@@ -3,7 +3,7 @@
  * the OpenAPI document is generated from them, so the two cannot drift apart.
  */
 import * as z from 'zod';
-import { DEFAULT_PAGE_SIZE, MAX_BATCH_GET_KEYS, MAX_PAGE_SIZE } from '../core/index.js';
+import { DEFAULT_PAGE_SIZE, MAX_BATCH_GET_KEYS, MAX_PAGE_SIZE } from '../index.js';
 
 /** Largest `limit` a listing accepts (one Secrets Manager page). */
 export const MAX_LIST_LIMIT = MAX_PAGE_SIZE;

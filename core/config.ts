@@ -14,7 +14,7 @@ import {
   legacyTableProblems,
   rootProblems,
   scopeListProblems,
-} from './core/index.js';
+} from './index.js';
 
 /** Names of the environment variables, the one contract between the stack and the functions. */
 export const ENV = {

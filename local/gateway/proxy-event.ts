@@ -1,13 +1,13 @@
 /**
  * Builds the API Gateway REST API proxy event (payload format 1.0) for a local HTTP request, with
- * the field shapes API Gateway uses (see lambda/http/routes.ts for what was established):
+ * the field shapes API Gateway uses (see core/http/routes.ts for what was established):
  * `path` and `pathParameters` stay percent-encoded exactly as received, `resource` is the resource
  * template, the query is split and decoded once, headers keep their case, and an empty body or
  * query or parameter set is `null`. A body that is not UTF-8 is passed base64-encoded, as API
  * Gateway does for binary media types.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { LOCAL_ACCOUNT } from './aws/arn.js';
+import { LOCAL_ACCOUNT } from '../aws/arn.js';
 
 /** The parts of an HTTP request an event is made from. */
 export interface LocalRequest {

@@ -2,7 +2,7 @@
  * Stack props from CDK context (`cdk.json` or `-c key=value`), parsed with zod. `-c` values arrive
  * as strings, `cdk.json` values as JSON, so lists, numbers and tables accept both forms. Context
  * keys carry the same names as the stack props; an unknown key spelt like a setting is refused,
- * naming the nearest one, rather than ignored (lib/context-keys.ts).
+ * naming the nearest one, rather than ignored (app/context-keys.ts).
  */
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib/core';
@@ -12,10 +12,10 @@ import {
   droppedLegacyRowsNote,
   legacyTableSchema,
   splitList,
-} from '../lambda/config.js';
-import { DEFAULT_SCOPES, LEGACY_FALLBACK_MODES } from '../lambda/core/index.js';
+} from '../core/config.js';
+import { DEFAULT_SCOPES, LEGACY_FALLBACK_MODES } from '../core/index.js';
+import type { SecretBrokerStackProps } from '../lib/secret-broker-stack.js';
 import { unknownContextKeyProblems } from './context-keys.js';
-import type { SecretBrokerStackProps } from './secret-broker-stack.js';
 
 /** Stack name used when the `stackName` context key is absent. */
 const DEFAULT_STACK_NAME = 'ThvSecretBroker';

@@ -12,7 +12,10 @@ import {
   MAX_KEY_LENGTH,
   MAX_PAGE_SIZE,
   type MigrationTotals,
-} from '../core/index.js';
+} from './index.js';
+
+/** Default items per batch. */
+export const DEFAULT_BATCH_SIZE = 10;
 
 const count = z.number().int().min(0);
 const keyReason = z.strictObject({ key: z.string().max(MAX_KEY_LENGTH), reason: z.string().max(200) });

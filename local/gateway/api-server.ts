@@ -10,8 +10,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { ENV, loadConfig } from '../lambda/config.js';
-import { migrationCheckFor, storeFor } from '../lambda/handlers/deps.js';
+import { ENV, loadConfig } from '../../core/config.js';
+import { matchRoute, SCOPE_ROUTES, USER_ROUTES } from '../../core/http/routes.js';
+import { migrationCheckFor, storeFor } from '../../lambda/handlers/deps.js';
 import {
   type ApiErrorCode,
   createScopeApiHandler,
@@ -22,10 +23,9 @@ import {
   type ProxyHandler,
   stdoutSink,
   writeAudit,
-} from '../lambda/http/index.js';
-import { matchRoute, SCOPE_ROUTES, USER_ROUTES } from '../lambda/http/routes.js';
-import { DEFAULT_REGION, LOCAL_ACCOUNT } from './aws/arn.js';
-import { LOCAL_MIGRATION_FLAG_PARAMETER } from './env.js';
+} from '../../lambda/http/index.js';
+import { DEFAULT_REGION, LOCAL_ACCOUNT } from '../aws/arn.js';
+import { LOCAL_MIGRATION_FLAG_PARAMETER } from '../env.js';
 import {
   answerMalformedRequests,
   assertLoopbackListenHost,
@@ -35,7 +35,7 @@ import {
   listen,
   readBody,
   requestTargetProblem,
-} from './loopback.js';
+} from '../loopback.js';
 import { type LocalRequest, toProxyEvent } from './proxy-event.js';
 import { type SigV4Settings, sigV4SettingsFromEnv } from './sigv4-settings.js';
 import { MISSING_AUTHENTICATION_TOKEN, type SigV4ErrorType, verifySigV4 } from './sigv4-verifier.js';

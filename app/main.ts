@@ -1,11 +1,11 @@
 /**
- * The CDK app: the broker stack from context, checked by cdk-nag's AwsSolutions pack (see lib/app.ts).
+ * The CDK app: the broker stack from context, checked by cdk-nag's AwsSolutions pack (see app/app.ts).
  * In the clone it first rebuilds the prebuilt Lambda bundles when lambda/ changed since the last
  * `npm run build`, so `cdk synth` and `cdk deploy` never ship stale handler code.
  */
 import type { App } from 'aws-cdk-lib/core';
-import { createApp } from '../lib/app.js';
 import { ensureLambdaBundles } from '../scripts/build-bundles.js';
+import { createApp } from './app.js';
 
 await ensureLambdaBundles();
 

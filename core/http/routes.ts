@@ -14,7 +14,6 @@
  * and before validation: `%5F%5Fthv_x` → `__thv_x` (reserved), `a%2Fb` → `a/b` (invalid key),
  * `%255F` → `%5F` (invalid key: `%` is not a key character), never `_`.
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 /** The operations of the API. */
 export type RouteName =
@@ -114,13 +113,21 @@ function templateParts(path: string): readonly TemplatePart[] {
 }
 
 /**
+ * The fields of API Gateway's proxy event that place a request (`APIGatewayProxyEvent` of
+ * aws-lambda's types has them; restated so the core needs no AWS package).
+ */
+export interface RoutedEvent {
+  readonly resource: string;
+  readonly path: string;
+  readonly pathParameters: { readonly [name: string]: string | undefined } | null;
+}
+
+/**
  * The request path as raw (still-encoded) segments, rebuilt from `resource` and `pathParameters`
  * so a custom domain's base path or the stage never gets in the way; falls back to `path` for
  * events without a resource. Undefined when a parameter the resource names is missing.
  */
-export function rawSegments(
-  event: Pick<APIGatewayProxyEvent, 'resource' | 'path' | 'pathParameters'>,
-): string[] | undefined {
+export function rawSegments(event: RoutedEvent): string[] | undefined {
   const resource = event.resource;
   if (typeof resource !== 'string' || !resource.startsWith('/'))
     return (event.path ?? '').split('/').slice(1);

@@ -3,7 +3,7 @@
  * verifies signatures with, and whether unsigned requests are still served (the default, so the
  * CLI and plain curl keep working on loopback) or refused as a deployed `AWS_IAM` API refuses them.
  */
-import { LOCAL_ACCOUNT } from './aws/arn.js';
+import { LOCAL_ACCOUNT } from '../aws/arn.js';
 import type { LocalCredential } from './sigv4-verifier.js';
 
 /** Variable naming the access key id the local API accepts signatures from. */

@@ -1,11 +1,11 @@
 /**
  * The CDK app as `cdk synth` builds it: the broker stack from context, checked by cdk-nag's
- * AwsSolutions pack. A function (not top-level code in `bin/app.ts`) so a test can prove the checks run.
+ * AwsSolutions pack. A function (not top-level code in `app/main.ts`) so a test can prove the checks run.
  */
 import { Annotations, App, type AppProps, Validations } from 'aws-cdk-lib/core';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { SecretBrokerStack } from '../lib/secret-broker-stack.js';
 import { stackFromContext } from './context.js';
-import { SecretBrokerStack } from './secret-broker-stack.js';
 
 /** Options of {@link createApp}; the CDK CLI passes both through the environment instead. */
 export interface CreateAppOptions {
