@@ -12,7 +12,7 @@ import type { Section } from './report.js';
 import { median, ratio, round } from './stats.js';
 
 /** Processes per command. */
-export const CLI_RUNS = 12;
+const CLI_RUNS = 12;
 
 /** Runs a command to completion; returns its wall time in ms and its stdout. */
 function timedRun(command: string, args: string[], env: Record<string, string>, cwd: string) {
@@ -30,7 +30,7 @@ function timedRun(command: string, args: string[], env: Record<string, string>, 
 }
 
 /** Why the comparison cannot run here, or undefined when the AWS CLI is installed. */
-export function awsCliMissing(): string | undefined {
+function awsCliMissing(): string | undefined {
   const probe = spawnSync('aws', ['--version'], { encoding: 'utf8' });
   return probe.status === 0 ? undefined : 'the AWS CLI (`aws`) is not installed on this machine';
 }

@@ -84,7 +84,7 @@ const keys = (op: Operation) => ({
  * Counts the AWS calls and the function's log bytes of each route on a fresh local broker, in
  * steady state (each route run once first, so a cached flag read is not counted per request).
  */
-export async function countCalls(): Promise<Record<string, number>> {
+async function countCalls(): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'thv-bench-cost-'));
   const calls: string[] = [];
   let logBytes = 0;

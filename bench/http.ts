@@ -15,10 +15,10 @@ import type { Section } from './report.js';
 import { ratio, round } from './stats.js';
 
 /** Seconds of load per connection count. */
-export const LOAD_SECONDS = 5;
+const LOAD_SECONDS = 5;
 
 /** Connection counts of the figures. */
-export const CONNECTIONS = [1, 8, 32] as const;
+const CONNECTIONS = [1, 8, 32] as const;
 
 /** One load run's throughput and p99. */
 interface Load {

@@ -22,7 +22,7 @@ export const round = (value: number, digits = 2): number => {
 };
 
 /** Milliseconds `fn` takes. */
-export async function elapsedMs(fn: () => Promise<unknown>): Promise<number> {
+async function elapsedMs(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await fn();
   return performance.now() - start;

@@ -25,20 +25,20 @@ import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
 
 /** Exit code when the command cannot be found (as shells answer). */
-export const EXIT_COMMAND_NOT_FOUND = 127;
+const EXIT_COMMAND_NOT_FOUND = 127;
 
 /** Exit code when the command exists but cannot be run (as shells answer). */
-export const EXIT_COMMAND_NOT_RUNNABLE = 126;
+const EXIT_COMMAND_NOT_RUNNABLE = 126;
 
 /** The keyboard's signals: the command gets them from the terminal, so the CLI only survives them. */
-export const GROUP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
+const GROUP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
 
 /**
  * Signals passed on to the command: every one Linux and macOS deliver with a default action that
  * would end the CLI, and that a process can catch (SIGKILL and SIGSTOP cannot be; SIGPIPE is already
  * ignored by Node). SIGUSR1 among them, whose listener also keeps Node from opening its inspector.
  */
-export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
   'SIGTERM',
   'SIGHUP',
   'SIGUSR1',

@@ -30,7 +30,7 @@ export abstract class BrokerError extends Error {
 }
 
 /** Shows a key in a message without letting an arbitrary-length or control-laden string through. */
-export function describeKey(key: string): string {
+function describeKey(key: string): string {
   const printable = key.replace(/[^\x20-\x7e]/g, '?');
   return JSON.stringify(printable.length > 80 ? `${printable.slice(0, 80)}…` : printable);
 }

@@ -8,7 +8,7 @@ export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;
 
 /** How many store pages one listing call reads at most before handing a token back. */
-export const MAX_STORE_CALLS_PER_PAGE = 8;
+const MAX_STORE_CALLS_PER_PAGE = 8;
 
 /** A page of keys as a provider shows them. */
 export interface KeyPage {

@@ -11,7 +11,7 @@ import type { KeyReason, MigrationTotals } from './migration-totals.js';
 import type { LegacyPrefix } from './namespace.js';
 
 /** Value prefix of the flag parameter that marks the migration finished (the rest is a summary). */
-export const MIGRATION_DONE = 'done';
+const MIGRATION_DONE = 'done';
 
 /** True when a flag parameter's value marks the migration finished. */
 export const isDoneFlag = (value: string | undefined): boolean => (value ?? '').startsWith(MIGRATION_DONE);

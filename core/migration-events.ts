@@ -119,7 +119,7 @@ const stepSchema = z.discriminatedUnion('step', [
 export type StepEvent = z.infer<typeof stepSchema>;
 
 /** Thrown for an event no state of the job sends. */
-export class InvalidStepEventError extends Error {
+class InvalidStepEventError extends Error {
   constructor(detail: string) {
     super(`not a migration step event: ${detail}`);
     this.name = 'InvalidStepEventError';

@@ -214,7 +214,7 @@ export async function checkKey(
 export type StoreForScope = (scope: string | undefined) => MigrationStore;
 
 /** Runs one bare key: re-read, re-planned, then moved, adopted or left. */
-export async function runKey(
+async function runKey(
   storeFor: StoreForScope,
   key: string,
   table: readonly LegacyPrefix[],

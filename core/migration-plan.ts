@@ -145,7 +145,7 @@ export interface MigrationPlan {
 }
 
 /** Most entries of each list a plan carries (its counts stay exact). */
-export const MAX_PLAN_ENTRIES = 1_000;
+const MAX_PLAN_ENTRIES = 1_000;
 
 /** Plans the whole migration from every listing row (keys and tags). */
 export function planAll(rows: readonly SecretSummary[], table: readonly LegacyPrefix[]): MigrationPlan {

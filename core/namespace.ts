@@ -12,16 +12,16 @@ export const RESERVED_PREFIX = '__thv_';
 export const DEFAULT_SCOPES: readonly string[] = Object.freeze(['workloads', 'registry', 'auth', 'llm']);
 
 /** A scope name: lower-case letter, then up to 31 lower-case letters or digits (never `_`). */
-export const SCOPE_PATTERN = /^[a-z][a-z0-9]{0,31}$/;
+const SCOPE_PATTERN = /^[a-z][a-z0-9]{0,31}$/;
 
 /** Characters a key may contain: Secrets Manager's name alphabet without `/`. */
-export const KEY_PATTERN = /^[A-Za-z0-9_+=.@-]+$/;
+const KEY_PATTERN = /^[A-Za-z0-9_+=.@-]+$/;
 
 /** Longest key, user or system. */
 export const MAX_KEY_LENGTH = 200;
 
 /** Longest full Secrets Manager name (root + key). */
-export const MAX_SECRET_NAME_LENGTH = 256;
+const MAX_SECRET_NAME_LENGTH = 256;
 
 /** Largest secret value in bytes (UTF-8), Secrets Manager's own limit. */
 export const MAX_VALUE_BYTES = 65_536;
@@ -30,7 +30,7 @@ export const MAX_VALUE_BYTES = 65_536;
 export const DEFAULT_ROOT = 'toolhive/';
 
 /** A root: Secrets Manager name characters, ending in `/`, short enough to leave room for keys. */
-export const ROOT_PATTERN = /^[A-Za-z0-9_+=.@-][A-Za-z0-9_+=.@/-]{0,54}\/$/;
+const ROOT_PATTERN = /^[A-Za-z0-9_+=.@-][A-Za-z0-9_+=.@/-]{0,54}\/$/;
 
 /** Tag key marking a system secret's scope (`thv:scope=<scope>`). */
 export const SCOPE_TAG = 'thv:scope';
@@ -90,7 +90,7 @@ export function assertUserKey(key: string): void {
 }
 
 /** True when `scope` is a syntactically valid scope name. */
-export function isValidScopeName(scope: string): boolean {
+function isValidScopeName(scope: string): boolean {
   return SCOPE_PATTERN.test(scope);
 }
 

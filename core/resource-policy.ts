@@ -10,7 +10,7 @@ export interface PolicyDocument {
 }
 
 /** Sid of the deny statement, stable so tests and operators can find it. */
-export const SYSTEM_SECRET_DENY_SID = 'DenyAllButBrokerRoles';
+const SYSTEM_SECRET_DENY_SID = 'DenyAllButBrokerRoles';
 
 /** The deny-all-but policy for a system secret; `allowedPrincipalArns` must not be empty. */
 export function systemSecretResourcePolicy(allowedPrincipalArns: readonly string[]): PolicyDocument {

@@ -48,7 +48,7 @@ export interface UserProviderOptions {
 }
 
 /** True when a listing row is a user secret as the broker writes them: a valid user key tagged `thv:owner=user`. */
-export function isUserRow(item: SecretSummary): boolean {
+function isUserRow(item: SecretSummary): boolean {
   return !isReserved(item.key) && keyProblem(item.key) === undefined && item.tags?.[OWNER_TAG] === USER_OWNER;
 }
 

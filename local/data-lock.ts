@@ -24,7 +24,7 @@ export const PID_FILE = 'broker.pid';
 const KILLED_HOLDER_GRACE_MS = 1000;
 
 /** Another live process holds the data directory. */
-export class DataDirLockedError extends Error {
+class DataDirLockedError extends Error {
   constructor(
     readonly dataDir: string,
     readonly pid: number | undefined,

@@ -47,7 +47,7 @@ export function crossSiteProblem(
 }
 
 /** The custom header every control request (`/_local/...`) must carry; browsers preflight it. */
-export const CONTROL_HEADER = 'x-broker-local';
+const CONTROL_HEADER = 'x-broker-local';
 
 /** The headers a control request sends: JSON and {@link CONTROL_HEADER}. */
 export const CONTROL_HEADERS: Readonly<Record<string, string>> = Object.freeze({

@@ -6,7 +6,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 
 /** Mode of the data directory: only its owner may list or enter it. */
-export const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_DIR_MODE = 0o700;
 /** Mode of every file in it: only its owner may read or write it. */
 export const PRIVATE_FILE_MODE = 0o600;
 

@@ -26,7 +26,7 @@ import { UsageError } from '../errors.js';
  * verbatim, no case change, no character replaced. Every other provider falls back to it
  * (pkg/secrets/fallback.go, unless TOOLHIVE_DISABLE_ENV_FALLBACK=true).
  */
-export const TOOLHIVE_PREFIX = 'TOOLHIVE_SECRET_';
+const TOOLHIVE_PREFIX = 'TOOLHIVE_SECRET_';
 
 /** Which option a list came from, for messages. */
 export type SpecOption = '--secret' | '--scope-secret';

@@ -14,7 +14,7 @@ import { Output } from '../output.js';
 import { progressReporter } from '../progress.js';
 
 /** Exit code when some key failed (the flag stays unset; run `migrate start` again). */
-export const EXIT_INCOMPLETE = 1;
+const EXIT_INCOMPLETE = 1;
 
 /** What the migrate commands are built from. */
 export interface MigrateDeps {

@@ -9,10 +9,10 @@ import { DEFAULT_PAGE_SIZE, MAX_BATCH_GET_KEYS, MAX_PAGE_SIZE } from '../index.j
 export const MAX_LIST_LIMIT = MAX_PAGE_SIZE;
 
 /** Longest description Secrets Manager stores. */
-export const MAX_DESCRIPTION_LENGTH = 2048;
+const MAX_DESCRIPTION_LENGTH = 2048;
 
 /** Longest page token accepted in `next`. */
-export const MAX_NEXT_TOKEN_LENGTH = 4096;
+const MAX_NEXT_TOKEN_LENGTH = 4096;
 
 /** A string that UTF-8 can carry: no unpaired surrogate (`"\ud800"` in JSON). */
 const unicodeText = () =>

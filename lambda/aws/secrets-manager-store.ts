@@ -613,6 +613,6 @@ function tagMap(tags: readonly Tag[] | undefined): SecretTags {
 }
 
 /** The tags a broker write carries: `thv:scope=<scope>` on system secrets, `thv:owner=user` on user secrets. */
-export function tagsFor(scope: string | undefined): Tag[] {
+function tagsFor(scope: string | undefined): Tag[] {
   return scope === undefined ? [{ Key: OWNER_TAG, Value: USER_OWNER }] : [{ Key: SCOPE_TAG, Value: scope }];
 }

@@ -28,13 +28,13 @@ const KEY_METRICS: Readonly<Record<keyof BatchReport['counts'], string>> = {
 };
 
 /** Metric of the keys a batch found unable to move (left as they were). */
-export const KEYS_STUCK_METRIC = 'KeysStuck';
+const KEYS_STUCK_METRIC = 'KeysStuck';
 
 /** Metric of the keys a batch failed. */
-export const KEYS_FAILED_METRIC = 'KeysFailed';
+const KEYS_FAILED_METRIC = 'KeysFailed';
 
 /** The migration's metrics instance (namespace and `service` dimension of the broker). */
-export function migrationMetrics(): Metrics {
+function migrationMetrics(): Metrics {
   return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.migration });
 }
 

@@ -85,7 +85,7 @@ export class MigrationIncompleteError extends Error {
  * DescribeSecret under the root): on a first deploy IAM may not have applied the new role yet.
  * The state machine retries it with backoff for a few minutes, then fails with this message.
  */
-export class MigrationAccessDeniedError extends Error {
+class MigrationAccessDeniedError extends Error {
   constructor(what: string, options?: { cause?: unknown }) {
     super(
       `the migration's role was refused ${what}; IAM can take minutes to apply a new role: re-run \`thv-broker migrate start\``,

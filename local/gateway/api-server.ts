@@ -44,7 +44,7 @@ import { MISSING_AUTHENTICATION_TOKEN, type SigV4ErrorType, verifySigV4 } from '
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /** Caller the local gateway attributes every request to. */
-export const LOCAL_CALLER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:user/local-developer`;
+const LOCAL_CALLER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:user/local-developer`;
 
 /** Where the OpenAPI document is served. */
 export const OPENAPI_PATH = '/v1/openapi.json';

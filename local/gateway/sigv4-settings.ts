@@ -7,11 +7,11 @@ import { LOCAL_ACCOUNT } from '../aws/arn.js';
 import type { LocalCredential } from './sigv4-verifier.js';
 
 /** Variable naming the access key id the local API accepts signatures from. */
-export const ACCESS_KEY_ENV = 'BROKER_LOCAL_ACCESS_KEY_ID';
+const ACCESS_KEY_ENV = 'BROKER_LOCAL_ACCESS_KEY_ID';
 /** Variable naming its secret access key. */
-export const SECRET_KEY_ENV = 'BROKER_LOCAL_SECRET_ACCESS_KEY';
+const SECRET_KEY_ENV = 'BROKER_LOCAL_SECRET_ACCESS_KEY';
 /** Variable that, set to `1`, makes the local API refuse unsigned requests. */
-export const REQUIRE_SIGV4_ENV = 'BROKER_REQUIRE_SIGV4';
+const REQUIRE_SIGV4_ENV = 'BROKER_REQUIRE_SIGV4';
 
 /**
  * The default pair: AWS's own documentation example, known to everyone and valid nowhere, so
@@ -22,7 +22,7 @@ export const DEFAULT_LOCAL_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 export const DEFAULT_LOCAL_SECRET_ACCESS_KEY = 'wJalrXUtnFMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
 /** The identity a request signed with the local pair gets (unsigned ones stay `local-developer`). */
-export const LOCAL_SIGNED_CALLER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:user/local-service`;
+const LOCAL_SIGNED_CALLER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:user/local-service`;
 
 /** The local API's SigV4 policy. */
 export interface SigV4Settings {

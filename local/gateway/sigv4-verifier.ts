@@ -16,7 +16,7 @@ import {
 } from '@smithy/signature-v4';
 
 /** The service every broker API signature is scoped to. */
-export const SIGNING_SERVICE = 'execute-api';
+const SIGNING_SERVICE = 'execute-api';
 
 /** API Gateway's allowed clock skew between the signature date and the server's clock. */
 export const MAX_SKEW_MS = 5 * 60 * 1000;

@@ -3,7 +3,7 @@ import { AwsError } from '../aws/errors.js';
 import type { Evaluation } from './evaluate.js';
 
 /** Why a request was refused, in the words AWS ends its message with. */
-export function refusalReason(action: string, evaluation: Evaluation): string {
+function refusalReason(action: string, evaluation: Evaluation): string {
   if (evaluation.decision !== 'ExplicitlyDenied')
     return `because no identity-based policy allows the ${action} action`;
   return evaluation.deniedBy === 'resource'
@@ -30,6 +30,3 @@ export function accessDenied(
     action.startsWith('kms:') ? `Access to KMS is not allowed. ${message}` : message,
   );
 }
-
-/** The refusal of a request whose signature does not match (AWS's JSON-protocol status 400). */
-export const signatureRefusal = (type: string, message: string): AwsError => new AwsError(type, message);

@@ -14,7 +14,7 @@ import type { IamModel, StackSettings } from './stack-model.js';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Where synthesized models are kept, one file per distinct input. */
-export const MODEL_CACHE_DIR = join(REPO, 'node_modules/.cache/thv-broker');
+const MODEL_CACHE_DIR = join(REPO, 'node_modules/.cache/thv-broker');
 /** What the synthesized policies depend on besides the settings. */
 const SOURCES = ['lib', 'core', 'local/iam/stack-model.ts', 'package-lock.json'];
 
@@ -29,7 +29,7 @@ function sourceFiles(path: string): string[] {
 }
 
 /** The hash the model of `settings` is cached under. */
-export function modelKey(settings: StackSettings): string {
+function modelKey(settings: StackSettings): string {
   const hash = createHash('sha256').update(JSON.stringify(settings));
   for (const file of SOURCES.flatMap(sourceFiles)) hash.update(file).update(readFileSync(file));
   return hash.digest('hex');

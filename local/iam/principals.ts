@@ -29,10 +29,10 @@ export interface Principal extends LocalCredential {
 export const ADMIN = 'admin';
 
 /** Session name of every local principal's assumed-role ARN (what refusals name). */
-export const LOCAL_SESSION = 'thv-broker-local';
+const LOCAL_SESSION = 'thv-broker-local';
 
 /** The rights from elsewhere that `developer` and `service:<scope>` hold besides the stack's policy. */
-export const OUTSIDE_RIGHTS: NamedPolicy = {
+const OUTSIDE_RIGHTS: NamedPolicy = {
   name: 'outside-rights',
   policy: {
     Version: '2012-10-17',

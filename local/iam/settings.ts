@@ -8,7 +8,7 @@ import { LOCAL_MIGRATION_FLAG_PARAMETER } from '../env.js';
 import type { StackSettings } from './stack-model.js';
 
 /** The variable that turns enforcement off (`BROKER_IAM=off`). */
-export const IAM_ENV = 'BROKER_IAM';
+const IAM_ENV = 'BROKER_IAM';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -23,7 +23,7 @@ import {
 } from './template-policies.js';
 
 /** Name of the local stack (its roles and parameters are named after it). */
-export const LOCAL_STACK_NAME = 'ThvSecretBroker';
+const LOCAL_STACK_NAME = 'ThvSecretBroker';
 
 /** One role of the synthesized stack. */
 export interface StackRole {

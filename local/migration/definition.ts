@@ -20,7 +20,7 @@ export interface AslDefinition {
 }
 
 /** Thrown when the template holds no (or more than one) state machine, or one that cannot be read. */
-export class DefinitionError extends Error {
+class DefinitionError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DefinitionError';

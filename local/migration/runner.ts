@@ -12,7 +12,7 @@ export type EventLog =
   ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 /** Name of the Task state that starts the next execution. */
-export const CONTINUE_STATE = 'ContinueAsNew';
+const CONTINUE_STATE = 'ContinueAsNew';
 
 /** One execution's outcome. */
 export interface LocalExecution {
