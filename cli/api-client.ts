@@ -176,12 +176,13 @@ export class BrokerClient {
           );
     const values = new Map<string, string>();
     for (const name of unique) {
+      const value = Object.hasOwn(body.values, name) ? body.values[name] : undefined;
       // An answer that lacks a name it was asked for is not the broker's all-or-nothing answer.
-      if (!Object.hasOwn(body.values, name))
+      if (value === undefined)
         throw new NotBrokerError(
           `the answer from ${this.options.endpoint.baseUrl} lacks a requested name: check --endpoint`,
         );
-      values.set(name, body.values[name] as string);
+      values.set(name, value);
     }
     return values;
   }

@@ -28,12 +28,12 @@ export function dotenvUnfit(keys: readonly string[]): string[] {
 
 /** The entries as text in `format`, keys sorted in code point order (the same on every machine). */
 export function formatExport(values: ReadonlyMap<string, string>, format: ExportFormat): string {
-  const keys = [...values.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = [...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (format === 'json') {
     // A prototype-free object, so a key named __proto__ is an ordinary entry.
     const object: Record<string, string> = Object.create(null);
-    for (const key of keys) object[key] = values.get(key) as string;
+    for (const [key, value] of entries) object[key] = value;
     return `${JSON.stringify(object, null, 2)}\n`;
   }
-  return keys.map((key) => `${key}=${shellQuote(values.get(key) as string)}\n`).join('');
+  return entries.map(([key, value]) => `${key}=${shellQuote(value)}\n`).join('');
 }

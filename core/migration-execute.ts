@@ -256,9 +256,11 @@ export async function runBatch(
   const results: ItemResult[] = new Array(keys.length);
   let nextIndex = 0;
   const worker = async (): Promise<void> => {
-    while (nextIndex < keys.length) {
+    for (;;) {
       const index = nextIndex++;
-      results[index] = await runKey(storeFor, keys[index] as string, table);
+      const key = keys[index];
+      if (key === undefined) return;
+      results[index] = await runKey(storeFor, key, table);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, keys.length)) }, worker));

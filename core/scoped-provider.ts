@@ -121,11 +121,11 @@ export class ScopedProvider {
    */
   async getMany(names: readonly string[]): Promise<ScopedSecret[]> {
     const unique = [...new Set(names)];
-    const keys = unique.map((name) => this.keyOf(name));
-    const found = foundByKey(await this.store.getMany(keys));
+    const keyed = unique.map((name) => [name, this.keyOf(name)] as const);
+    const found = foundByKey(await this.store.getMany(keyed.map(([, key]) => key)));
     const secrets: ScopedSecret[] = [];
-    for (const [i, name] of unique.entries()) {
-      const secret = found.get(keys[i] as string);
+    for (const [name, key] of keyed) {
+      const secret = found.get(key);
       if (secret !== undefined) {
         secrets.push({ ...secret, key: name });
         continue;

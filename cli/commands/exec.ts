@@ -73,7 +73,8 @@ async function readValues(
   const env: Record<string, string> = {};
   for (const group of groupTargets(mappings).values()) {
     const values = await client.batchGetAll(group.target, [...group.names]);
-    for (const m of group.mappings) env[m.env] = values.get(m.name) as string;
+    // batchGetAll answers every name or throws, so each mapping finds its value.
+    for (const m of group.mappings) env[m.env] = values.get(m.name) ?? '';
   }
   return env;
 }

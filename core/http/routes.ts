@@ -98,8 +98,8 @@ function parseTemplate(path: string): readonly TemplatePart[] {
     .split('/')
     .slice(1)
     .map((part): TemplatePart => {
-      const param = PARAM.exec(part);
-      return param === null ? { literal: part } : { param: param[1] as string, greedy: param[2] === '+' };
+      const name = PARAM.exec(part)?.[1];
+      return name === undefined ? { literal: part } : { param: name, greedy: part.endsWith('+}') };
     });
 }
 
@@ -166,8 +166,9 @@ function matchTemplate(path: string, segments: readonly string[]): Record<string
   const parts = templateParts(path);
   if (parts.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
-  for (const [i, part] of parts.entries()) {
-    const segment = segments[i] as string;
+  for (const [i, segment] of segments.entries()) {
+    const part = parts[i];
+    if (part === undefined) return undefined;
     if ('literal' in part) {
       if (segment !== part.literal) return undefined;
     } else {

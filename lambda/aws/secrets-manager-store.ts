@@ -158,7 +158,10 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
     }
     if (refusal !== undefined) throw refusal;
     return {
-      found: unique.flatMap((key) => (missing.includes(key) ? [] : [found.get(key) as StoredSecret])),
+      found: unique.flatMap((key) => {
+        const secret = found.get(key);
+        return secret === undefined || missing.includes(key) ? [] : [secret];
+      }),
       missing,
     };
   }
@@ -181,7 +184,7 @@ export class SecretsManagerStore implements SecretStore, MigrationStore {
           }),
         );
       } catch (error) {
-        throw mapSecretsManagerError(error, byName.get(names[0] as string) ?? '');
+        throw mapSecretsManagerError(error, byName.get(names[0] ?? '') ?? '');
       }
       for (const value of out.SecretValues ?? []) {
         const key = value.Name === undefined ? undefined : byName.get(value.Name);

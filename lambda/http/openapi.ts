@@ -239,7 +239,7 @@ function operation(route: RouteName, path: string): Record<string, unknown> {
     name,
     in: 'path',
     required: true,
-    ...PARAMETERS[name as string],
+    ...PARAMETERS[name ?? ''],
   }));
   // Only writes take a request token; a batch read has a body but nothing to make idempotent.
   const headers =

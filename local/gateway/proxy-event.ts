@@ -48,7 +48,7 @@ export interface EventContext {
 
 /** Builds the proxy event API Gateway would send for this request. */
 export function toProxyEvent(request: LocalRequest, context: EventContext): APIGatewayProxyEvent {
-  const headers = pairs(request.rawHeaders);
+  const headers = rawPairs(request.rawHeaders);
   const query = splitQuery(request.rawQuery);
   const bodyText = utf8OrUndefined(request.body);
   const now = new Date();
@@ -105,9 +105,13 @@ export function toProxyEvent(request: LocalRequest, context: EventContext): APIG
 
 type Pairs = [string, string][];
 
-function pairs(raw: readonly string[]): Pairs {
+/** Node's flat `[name, value, name, value, …]` list (`rawHeaders`) as pairs. */
+export function rawPairs(raw: readonly string[]): Pairs {
   const out: Pairs = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const [name, value] = raw.slice(i, i + 2);
+    if (name !== undefined && value !== undefined) out.push([name, value]);
+  }
   return out;
 }
 
@@ -149,7 +153,7 @@ function single(list: Pairs): Record<string, string> | null {
 function multi(list: Pairs): Record<string, string[]> | null {
   if (list.length === 0) return null;
   const out: Record<string, string[]> = Object.create(null);
-  for (const [k, v] of list) out[k] = Object.hasOwn(out, k) ? [...(out[k] as string[]), v] : [v];
+  for (const [k, v] of list) out[k] = [...(out[k] ?? []), v];
   return out;
 }
 

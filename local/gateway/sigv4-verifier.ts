@@ -14,6 +14,7 @@ import {
   getSigningKey,
   SignatureV4Base,
 } from '@smithy/signature-v4';
+import { rawPairs } from './proxy-event.js';
 
 /** The service every broker API signature is scoped to. */
 const SIGNING_SERVICE = 'execute-api';
@@ -123,7 +124,10 @@ export async function verifySigV4(
       'IncompleteSignatureException',
       'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified',
     );
-  const parsed = headerSigned ? fromAuthorization(authorization as string, headers) : fromQuery(query);
+  const parsed =
+    headerSigned && authorization !== undefined
+      ? fromAuthorization(authorization, headers)
+      : fromQuery(query);
   if (typeof parsed === 'string') return refused('IncompleteSignatureException', parsed);
 
   const scopeProblem = scopeCheck(parsed, options.region, options.service ?? SIGNING_SERVICE);
@@ -207,7 +211,7 @@ function canonicalRequest(
   payloadHash: string,
 ): string {
   const signed: Record<string, string> = Object.create(null);
-  for (const name of signedHeaders) signed[name] = headers.get(name) as string;
+  for (const name of signedHeaders) signed[name] = headers.get(name) ?? '';
   const queryBag: Record<string, string | string[]> = Object.create(null);
   for (const [name, value] of query) {
     const seen = queryBag[name];
@@ -229,9 +233,9 @@ function canonicalRequest(
 /** Header values by lower-case name, repeated headers joined with `,` (as SigV4 canonicalizes them). */
 function headerMap(raw: readonly string[]): Map<string, string> {
   const map = new Map<string, string>();
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    const value = (raw[i + 1] as string).trim();
+  for (const [rawName, rawValue] of rawPairs(raw)) {
+    const name = rawName.toLowerCase();
+    const value = rawValue.trim();
     const seen = map.get(name);
     map.set(name, seen === undefined ? value : `${seen},${value}`);
   }
@@ -277,14 +281,9 @@ function fromAuthorization(
     problems.push(
       "Authorization header requires existence of a 'X-Amz-Date' header (the local broker reads no 'Date' header).",
     );
-  if (problems.length > 0) return problems.join(' ');
-  return signatureParts(
-    fields.get('Credential') as string,
-    fields.get('SignedHeaders') as string,
-    fields.get('Signature') as string,
-    longDate as string,
-    undefined,
-  );
+  if (problems.length > 0 || longDate === undefined) return problems.join(' ');
+  const field = (name: string) => fields.get(name) ?? '';
+  return signatureParts(field('Credential'), field('SignedHeaders'), field('Signature'), longDate, undefined);
 }
 
 function fromQuery(query: readonly [string, string][]): SignatureParts | string {
@@ -299,10 +298,10 @@ function fromQuery(query: readonly [string, string][]): SignatureParts | string 
     problems.push(`X-Amz-Expires must be a whole number of seconds from 1 to ${MAX_EXPIRES_S}.`);
   if (problems.length > 0) return problems.join(' ');
   return signatureParts(
-    get('X-Amz-Credential') as string,
-    get('X-Amz-SignedHeaders') as string,
-    get('X-Amz-Signature') as string,
-    get('X-Amz-Date') as string,
+    get('X-Amz-Credential') ?? '',
+    get('X-Amz-SignedHeaders') ?? '',
+    get('X-Amz-Signature') ?? '',
+    get('X-Amz-Date') ?? '',
     expires,
   );
 }
