@@ -68,7 +68,15 @@ export interface EndpointProcess {
 export async function startEndpointProcess(dataDir: string): Promise<EndpointProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/aws/main.ts'], {
     cwd: fileURLToPath(new URL('../', import.meta.url)),
-    env: { ...process.env, BROKER_AWS_PORT: '0', BROKER_DATA_DIR: dataDir, BROKER_AWS_LOG: '' },
+    // Enforcement off: the handler-overhead figures compare the handler with the direct call on an
+    // endpoint that checks no IAM on either side (bench/iam.ts measures what enforcement costs).
+    env: {
+      ...process.env,
+      BROKER_AWS_PORT: '0',
+      BROKER_DATA_DIR: dataDir,
+      BROKER_AWS_LOG: '',
+      BROKER_IAM: 'off',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
   });
