@@ -1,5 +1,5 @@
 /**
- * Issue 11: a write over a deleted key is crash-consistent. The write is cut after each of its AWS
+ * A write over a deleted key (docs/design.md §2) is crash-consistent. The write is cut after each of its AWS
  * calls in turn (a client that dies after call N) against the embedded endpoint, through the real
  * SDK over HTTP; afterwards the key is either still deleted or holds the new value, never the
  * deleted one, and a retry of the same write with the same token finishes it. The endpoint keeps a

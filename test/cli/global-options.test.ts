@@ -1,5 +1,5 @@
 /**
- * Issue 17, the CLI's global settings: `--version`, the local broker found through BROKER_PORT
+ * The CLI's global settings (docs/cli.md): `--version`, the local broker found through BROKER_PORT
  * (what `npm start` listens on) without exporting a URL, connection errors that name the endpoint
  * and the settings that change it, and `--region` as the one region option (`--aws-region` a
  * hidden, deprecated alias of it for `migrate`).

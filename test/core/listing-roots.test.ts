@@ -1,4 +1,4 @@
-/** Issue 8 item 4: listings keep only their own provider's valid keys; no root under the reserved prefix. */
+/** Listings (docs/design.md §1) keep only their own provider's valid keys; no root under the reserved prefix. */
 import { describe, expect, it } from 'vitest';
 import { rootProblems, ScopedProvider, UserProvider } from '../../core/index.js';
 import { MemoryStore } from '../support/memory-store.js';

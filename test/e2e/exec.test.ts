@@ -384,7 +384,7 @@ describe('thv-broker exec', () => {
 });
 
 /**
- * Issue 17, `exec` signals as a terminal user expects (cli/child.ts). The CLI is spawned as the
+ * `exec` signals as a terminal user expects (cli/child.ts). The CLI is spawned as the
  * leader of a process group of its own (`detached`), and a "terminal" signal is sent to the whole
  * group with `process.kill(-pid, …)`, as a terminal does on Ctrl-C; a signal to the CLI's pid alone
  * is what `kill <pid>` or a supervisor sends. Each command reports readiness with its pid and ends

@@ -1,5 +1,5 @@
 /**
- * Issue 17 against the real local broker, through the real executable: `secret export` and
+ * Exports (docs/cli.md) against the real local broker, through the real executable: `secret export` and
  * `scope <scope> export` (values that quoting gets wrong come back unchanged from bash, JSON for
  * any key, a 0600 file, no value on stderr), and the local broker found through BROKER_PORT alone.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 11 end to end: the whole local broker (`local/main.ts`, as `npm start` runs it) as a child
+ * Writes over deleted keys (docs/design.md §2) end to end: the whole local broker (`local/main.ts`, as `npm start` runs it) as a child
  * process, clients writing, deleting and re-writing keys concurrently, `kill -9` while writes over
  * deleted keys are in flight, then a restart on the same data. No deleted value is readable
  * afterwards, and no acknowledged write or delete is lost.

@@ -1,5 +1,5 @@
 /**
- * Issue 17, ToolHive fed from the broker: `exec --toolhive` against the real local broker, with a
+ * ToolHive fed from the broker (docs/cli.md): `exec --toolhive` against the real local broker, with a
  * stand-in `thv` that reads each `--secret NAME,target=ENV` the way ToolHive's environment provider
  * does (stacklok/toolhive pkg/secrets/environment.go: `os.Getenv(e.prefix + name)` with the prefix
  * `TOOLHIVE_SECRET_`, the name verbatim; an empty or missing variable is "secret not found").

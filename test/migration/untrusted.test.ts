@@ -1,5 +1,5 @@
 /**
- * Issue 16: the migration trusts nothing it is handed. Hand-made step events and execution inputs,
+ * The migration trusts nothing (docs/design.md §5; docs/migration.md) it is handed. Hand-made step events and execution inputs,
  * run through the real step handler and the synthesized state machine over the embedded endpoint,
  * move nothing they should not and set no flag early.
  */

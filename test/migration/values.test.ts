@@ -1,5 +1,5 @@
 /**
- * Issue 16: the migration never loses or strands a value. Binary, conflicting, unmovable, skipped
+ * The migration never loses or strands a value. Binary, conflicting, unmovable, skipped
  * and late keys through the synthesized state machine over the embedded endpoint (real SDK clients).
  */
 import {
