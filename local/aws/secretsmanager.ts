@@ -91,9 +91,9 @@ function readTags(body: Body, field: string): Tag[] | undefined {
 /** The secret a SecretId names (name, full ARN or partial ARN), if it exists. */
 export function resolveSecret(store: SqliteStore, region: string, secretId: string): SecretRow | undefined {
   const ref = parseSecretId(secretId, region);
-  if (ref.kind === 'name') return store.secretByName(ref.name);
+  if (ref.kind === 'name') return store.secrets.byName(ref.name);
   // A full ARN names one secret exactly; a partial ARN (no random suffix) names it by its name.
-  return store.secretByArn(ref.arn) ?? (ref.tail ? store.secretByName(ref.tail) : undefined);
+  return store.secrets.byArn(ref.arn) ?? (ref.tail ? store.secrets.byName(ref.tail) : undefined);
 }
 
 /** The Secrets Manager operations over a store, keyed by operation name (`CreateSecret`, ...). */
@@ -117,7 +117,7 @@ export function secretsManagerOperations(
   };
 
   const stagesOf = (secret: SecretRow, versionId: string): string[] =>
-    store.stagesByVersion(secret.id).get(versionId) ?? [];
+    store.versions.stagesByVersion(secret.id).get(versionId) ?? [];
 
   /**
    * Stores a value as a version. A ClientRequestToken that already names a version is a retry:
@@ -131,7 +131,7 @@ export function secretsManagerOperations(
     now: number,
   ): { versionId: string; stages: string[] } => {
     const versionId = token ?? randomUUID();
-    const existing = store.version(secret.id, versionId);
+    const existing = store.versions.get(secret.id, versionId);
     if (existing) {
       if (existing.secretString === value.secretString && existing.secretBinary === value.secretBinary) {
         return { versionId, stages: stagesOf(secret, versionId) };
@@ -140,27 +140,28 @@ export function secretsManagerOperations(
         `You can't use ClientRequestToken ${versionId} because that value is already in use for a version of secret ${secret.arn}.`,
       );
     }
-    let current = store.versionIdForStage(secret.id, CURRENT);
+    let current = store.versions.idForStage(secret.id, CURRENT);
     // The first version of a secret is current whatever stages were asked for.
     const stages =
       current === undefined && !requestedStages.includes(CURRENT)
         ? [...requestedStages, CURRENT]
         : requestedStages;
-    store.insertVersion({ secretId: secret.id, versionId, ...value, now });
+    store.versions.insert({ secretId: secret.id, versionId, ...value, now });
     for (const stage of stages) {
       if (stage === CURRENT) {
-        if (current !== undefined && current !== versionId) store.setStage(secret.id, PREVIOUS, current);
+        if (current !== undefined && current !== versionId)
+          store.versions.setStage(secret.id, PREVIOUS, current);
         current = versionId;
       }
-      store.setStage(secret.id, stage, versionId);
+      store.versions.setStage(secret.id, stage, versionId);
     }
-    store.pruneVersions(secret.id, MAX_VERSIONS);
-    store.updateSecret(secret.id, { lastChangedDate: now });
+    store.versions.prune(secret.id, MAX_VERSIONS);
+    store.secrets.update(secret.id, { lastChangedDate: now });
     return { versionId, stages: [...stages].sort() };
   };
 
   const versionsToStages = (secret: SecretRow): Record<string, string[]> =>
-    Object.fromEntries(store.stagesByVersion(secret.id));
+    Object.fromEntries(store.versions.stagesByVersion(secret.id));
 
   const summary = (secret: SecretRow): Record<string, unknown> => ({
     ARN: secret.arn,
@@ -181,25 +182,25 @@ export function secretsManagerOperations(
     if (secret.deletedDate !== null) throw invalidRequest(MARKED_FOR_DELETION);
     let version: VersionRow | undefined;
     if (versionId !== undefined) {
-      version = store.version(secret.id, versionId);
+      version = store.versions.get(secret.id, versionId);
       if (!version) {
         throw resourceNotFound(
           `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`,
         );
       }
-      if (versionStage !== undefined && store.versionIdForStage(secret.id, versionStage) !== versionId) {
+      if (versionStage !== undefined && store.versions.idForStage(secret.id, versionStage) !== versionId) {
         throw invalidRequest('You provided a VersionStage that is not associated to the provided VersionId.');
       }
     } else {
       const stage = versionStage ?? CURRENT;
-      const id = store.versionIdForStage(secret.id, stage);
+      const id = store.versions.idForStage(secret.id, stage);
       if (id === undefined) {
         throw resourceNotFound(
           `Secrets Manager can't find the specified secret value for staging label: ${stage}`,
         );
       }
       // A stage always names a stored version (foreign key), so this read finds it.
-      version = store.version(secret.id, id);
+      version = store.versions.get(secret.id, id);
       if (!version) throw new Error('staged version missing');
     }
     return {
@@ -223,14 +224,14 @@ export function secretsManagerOperations(
       const tags = readTags(body, 'Tags') ?? [];
       const value = readSecretValue(body);
       const now = nowSeconds();
-      const existing = store.secretByName(name);
+      const existing = store.secrets.byName(name);
       // A name force-deleted a moment ago is still taken while AWS's background deletion runs.
       if ((existing && existing.deletedDate !== null) || (!existing && held?.refuseCreate(name))) {
         throw invalidRequest(SCHEDULED_NAME);
       }
       if (existing) {
         const retried =
-          token !== undefined && value !== undefined ? store.version(existing.id, token) : undefined;
+          token !== undefined && value !== undefined ? store.versions.get(existing.id, token) : undefined;
         if (retried && value) {
           // Same token again: a retry of the create that succeeded, unless the value differs.
           const { versionId } = writeVersion(existing, value, token, [CURRENT], now);
@@ -238,7 +239,7 @@ export function secretsManagerOperations(
         }
         throw resourceExists(`The operation failed because the secret ${name} already exists.`);
       }
-      const secret = store.insertSecret({
+      const secret = store.secrets.insert({
         name,
         arn: newSecretArn(region, name),
         description: description ?? null,
@@ -282,7 +283,7 @@ export function secretsManagerOperations(
       const kmsKeyId = readString(body, 'KmsKeyId', { max: 2048 });
       const value = readSecretValue(body);
       const now = nowSeconds();
-      store.updateSecret(secret.id, {
+      store.secrets.update(secret.id, {
         ...(description !== undefined && { description }),
         ...(kmsKeyId !== undefined && { kmsKeyId }),
         lastChangedDate: now,
@@ -317,7 +318,7 @@ export function secretsManagerOperations(
         throw resourceNotFound();
       }
       if (force) {
-        store.deleteSecret(secret.id);
+        store.secrets.delete(secret.id);
         held?.hold(secret.name);
         return { ARN: secret.arn, Name: secret.name, DeletionDate: now };
       }
@@ -329,13 +330,13 @@ export function secretsManagerOperations(
       // DeletedDate is when the deletion happened ("the date and time the deletion of the secret
       // occurred", ListSecrets' SecretListEntry); the end of the recovery window is DeletionDate.
       const deletionDate = now + (window ?? 30) * DAY_SECONDS;
-      store.updateSecret(secret.id, { deletedDate: now, purgeDate: deletionDate });
+      store.secrets.update(secret.id, { deletedDate: now, purgeDate: deletionDate });
       return { ARN: secret.arn, Name: secret.name, DeletionDate: deletionDate };
     },
 
     RestoreSecret(body) {
       const secret = requireSecret(body);
-      store.updateSecret(secret.id, { deletedDate: null, purgeDate: null, lastChangedDate: nowSeconds() });
+      store.secrets.update(secret.id, { deletedDate: null, purgeDate: null, lastChangedDate: nowSeconds() });
       return { ARN: secret.arn, Name: secret.name };
     },
 
@@ -380,7 +381,7 @@ export function secretsManagerOperations(
         return { SecretValues: values, Errors: errors };
       }
       const { page, nextToken } = listSecretsPage(store, body, maxResults ?? 20, false);
-      const readable = page.filter((s) => store.versionIdForStage(s.id, CURRENT) !== undefined);
+      const readable = page.filter((s) => store.versions.idForStage(s.id, CURRENT) !== undefined);
       const refusals = readable.flatMap((s) => {
         const refused = context.refused?.(s.arn);
         return refused ? [{ SecretId: s.arn, ErrorCode: errorCode(refused), Message: refused.message }] : [];
@@ -402,14 +403,14 @@ export function secretsManagerOperations(
         throw validationError("Value null at 'tags' failed to satisfy constraint: Member must not be null");
       const merged = new Map(secret.tags.map((t) => [t.Key, t]));
       for (const t of tags) merged.set(t.Key, t);
-      store.updateSecret(secret.id, { tags: [...merged.values()], lastChangedDate: nowSeconds() });
+      store.secrets.update(secret.id, { tags: [...merged.values()], lastChangedDate: nowSeconds() });
       return {};
     },
 
     UntagResource(body) {
       const secret = requireLive(body);
       const keys = new Set(readStringList(body, 'TagKeys', { required: true }));
-      store.updateSecret(secret.id, {
+      store.secrets.update(secret.id, {
         tags: secret.tags.filter((t) => !keys.has(t.Key)),
         lastChangedDate: nowSeconds(),
       });
@@ -432,7 +433,7 @@ export function secretsManagerOperations(
           'This resource policy contains a syntax error.',
         );
       }
-      store.updateSecret(secret.id, { policy, lastChangedDate: nowSeconds() });
+      store.secrets.update(secret.id, { policy, lastChangedDate: nowSeconds() });
       return { ARN: secret.arn, Name: secret.name };
     },
 
@@ -447,7 +448,7 @@ export function secretsManagerOperations(
 
     DeleteResourcePolicy(body) {
       const secret = requireLive(body);
-      store.updateSecret(secret.id, { policy: null, lastChangedDate: nowSeconds() });
+      store.secrets.update(secret.id, { policy: null, lastChangedDate: nowSeconds() });
       return { ARN: secret.arn, Name: secret.name };
     },
   };

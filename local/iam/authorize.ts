@@ -57,7 +57,7 @@ export class Authorizer {
       keyPolicy: model.keyPolicy,
       secret: (id) => resolveSecret(store, model.region, id),
       versionFor: (secret, versionId, stage) =>
-        versionId ?? store.versionIdForStage(secret.id, stage ?? 'AWSCURRENT'),
+        versionId ?? store.versions.idForStage(secret.id, stage ?? 'AWSCURRENT'),
     };
   }
 
