@@ -135,7 +135,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       faults,
       commit: (fn) =>
         store.transaction(() => {
-          store.purgeExpired(Date.now() / 1000);
+          store.secrets.purgeExpired(Date.now() / 1000);
           return fn();
         }),
       log: options.log ?? (() => {}),

@@ -151,7 +151,7 @@ export function listSecretsPage(
   while (more === undefined && page.length < max && scanned < LIST_SCAN_BUDGET) {
     // One row more than the page still needs: a full page then knows whether anything follows.
     const want = Math.min(max - page.length + 1, LIST_SCAN_BUDGET - scanned);
-    const batch = store.secretsMatching(query, cursor, want, desc);
+    const batch = store.secrets.matching(query, cursor, want, desc);
     for (const secret of batch) {
       if (page.length === max) {
         more = true;
@@ -163,7 +163,7 @@ export function listSecretsPage(
     }
     if (more === undefined && batch.length < want) more = false;
   }
-  more ??= store.secretsMatching(query, cursor, 1, desc).length > 0;
+  more ??= store.secrets.matching(query, cursor, 1, desc).length > 0;
   const exhausted = !more;
   const nextToken = exhausted || cursor === undefined ? undefined : encodeToken({ cursor, desc });
   return { page, nextToken };

@@ -58,7 +58,7 @@ export function ssmOperations(store: SqliteStore, region: string): Record<string
           `Value at 'value' failed to satisfy constraint: Member must have length less than or equal to ${limit}`,
         );
       }
-      const existing = store.parameter(name);
+      const existing = store.parameters.get(name);
       if (existing && !overwrite) {
         throw new AwsError(
           'ParameterAlreadyExists',
@@ -69,7 +69,7 @@ export function ssmOperations(store: SqliteStore, region: string): Record<string
         throw validationError('A parameter type is required when you create a parameter.');
       }
       const version = (existing?.version ?? 0) + 1;
-      store.putParameter({
+      store.parameters.put({
         name,
         type: type ?? existing?.type ?? 'String',
         value,
@@ -84,7 +84,7 @@ export function ssmOperations(store: SqliteStore, region: string): Record<string
     GetParameter(body) {
       const name = readString(body, 'Name', { required: true, min: 1, max: 2048 });
       const decrypt = readBoolean(body, 'WithDecryption') ?? false;
-      const p = store.parameter(name);
+      const p = store.parameters.get(name);
       if (!p) throw parameterNotFound(name);
       return {
         Parameter: {
@@ -101,7 +101,7 @@ export function ssmOperations(store: SqliteStore, region: string): Record<string
 
     DeleteParameter(body) {
       const name = readString(body, 'Name', { required: true, min: 1, max: 2048 });
-      if (!store.deleteParameter(name)) throw parameterNotFound(name);
+      if (!store.parameters.delete(name)) throw parameterNotFound(name);
       return {};
     },
   };

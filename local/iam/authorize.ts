@@ -7,7 +7,7 @@
 import { AwsError } from '../aws/errors.js';
 import type { Body, OperationContext } from '../aws/input.js';
 import { listSecretsPage } from '../aws/listing.js';
-import { resolveSecret } from '../aws/secretsmanager.js';
+import { resolveSecret } from '../aws/secretsmanager/service.js';
 import type { SqliteStore } from '../aws/store.js';
 import { type SignedRequestParts, verifySigV4 } from '../gateway/sigv4-verifier.js';
 import { bindEncryptionContext } from './encryption-context.js';
@@ -57,7 +57,7 @@ export class Authorizer {
       keyPolicy: model.keyPolicy,
       secret: (id) => resolveSecret(store, model.region, id),
       versionFor: (secret, versionId, stage) =>
-        versionId ?? store.versionIdForStage(secret.id, stage ?? 'AWSCURRENT'),
+        versionId ?? store.versions.idForStage(secret.id, stage ?? 'AWSCURRENT'),
     };
   }
 

@@ -26,7 +26,7 @@ describe('local AWS store tag index', () => {
   });
 
   const insert = (store: SqliteStore, name: string, tags: { Key: string; Value: string }[]) =>
-    store.insertSecret({ name, arn: `arn:test:${name}`, description: null, kmsKeyId: null, tags, now: 1 });
+    store.secrets.insert({ name, arn: `arn:test:${name}`, description: null, kmsKeyId: null, tags, now: 1 });
 
   it('finds a secret by the tags it was created with', () => {
     const store = SqliteStore.open(dataDir);
@@ -34,7 +34,7 @@ describe('local AWS store tag index', () => {
     insert(store, 'system', [{ Key: 'thv:scope', Value: 'workloads' }]);
 
     expect(
-      store.secretsMatching(byTag('thv:owner', 'user'), undefined, 10, false).map((s) => s.name),
+      store.secrets.matching(byTag('thv:owner', 'user'), undefined, 10, false).map((s) => s.name),
     ).toEqual(['user']);
     store.close();
   });
@@ -43,10 +43,10 @@ describe('local AWS store tag index', () => {
     const store = SqliteStore.open(dataDir);
     const secret = insert(store, 'retagged', [{ Key: 'thv:owner', Value: 'user' }]);
 
-    store.updateSecret(secret.id, { tags: [{ Key: 'thv:scope', Value: 'registry' }] });
+    store.secrets.update(secret.id, { tags: [{ Key: 'thv:scope', Value: 'registry' }] });
 
-    expect(store.secretsMatching(byTag('thv:owner', 'user'), undefined, 10, false)).toEqual([]);
-    expect(store.secretsMatching(byTag('thv:scope', 'registry'), undefined, 10, false)).toHaveLength(1);
+    expect(store.secrets.matching(byTag('thv:owner', 'user'), undefined, 10, false)).toEqual([]);
+    expect(store.secrets.matching(byTag('thv:scope', 'registry'), undefined, 10, false)).toHaveLength(1);
     store.close();
   });
 
@@ -63,7 +63,7 @@ describe('local AWS store tag index', () => {
     const reopened = SqliteStore.open(dataDir);
 
     expect(
-      reopened.secretsMatching(byTag('thv:owner', 'user'), undefined, 10, false).map((s) => s.name),
+      reopened.secrets.matching(byTag('thv:owner', 'user'), undefined, 10, false).map((s) => s.name),
     ).toEqual(['old']);
     reopened.close();
   });
@@ -76,7 +76,7 @@ describe('local AWS store tag index', () => {
       includeDeleted: false,
     };
 
-    expect(store.secretsMatching(query, undefined, 10, false).map((s) => s.name)).toEqual([
+    expect(store.secrets.matching(query, undefined, 10, false).map((s) => s.name)).toEqual([
       'a/',
       'a/x',
       'a/\u{10FFFF}',

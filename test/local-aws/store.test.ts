@@ -20,7 +20,7 @@ describe('local AWS SQLite store', () => {
   });
 
   const insert = (name: string) =>
-    store.insertSecret({
+    store.secrets.insert({
       name,
       arn: `arn:test:${name}`,
       description: null,
@@ -38,20 +38,20 @@ describe('local AWS SQLite store', () => {
 
   it('purges a secret whose recovery window has ended', () => {
     const secret = insert('expired');
-    store.updateSecret(secret.id, { deletedDate: 50, purgeDate: 100 });
+    store.secrets.update(secret.id, { deletedDate: 50, purgeDate: 100 });
 
-    store.purgeExpired(101);
+    store.secrets.purgeExpired(101);
 
-    expect(store.secretByName('expired')).toBeUndefined();
+    expect(store.secrets.byName('expired')).toBeUndefined();
   });
 
   it('keeps a secret whose recovery window is still open', () => {
     const secret = insert('pending');
-    store.updateSecret(secret.id, { deletedDate: 50, purgeDate: 100 });
+    store.secrets.update(secret.id, { deletedDate: 50, purgeDate: 100 });
 
-    store.purgeExpired(99);
+    store.secrets.purgeExpired(99);
 
-    expect(store.secretByName('pending')?.purgeDate).toBe(100);
+    expect(store.secrets.byName('pending')?.purgeDate).toBe(100);
   });
 
   it('still purges a secret that a data dir from before the purge column scheduled', () => {
@@ -65,10 +65,10 @@ describe('local AWS SQLite store', () => {
     store = SqliteStore.open(dataDir);
 
     // Act
-    store.purgeExpired(101);
+    store.secrets.purgeExpired(101);
 
     // Assess
-    expect(store.secretByName('old-dir')).toBeUndefined();
+    expect(store.secrets.byName('old-dir')).toBeUndefined();
   });
 
   it('rolls back every write of a transaction that throws', () => {
@@ -79,22 +79,22 @@ describe('local AWS SQLite store', () => {
       });
 
     expect(attempt).toThrow(/after its first write/);
-    expect(store.secretByName('half-done')).toBeUndefined();
+    expect(store.secrets.byName('half-done')).toBeUndefined();
   });
 
   it('removes a secret’s versions and stages with the secret', () => {
     const secret = insert('cascade');
-    store.insertVersion({
+    store.versions.insert({
       secretId: secret.id,
       versionId: 'v1',
       secretString: 's',
       secretBinary: null,
       now: 1,
     });
-    store.setStage(secret.id, 'AWSCURRENT', 'v1');
+    store.versions.setStage(secret.id, 'AWSCURRENT', 'v1');
 
-    store.deleteSecret(secret.id);
+    store.secrets.delete(secret.id);
 
-    expect([store.versions(secret.id), store.stagesByVersion(secret.id).size]).toEqual([[], 0]);
+    expect([store.versions.all(secret.id), store.versions.stagesByVersion(secret.id).size]).toEqual([[], 0]);
   });
 });

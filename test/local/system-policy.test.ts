@@ -26,7 +26,7 @@ describe('system secrets written through npm start', () => {
     // Act
     await broker.call('PUT', '/v1/scopes/registry/secrets/POLICY_CHECK', { json: { value: 'v' } });
     const store = SqliteStore.open(broker.dataDir);
-    const policy = store.secretByName('toolhive/__thv_registry_POLICY_CHECK')?.policy;
+    const policy = store.secrets.byName('toolhive/__thv_registry_POLICY_CHECK')?.policy;
     store.close();
     const out = { ResourcePolicy: policy ?? undefined };
     // Assess: the synthesized stack's role ARNs, as the deployed function writes them.
