@@ -33,8 +33,8 @@ export interface Sql {
  */
 function prefixEnd(prefix: string): string | undefined {
   const points = [...prefix];
-  while (points.length > 0) {
-    const last = (points.pop() as string).codePointAt(0) as number;
+  for (let char = points.pop(); char !== undefined; char = points.pop()) {
+    const last = char.codePointAt(0) ?? 0;
     if (last < 0x10ffff) {
       points.push(String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1));
       return points.join('');
@@ -80,7 +80,7 @@ export function secretQuerySql(
   if (!query.includeDeleted) where.push('s.deleted_date IS NULL');
   for (const clause of query.clauses) {
     const tests = clause.map((test) => prefixSql(test, params));
-    where.push(tests.length === 1 ? (tests[0] as string) : `(${tests.join(' OR ')})`);
+    where.push(tests.length === 1 ? tests.join('') : `(${tests.join(' OR ')})`);
   }
   params.push(limit);
   const sql = `SELECT s.* FROM secrets s WHERE ${where.join(' AND ')} ORDER BY s.id ${descending ? 'DESC' : 'ASC'} LIMIT ?`;
