@@ -25,9 +25,9 @@ export interface EndpointConditions extends FaultRates, DeletionLag {
 }
 
 /** Largest latency or deletion lag the endpoint accepts, in milliseconds. */
-export const MAX_DELAY_MS = 60_000;
+const MAX_DELAY_MS = 60_000;
 /** Largest count of refused creates the deletion lag accepts. */
-export const MAX_LAG_CREATES = 1_000;
+const MAX_LAG_CREATES = 1_000;
 
 /** Thrown when a rate is not a number in 0..1 (or another condition is out of its range). */
 export class InvalidFaultRateError extends Error {

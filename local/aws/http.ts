@@ -35,7 +35,7 @@ export interface ProtocolDeps {
  */
 export const FAULTS_PATH = '/_local/faults';
 /** The path of the readiness probe. */
-export const HEALTH_PATH = '/_local/health';
+const HEALTH_PATH = '/_local/health';
 
 const JSON_11 = 'application/x-amz-json-1.1';
 // Far above the largest legal request (a 64 KiB value JSON-escaped), far below a memory problem.

@@ -11,10 +11,9 @@ import { applySchema } from './store/schema.js';
 import { SecretTable } from './store/secrets.js';
 import { VersionTable } from './store/versions.js';
 
-export type { ParameterRow } from './store/parameters.js';
 export type { PrefixTest, SecretQuery } from './store/query.js';
-export type { NewSecret, SecretPatch, SecretRow, Tag } from './store/secrets.js';
-export type { NewVersion, VersionRow } from './store/versions.js';
+export type { SecretRow, Tag } from './store/secrets.js';
+export type { VersionRow } from './store/versions.js';
 
 /** The file name of the database inside the data dir. */
 export const DATABASE_FILE = 'local-aws.sqlite';

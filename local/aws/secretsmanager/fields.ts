@@ -3,7 +3,7 @@ import { type Body, readObjectList, readString } from '../input.js';
 import type { Tag } from '../store.js';
 
 /** Secrets Manager's size limit for a secret value, in bytes. */
-export const MAX_SECRET_BYTES = 65_536;
+const MAX_SECRET_BYTES = 65_536;
 
 /** A secret value as a request gives it: a string or base64 binary, never both. */
 export interface SecretValueInput {
