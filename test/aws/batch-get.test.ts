@@ -8,13 +8,8 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDeniedError, InvalidKeyError, ThrottledError } from '../../core/index.js';
 import { BATCH_GET_IDS_PER_CALL, SecretsManagerStore } from '../../lambda/aws/secrets-manager-store.js';
-import {
-  embeddedEndpoint,
-  motoEndpoint,
-  motoUnavailable,
-  secretsManagerClient,
-  type TestEndpoint,
-} from '../support/endpoints.js';
+import { embeddedEndpoint, secretsManagerClient, type TestEndpoint } from '../support/endpoints.js';
+import { onMoto } from '../support/moto.js';
 
 function batchContract(label: string, start: () => Promise<TestEndpoint>): void {
   describe(`SecretsManagerStore.getMany (${label})`, () => {
@@ -105,13 +100,7 @@ function batchContract(label: string, start: () => Promise<TestEndpoint>): void 
 
 batchContract('embedded local endpoint', () => embeddedEndpoint());
 
-const moto = motoUnavailable();
-if (moto === undefined) batchContract('moto_server', () => motoEndpoint());
-else
-  describe('SecretsManagerStore.getMany (moto_server)', () => {
-    console.log(`skipping the moto run: ${moto}`);
-    it.skip(`needs moto_server: ${moto}`, () => {});
-  });
+onMoto('SecretsManagerStore.getMany (moto_server)', (start) => batchContract('moto_server', start));
 
 /** A client whose every BatchGetSecretValue answers with the next of `answers`; records inputs. */
 function stubClient(answers: readonly Record<string, unknown>[]) {

@@ -15,14 +15,9 @@ import {
   VersionNotFoundError,
 } from '../../core/index.js';
 import { SecretsManagerStore } from '../../lambda/aws/secrets-manager-store.js';
-import { type Divergence, MOTO_DIVERGENCES } from '../local-aws/contract.js';
-import {
-  embeddedEndpoint,
-  motoEndpoint,
-  motoUnavailable,
-  secretsManagerClient,
-  type TestEndpoint,
-} from '../support/endpoints.js';
+import { embeddedEndpoint, secretsManagerClient, type TestEndpoint } from '../support/endpoints.js';
+import { type Divergence, itFollowingReference, onMoto } from '../support/moto.js';
+import { allPages } from '../support/paging.js';
 
 const DAY_MS = 86_400_000;
 const USER = { key: OWNER_TAG, value: USER_OWNER };
@@ -33,11 +28,7 @@ function restoreContract(
   divergences: ReadonlySet<Divergence> = new Set(),
 ): void {
   describe(`SecretsManagerStore restore and versions (${label})`, () => {
-    const itPerReference = (divergence: Divergence, name: string, fn: () => Promise<void>): void => {
-      if (divergences.has(divergence))
-        it.skip(`${name} [known divergence: ${MOTO_DIVERGENCES[divergence]}]`, fn);
-      else it(name, fn);
-    };
+    const itPerReference = itFollowingReference(divergences);
     let endpoint: TestEndpoint;
     let client: SecretsManagerClient;
     const root = `rv${randomUUID().replace(/-/g, '').slice(0, 10)}/`;
@@ -57,20 +48,12 @@ function restoreContract(
 
     /** Every deleted row under `prefix`, through the store's own paging. */
     async function deletedRows(prefix: string, tag = USER) {
-      const rows = [];
-      let next: string | undefined;
-      do {
-        const page = await store.listPage({
-          prefix,
-          tag,
-          deleted: true,
-          limit: 100,
-          ...(next ? { next } : {}),
-        });
-        rows.push(...page.items);
-        next = page.next;
-      } while (next !== undefined);
-      return rows;
+      const listed = await allPages(
+        (next) =>
+          store.listPage({ prefix, tag, deleted: true, limit: 100, ...(next === undefined ? {} : { next }) }),
+        (page) => page.next,
+      );
+      return listed.flatMap((page) => page.items);
     }
 
     it('reads the previous value by AWSPREVIOUS', async () => {
@@ -184,16 +167,6 @@ function restoreContract(
 
 restoreContract('embedded local endpoint', () => embeddedEndpoint());
 
-const moto = motoUnavailable();
-if (moto === undefined) {
-  restoreContract(
-    'moto_server',
-    () => motoEndpoint(),
-    new Set(Object.keys(MOTO_DIVERGENCES) as Divergence[]),
-  );
-} else {
-  describe('SecretsManagerStore restore and versions (moto_server)', () => {
-    console.log(`skipping the moto run: ${moto}`);
-    it.skip(`needs moto_server: ${moto}`, () => {});
-  });
-}
+onMoto('SecretsManagerStore restore and versions (moto_server)', (start, divergences) =>
+  restoreContract('moto_server', start, divergences),
+);

@@ -16,8 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidKeyError, SecretNotFoundError, ValueTooLargeError } from '../../core/index.js';
 import { migrationFlagReader } from '../../lambda/aws/migration-flag.js';
 import { SecretsManagerStore } from '../../lambda/aws/secrets-manager-store.js';
-import { type Divergence, MOTO_DIVERGENCES } from '../local-aws/contract.js';
 import { secretsManagerClient, ssmClient, type TestEndpoint } from '../support/endpoints.js';
+import { type Divergence, itFollowingReference } from '../support/moto.js';
+import { allPages, pages } from '../support/paging.js';
 
 /** Registers the adapter contract suite against the endpoint `start` gives. */
 export function storeContract(
@@ -27,11 +28,7 @@ export function storeContract(
 ): void {
   describe(`SecretsManagerStore contract (${label})`, () => {
     /** A case that holds on AWS but not on an emulator with the named divergence. */
-    const itPerReference = (divergence: Divergence, name: string, fn: () => Promise<void>): void => {
-      if (divergences.has(divergence))
-        it.skip(`${name} [known divergence: ${MOTO_DIVERGENCES[divergence]}]`, fn);
-      else it(name, fn);
-    };
+    const itPerReference = itFollowingReference(divergences);
     let endpoint: TestEndpoint;
     let client: SecretsManagerClient;
     let ssm: SSMClient;
@@ -62,22 +59,22 @@ export function storeContract(
 
     /** Leaves nothing behind on a shared external endpoint: every name under this run's roots. */
     async function removeRunSecrets(): Promise<void> {
-      let next: string | undefined;
-      do {
-        const page = await client.send(
-          new ListSecretsCommand({
-            Filters: [{ Key: 'name', Values: [root.slice(0, -1), root.slice(0, -1).toUpperCase()] }],
-            IncludePlannedDeletion: true,
-            ...(next === undefined ? {} : { NextToken: next }),
-          }),
-        );
-        for (const secret of page.SecretList ?? []) {
+      const listed = pages(
+        (token) =>
+          client.send(
+            new ListSecretsCommand({
+              Filters: [{ Key: 'name', Values: [root.slice(0, -1), root.slice(0, -1).toUpperCase()] }],
+              IncludePlannedDeletion: true,
+              NextToken: token,
+            }),
+          ),
+        (page) => page.NextToken || undefined,
+      );
+      for await (const page of listed)
+        for (const secret of page.SecretList ?? [])
           await client
             .send(new DeleteSecretCommand({ SecretId: secret.ARN, ForceDeleteWithoutRecovery: true }))
             .catch(() => undefined);
-        }
-        next = page.NextToken;
-      } while (next !== undefined);
     }
 
     const describeSecret = (key: string) =>
@@ -289,16 +286,11 @@ export function storeContract(
       const paged = new SecretsManagerStore({ client, root: `${root.slice(0, -1)}pg/` });
       const keys = Array.from({ length: 7 }, (_, i) => `page-${i}`);
       for (const key of keys) await paged.put(key, 'v');
-      const seen: string[] = [];
-      let next: string | undefined;
-      let calls = 0;
-      do {
-        const page = await paged.listPage({ limit: 3, ...(next === undefined ? {} : { next }) });
-        seen.push(...page.items.map((i) => i.key));
-        next = page.next;
-        calls++;
-      } while (next !== undefined && calls < 20);
-      expect(seen.sort()).toEqual(keys);
+      const listed = await allPages(
+        (next) => paged.listPage({ limit: 3, ...(next === undefined ? {} : { next }) }),
+        (page) => page.next,
+      );
+      expect(listed.flatMap((page) => page.items.map((i) => i.key)).sort()).toEqual(keys);
     });
 
     it('lists by key prefix within the root', async () => {

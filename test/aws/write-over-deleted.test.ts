@@ -19,26 +19,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretNotFoundError } from '../../core/index.js';
 import { SecretsManagerStore } from '../../lambda/aws/secrets-manager-store.js';
 import { type AwsEndpoint, startAwsEndpoint } from '../../local/aws/endpoint.js';
+import { crashing, ProcessKilled } from '../support/crashing-client.js';
 import { secretsManagerClient } from '../support/endpoints.js';
 
 const ROOT = 'crash/';
 const ROLE = 'arn:aws:iam::000000000000:role/workloads-fn';
 const DELETED = 'the-deleted-value';
 const NEW = 'the-new-value';
-
-/** What the dying client throws instead of sending: the process is gone. */
-class CrashError extends Error {}
-
-/** A client that forwards its first `alive` calls and dies on the next; records the operations sent. */
-function dyingClient(real: SecretsManagerClient, alive: number, sent: string[]): SecretsManagerClient {
-  return {
-    send: async (command: { constructor: { name: string } }) => {
-      if (sent.length >= alive) throw new CrashError(`died after call ${alive}`);
-      sent.push(command.constructor.name.replace(/Command$/, ''));
-      return (real.send as (c: unknown) => Promise<unknown>)(command);
-    },
-  } as unknown as SecretsManagerClient;
-}
 
 /** `deleted` or `new` (the two allowed states), or a description of anything else. */
 async function stateOf(store: SecretsManagerStore, key: string): Promise<string> {
@@ -58,6 +45,13 @@ describe('a write over a deleted key, cut after each of its AWS calls', () => {
   let store: SecretsManagerStore;
   const storeOver = (c: SecretsManagerClient) =>
     new SecretsManagerStore({ client: c, root: ROOT, systemPolicyPrincipals: [ROLE] });
+  const dying: SecretsManagerClient[] = [];
+  /** A client of its own that lets `alive` calls out and dies on the next; `sent` records them. */
+  const dyingClient = (alive: number, sent: string[]): SecretsManagerClient => {
+    const c = crashing(secretsManagerClient(endpoint.url), (call) => call.sent >= alive, sent);
+    dying.push(c);
+    return c;
+  };
 
   beforeAll(async () => {
     endpoint = await startAwsEndpoint({ dataDir, deletionLagCreates: 2 });
@@ -66,6 +60,7 @@ describe('a write over a deleted key, cut after each of its AWS calls', () => {
   });
 
   afterAll(async () => {
+    for (const c of dying) c.destroy();
     client?.destroy();
     await endpoint?.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -88,11 +83,7 @@ describe('a write over a deleted key, cut after each of its AWS calls', () => {
       const probe = `${base}_probe`;
       await deletedKey(probe, scope);
       const calls: string[] = [];
-      await storeOver(dyingClient(client, Number.POSITIVE_INFINITY, calls)).put(
-        probe,
-        NEW,
-        options(randomUUID()),
-      );
+      await storeOver(dyingClient(Number.POSITIVE_INFINITY, calls)).put(probe, NEW, options(randomUUID()));
       expect(calls.length).toBeGreaterThan(1);
       const seen = new Set<string>();
       const problems: string[] = [];
@@ -103,9 +94,9 @@ describe('a write over a deleted key, cut after each of its AWS calls', () => {
         const token = randomUUID();
         const sent: string[] = [];
         // Act: the write dies after `alive` calls; then the same write is retried in full.
-        await expect(
-          storeOver(dyingClient(client, alive, sent)).put(key, NEW, options(token)),
-        ).rejects.toThrow(CrashError);
+        await expect(storeOver(dyingClient(alive, sent)).put(key, NEW, options(token))).rejects.toThrow(
+          ProcessKilled,
+        );
         const afterCrash = await stateOf(store, key);
         seen.add(afterCrash);
         if (afterCrash !== 'deleted' && afterCrash !== 'new')

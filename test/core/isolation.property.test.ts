@@ -15,6 +15,7 @@ import {
 } from '../../core/index.js';
 import { DESIGN_TABLE, namesAround, OWNER, plainKey, SCOPE, tagsArb } from '../support/legacy-keys.js';
 import { HookedStore, MemoryStore } from '../support/memory-store.js';
+import { allPages } from '../support/paging.js';
 
 const scopes = [...DEFAULT_SCOPES];
 /** The test's own oracles for "reserved" and "valid", independent of the code under test. */
@@ -323,15 +324,14 @@ describe('listings show only what the broker tagged', () => {
     limit: number,
     deleted = false,
   ): Promise<string[]> {
-    const keys: string[] = [];
-    let next: string | undefined;
-    do {
-      const request = { limit, ...(next === undefined ? {} : { next }) };
-      const page = deleted ? await provider.listDeleted(request) : await provider.list(request);
-      keys.push(...page.keys.map((k) => k.key));
-      next = page.next;
-    } while (next !== undefined);
-    return keys.sort();
+    const listed = await allPages(
+      (next) => {
+        const request = { limit, ...(next === undefined ? {} : { next }) };
+        return deleted ? provider.listDeleted(request) : provider.list(request);
+      },
+      (page) => page.next,
+    );
+    return listed.flatMap((page) => page.keys.map((k) => k.key)).sort();
   }
 
   /** The store behind a hook; a lax one ignores the tag filter, as an emulator might. */

@@ -25,6 +25,7 @@ import {
   type SecretSummary,
   ThrottledError,
 } from '../../core/index.js';
+import { ProcessKilled } from '../support/crashing-client.js';
 import {
   anyTable,
   brokerTaggedO,
@@ -40,6 +41,7 @@ import {
   validO,
 } from '../support/legacy-keys.js';
 import { HookedStore, MemoryStore, type StoreCall } from '../support/memory-store.js';
+import { allPages } from '../support/paging.js';
 
 /** What the tests expect a page to plan, from the design text alone. */
 function expectedPlan(rows: readonly { key: string; tags: Record<string, string> }[], table: readonly Row[]) {
@@ -142,11 +144,6 @@ describe('planPage', () => {
     );
   });
 });
-
-/** A killed process: not a broker error, so nothing in the code may treat it as a known case. */
-class ProcessKilled extends Error {
-  override name = 'ProcessKilled';
-}
 
 /** What may already sit under the scoped name when a key is migrated. */
 type Before = 'none' | 'scoped' | 'scopedUntagged' | 'halfWritten';
@@ -253,14 +250,11 @@ function expectSettled(store: MemoryStore, s: Scenario, others: ReturnType<typeo
 
 /** Every row of the store, page by page, as the job's discover step reads them. */
 async function listAll(store: MemoryStore): Promise<SecretSummary[]> {
-  const rows: SecretSummary[] = [];
-  let next: string | undefined;
-  do {
-    const page = await store.listPage({ limit: 7, ...(next === undefined ? {} : { next }) });
-    rows.push(...page.items);
-    next = page.next;
-  } while (next !== undefined);
-  return rows;
+  const listed = await allPages(
+    (next) => store.listPage({ limit: 7, ...(next === undefined ? {} : { next }) }),
+    (page) => page.next,
+  );
+  return listed.flatMap((page) => page.items);
 }
 
 /**

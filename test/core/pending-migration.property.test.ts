@@ -31,6 +31,7 @@ import {
   validO,
 } from '../support/legacy-keys.js';
 import { HookedStore, MemoryStore } from '../support/memory-store.js';
+import { allPages } from '../support/paging.js';
 
 type Tags = Record<string, string>;
 
@@ -109,14 +110,11 @@ function storeOf(seeds: readonly Seed[]): { inner: MemoryStore; store: HookedSto
 
 /** Every key a user listing shows, page by page. */
 async function listAllUser(user: UserProvider, limit: number): Promise<string[]> {
-  const keys: string[] = [];
-  let next: string | undefined;
-  do {
-    const page = await user.list({ limit, ...(next === undefined ? {} : { next }) });
-    keys.push(...page.keys.map((k) => k.key));
-    next = page.next;
-  } while (next !== undefined);
-  return keys;
+  const listed = await allPages(
+    (next) => user.list({ limit, ...(next === undefined ? {} : { next }) }),
+    (page) => page.next,
+  );
+  return listed.flatMap((page) => page.keys.map((k) => k.key));
 }
 
 describe('the user provider while the migration is pending and after', () => {

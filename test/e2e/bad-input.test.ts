@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCOPES } from '../../core/namespace.js';
-import { expectError, put, scopePath, snapshot, userPath } from './support/api.js';
+import { expectError, put, scopePath, snapshot, userPath } from '../support/api.js';
+import { send } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 import { BATTERY_VALUE, badInputs } from './support/bad-inputs.js';
-import { startTestBroker, type TestBroker } from './support/broker.js';
-import { send } from './support/http.js';
 
 const battery = badInputs();
 let broker: TestBroker;
@@ -59,6 +59,6 @@ describe('bad-input battery', () => {
   });
 
   it('never wrote the value sent to the audit log', () => {
-    expect(broker.logLines.filter((line) => line.includes(BATTERY_VALUE))).toEqual([]);
+    expect(broker.auditLines.filter((line) => line.includes(BATTERY_VALUE))).toEqual([]);
   });
 });

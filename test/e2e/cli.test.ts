@@ -4,11 +4,11 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { put, scopePath, userPath } from '../support/api.js';
+import { type CliRun, type RunCliOptions, runCli } from '../support/cli.js';
 import { freePort } from '../support/endpoints.js';
-import { put, scopePath, userPath } from './support/api.js';
-import { startTestBroker, type TestBroker } from './support/broker.js';
-import { type CliRun, type RunCliOptions, runCli } from './support/cli.js';
-import { send } from './support/http.js';
+import { send } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 let broker: TestBroker;
 // Every value any test wrote, and every output no value may reach (each run's stderr, each set's

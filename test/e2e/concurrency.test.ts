@@ -3,9 +3,9 @@
  * with one of the acknowledged values, readable with the version its writer was given.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { put, scopePath, userPath } from './support/api.js';
-import { startTestBroker, type TestBroker } from './support/broker.js';
-import { send, sendJson } from './support/http.js';
+import { put, scopePath, userPath } from '../support/api.js';
+import { send, sendJson } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 const WRITERS = 50;
 let broker: TestBroker;

@@ -6,42 +6,17 @@
  * design's rules, not read from the policies.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  CreateSecretCommand,
-  GetSecretValueCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Broker, startBroker } from '../../local/main.js';
-import { scopePath, userPath } from './support/api.js';
-import { send, sendJson } from './support/http.js';
+import { scopePath, userPath } from '../support/api.js';
+import { send, sendJson } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
+import { errorName, NO_ERROR } from '../support/outcome.js';
 
-let broker: Broker;
-let dataDir: string;
-const clients = new Map<string, SecretsManagerClient>();
-
-/** A client signed as `principal` (an unknown key acts as admin). */
-function asPrincipal(principal: string): SecretsManagerClient {
-  let client = clients.get(principal);
-  if (client === undefined) {
-    const p = broker.principals?.find((x) => x.name === principal);
-    if (p === undefined) throw new Error(`no principal ${principal}`);
-    client = new SecretsManagerClient({
-      endpoint: broker.awsUrl,
-      region: 'us-east-1',
-      credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey },
-    });
-    clients.set(principal, client);
-  }
-  return client;
-}
+let broker: TestBroker;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'thv-table-'));
-  broker = await startBroker({ port: 0, awsPort: 0, dataDir, env: {}, iam: true, log: () => {} });
+  broker = await startTestBroker();
   // The broker's own writes, through its routes (tags and resource policies as deployed).
   for (const [path, value] of [
     [userPath('MY_TOKEN'), 'user value'],
@@ -53,15 +28,13 @@ beforeAll(async () => {
   }
   // What the account's administrator wrote before the broker: untagged keys under the root.
   for (const name of ['OLD_KEY', 'BEARER_TOKEN_x'])
-    await asPrincipal('admin').send(
-      new CreateSecretCommand({ Name: `toolhive/${name}`, SecretString: `legacy ${name}` }),
-    );
+    await broker
+      .clientAs('admin')
+      .send(new CreateSecretCommand({ Name: `toolhive/${name}`, SecretString: `legacy ${name}` }));
 }, 180_000);
 
 afterAll(async () => {
-  for (const c of clients.values()) c.destroy();
   await broker?.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 /** Status and error code of a route call (`error` empty on success). */
@@ -105,7 +78,9 @@ describe('user routes, run as the user function role', () => {
   });
 
   it('left the untagged key exactly as it was', async () => {
-    const got = await asPrincipal('admin').send(new GetSecretValueCommand({ SecretId: 'toolhive/OLD_KEY' }));
+    const got = await broker
+      .clientAs('admin')
+      .send(new GetSecretValueCommand({ SecretId: 'toolhive/OLD_KEY' }));
     expect(got.SecretString).toBe('legacy OLD_KEY');
   });
 });
@@ -132,7 +107,7 @@ describe('scope routes, run as that scope function role', () => {
 });
 
 describe('GetSecretValue straight to Secrets Manager, per principal', () => {
-  const OK = 'value';
+  const OK = NO_ERROR;
   const DENIED = 'AccessDeniedException';
   const MISSING = 'ResourceNotFoundException';
   const secrets = {
@@ -187,13 +162,7 @@ describe('GetSecretValue straight to Secrets Manager, per principal', () => {
   );
 
   it.each(cells)('%s reading the %s secret: %s', async (principal, kind, expected) => {
-    let got: string;
-    try {
-      await asPrincipal(principal).send(new GetSecretValueCommand({ SecretId: secrets[kind] }));
-      got = OK;
-    } catch (error) {
-      got = (error as Error).name;
-    }
-    expect(got).toBe(expected);
+    const read = broker.clientAs(principal).send(new GetSecretValueCommand({ SecretId: secrets[kind] }));
+    expect(await errorName(read)).toBe(expected);
   });
 });

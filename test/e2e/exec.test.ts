@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, put, scopePath, userPath } from './support/api.js';
-import { startTestBroker, type TestBroker } from './support/broker.js';
-import { runCli } from './support/cli.js';
-import { send, sendJson } from './support/http.js';
+import { expectError, put, scopePath, userPath } from '../support/api.js';
+import { runCli } from '../support/cli.js';
+import { send, sendJson } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 const BIN = fileURLToPath(new URL('../../bin/thv-broker.js', import.meta.url));
 const GH = 'gh-value-never-printed';
@@ -128,7 +128,7 @@ describe('POST /v1/batch-get', () => {
     // Act
     await sendJson(broker.url, 'POST', '/v1/batch-get', { keys: ['EX_GITHUB_TOKEN'] });
     // Assess
-    expect(broker.logLines.join('\n')).not.toContain(GH);
+    expect(broker.auditLines.join('\n')).not.toContain(GH);
   });
 });
 
@@ -186,7 +186,7 @@ describe('thv-broker exec', () => {
 
   it('reads the user secrets with one request and each scope with one of its own', async () => {
     // Prepare
-    const before = broker.logLines.length;
+    const before = broker.auditLines.length;
     // Act
     const run = await runCli(
       [
@@ -206,7 +206,7 @@ describe('thv-broker exec', () => {
     );
     // Assess
     expect(run.code, run.stderr).toBe(0);
-    const routes = broker.logLines
+    const routes = broker.auditLines
       .slice(before)
       .map((l) => JSON.parse(l) as { route?: string; operation?: string })
       .filter((l) => l.operation !== undefined)
@@ -302,7 +302,7 @@ describe('thv-broker exec', () => {
     ['a scope secret without its scope', ['--scope-secret', 'EX_BEARER,target=A']],
   ])('refuses %s as a usage error without a request or the command', async (_what, options) => {
     // Prepare
-    const before = broker.logLines.length;
+    const before = broker.auditLines.length;
     // Act
     const run = await runCli(
       ['exec', ...options, '--', process.execPath, '-e', 'console.log("the command ran")'],
@@ -313,17 +313,17 @@ describe('thv-broker exec', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(run.stdout).not.toContain('the command ran');
-    expect(broker.logLines.length).toBe(before);
+    expect(broker.auditLines.length).toBe(before);
   });
 
   it('runs the command with no request when no secret is named', async () => {
     // Prepare
-    const before = broker.logLines.length;
+    const before = broker.auditLines.length;
     // Act
     const run = await runCli(['exec', '--', process.execPath, '-e', 'process.exit(5)'], { env: env() });
     // Assess
     expect(run.code).toBe(5);
-    expect(broker.logLines.length).toBe(before);
+    expect(broker.auditLines.length).toBe(before);
   });
 
   it('passes SIGTERM on to the command and exits with its code', async () => {

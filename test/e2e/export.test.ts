@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { put, scopePath, userPath } from './support/api.js';
-import { startTestBroker, type TestBroker } from './support/broker.js';
-import { runCli } from './support/cli.js';
+import { put, scopePath, userPath } from '../support/api.js';
+import { runCli } from '../support/cli.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 const NASTY = `it's "$HOME" \`id\` \\n\\\\\nsecond line $(echo x) 'q'`;
 let broker: TestBroker;

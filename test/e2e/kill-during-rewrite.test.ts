@@ -1,8 +1,8 @@
 /**
- * Writes over deleted keys (docs/design.md §2) end to end: the whole local broker (`local/main.ts`, as `npm start` runs it) as a child
- * process, clients writing, deleting and re-writing keys concurrently, `kill -9` while writes over
- * deleted keys are in flight, then a restart on the same data. No deleted value is readable
- * afterwards, and no acknowledged write or delete is lost.
+ * Writes over deleted keys are crash-consistent end to end (docs/design.md §2): the whole local broker (`local/main.ts`,
+ * as `npm start` runs it) as a child process, clients writing, deleting and re-writing keys
+ * concurrently, `kill -9` while writes over deleted keys are in flight, then a restart on the same
+ * data. No deleted value is readable afterwards, and no acknowledged write or delete is lost.
  *
  * Every AWS call takes 5 ms (BROKER_AWS_LATENCY_MS) so a kill lands between the calls of a write
  * rather than only around them; the endpoint keeps a force-deleted name taken for one create
@@ -12,9 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type StartedProcess, startProcess } from '../local-aws/main-process.js';
-import { scopePath, userPath } from './support/api.js';
-import { send, sendJson } from './support/http.js';
+import { scopePath, userPath } from '../support/api.js';
+import { send, sendJson } from '../support/http.js';
+import { type StartedProcess, startProcess } from '../support/processes.js';
 
 const WORKERS = 8;
 const KILLS = 2;

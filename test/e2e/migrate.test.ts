@@ -3,70 +3,39 @@
  * a real local broker (its AWS endpoint), the synthesized state machine run by the CLI process.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
-  SecretsManagerClient,
+  type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Broker, startBroker } from '../../local/main.js';
-import { runCli } from './support/cli.js';
+import { runCli } from '../support/cli.js';
+import { secretsManagerClient } from '../support/endpoints.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 const BIN = fileURLToPath(new URL('../../bin/thv-broker.js', import.meta.url));
 const WRITES =
   /\.(CreateSecret|PutSecretValue|UpdateSecret|DeleteSecret|TagResource|UntagResource|PutResourcePolicy|PutParameter|DeleteParameter|RestoreSecret) 200 /;
 
 interface Rig {
-  readonly broker: Broker;
-  readonly awsLines: string[];
+  readonly broker: TestBroker;
   /** Signed with a key the endpoint does not know: admin, the pre-broker writer of legacy keys. */
   readonly sm: SecretsManagerClient;
   /** Signed as the migration role: it may read both a legacy key and its scoped twin. */
   readonly reader: SecretsManagerClient;
-  readonly dataDir: string;
 }
 let rig: Rig | undefined;
 afterEach(async () => {
   if (!rig) return;
   rig.sm.destroy();
-  rig.reader.destroy();
   await rig.broker.close();
-  await rm(rig.dataDir, { recursive: true, force: true });
   rig = undefined;
 });
 
 async function start(latencyMs = 0): Promise<Rig> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'thv-migrate-e2e-'));
-  const awsLines: string[] = [];
-  const broker = await startBroker({
-    port: 0,
-    awsPort: 0,
-    dataDir,
-    env: {},
-    iam: true,
-    log: () => {},
-    awsLog: (line) => awsLines.push(line),
-    faults: { latencyMs },
-  });
-  const sm = new SecretsManagerClient({
-    endpoint: broker.awsUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  const migration = broker.principals?.find((p) => p.name === 'migration');
-  const reader = new SecretsManagerClient({
-    endpoint: broker.awsUrl,
-    region: 'us-east-1',
-    credentials: {
-      accessKeyId: migration?.accessKeyId ?? 'test',
-      secretAccessKey: migration?.secretAccessKey ?? 'test',
-    },
-  });
-  return { broker, awsLines, sm, reader, dataDir };
+  const broker = await startTestBroker({ faults: { latencyMs } });
+  return { broker, sm: secretsManagerClient(broker.awsUrl), reader: broker.clientAs('migration') };
 }
 
 const seedLegacy = (r: Rig, key: string, value: string) =>
@@ -86,12 +55,12 @@ describe('thv-broker migrate --local', () => {
     rig = await start();
     await seedLegacy(rig, 'BEARER_TOKEN_gh', 'legacy-token');
     await seedLegacy(rig, 'old-user-key', 'mine');
-    const before = rig.awsLines.filter((l) => WRITES.test(l)).length;
+    const before = rig.broker.awsLines.filter((l) => WRITES.test(l)).length;
     const run = await migrate(rig, 'plan');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('BEARER_TOKEN_gh → __thv_workloads_BEARER_TOKEN_gh');
     expect(run.stdout).toMatch(/ADOPT[\s\S]*old-user-key/);
-    expect(rig.awsLines.filter((l) => WRITES.test(l)).length - before).toBe(0);
+    expect(rig.broker.awsLines.filter((l) => WRITES.test(l)).length - before).toBe(0);
     expect(run.stdout + run.stderr).not.toContain('legacy-token');
   });
 
@@ -159,7 +128,7 @@ describe('thv-broker migrate --local', () => {
     const r = rig;
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
-        if (r.awsLines.filter((l) => /\.CreateSecret 200 /.test(l)).length >= 10) {
+        if (r.broker.awsLines.filter((l) => /\.CreateSecret 200 /.test(l)).length >= 10) {
           clearInterval(timer);
           resolve();
         }

@@ -1,6 +1,6 @@
 /** A malformed page token is the caller's fault: 400 invalid_body through the real stack, never a 500. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from './support/broker.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 let broker: TestBroker;
 beforeAll(async () => {

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCOPES } from '../../core/namespace.js';
-import { expectError, put, scopePath, snapshot, userPath } from './support/api.js';
-import { startTestBroker, type TestBroker } from './support/broker.js';
-import { send, sendJson } from './support/http.js';
+import { expectError, put, scopePath, snapshot, userPath } from '../support/api.js';
+import { send, sendJson } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 let broker: TestBroker;
 

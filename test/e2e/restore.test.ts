@@ -4,10 +4,10 @@
  * --version`, and the same under `scope <scope>`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, put, scopePath, userPath } from './support/api.js';
-import { startTestBroker, type TestBroker } from './support/broker.js';
-import { type CliRun, runCli } from './support/cli.js';
-import { type RawResponse, send } from './support/http.js';
+import { expectError, put, scopePath, userPath } from '../support/api.js';
+import { type CliRun, runCli } from '../support/cli.js';
+import { type RawResponse, send } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 const DAY_MS = 86_400_000;
 /** The local broker's recovery window (the default of BROKER_RECOVERY_WINDOW_DAYS). */

@@ -1,13 +1,12 @@
 /**
- * Every route of docs/design.md §4 through real HTTP against the local broker, and every documented
- * error code reached the way a caller would reach it.
+ * Every route of docs/design.md §4 through real HTTP against the local broker: the real gateway,
+ * the real handlers and adapter, the embedded endpoint. The error codes are errors.test.ts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCOPES } from '../../core/namespace.js';
-import { CONTROL_HEADERS } from '../../local/loopback.js';
-import { expectError, listAll, put, scopePath, userPath } from './support/api.js';
-import { startTestBroker, type TestBroker } from './support/broker.js';
-import { send, sendJson } from './support/http.js';
+import { expectError, listAll, put, scopePath, userPath } from '../support/api.js';
+import { send, sendJson } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 let broker: TestBroker;
 
@@ -87,9 +86,9 @@ describe('user routes', () => {
     const wanted = Array.from({ length: 7 }, (_, i) => `ROUTE_PAGE_${i}`);
     for (const key of wanted) await put(broker.url, userPath(key), 'x');
     // Act
-    const keys = (await listAll(broker.url, '/v1/secrets', 2)).map((k) => k.key);
-    // Assess
-    expect(keys.filter((k) => k.startsWith('ROUTE_PAGE_')).sort()).toEqual(wanted);
+    const keys = (await listAll(broker.url, '/v1/secrets', 1)).map((k) => k.key);
+    // Assess: in the order written, as the embedded endpoint lists the oldest secret first.
+    expect(keys.filter((k) => k.startsWith('ROUTE_PAGE_'))).toEqual(wanted);
     expect(new Set(keys).size).toBe(keys.length);
   });
 
@@ -139,7 +138,8 @@ describe('scope routes', () => {
       version: (updated.json as { version: string }).version,
       updatedAt: expect.any(String),
     });
-    expect(listed).toContainEqual({ key: 'SCOPE_CRUD', description: 'd', updatedAt: expect.any(String) });
+    // Listed by its name alone, without the scope's prefix.
+    expect(listed).toEqual([{ key: 'SCOPE_CRUD', description: 'd', updatedAt: expect.any(String) }]);
     expect(deleted.status).toBe(204);
     expectError(after, 'not_found');
   });
@@ -151,7 +151,7 @@ describe('scope routes', () => {
     const userKeys = (await listAll(broker.url, '/v1/secrets')).map((k) => k.key);
     const direct = await send(broker.url, 'GET', userPath('__thv_registry_SCOPE_HIDDEN'));
     // Assess
-    expect(userKeys.filter((k) => k.toLowerCase().startsWith('__thv_'))).toEqual([]);
+    expect(userKeys.filter((k) => k.toLowerCase().includes('thv'))).toEqual([]);
     expect(userKeys).not.toContain('SCOPE_HIDDEN');
     expectError(direct, 'reserved_key');
   });
@@ -192,98 +192,12 @@ describe('scope routes', () => {
   });
 });
 
-describe('error codes', () => {
-  const setFaults = (rates: { throttleRate?: number; faultRate?: number }) =>
-    sendJson(broker.awsUrl, 'POST', '/_local/faults', rates, CONTROL_HEADERS);
-
-  afterEach(async () => {
-    await setFaults({ throttleRate: 0, faultRate: 0 });
-  });
-
-  it('answers reserved_key for a reserved key on a user route', async () => {
-    expectError(
-      await sendJson(broker.url, 'PUT', userPath('__thv_workloads_X'), { value: 'x' }),
-      'reserved_key',
-    );
-  });
-
-  it('answers invalid_key for a key with a slash', async () => {
-    expectError(await send(broker.url, 'GET', '/v1/secrets/a%2Fb'), 'invalid_key');
-  });
-
-  it('answers invalid_body for a body without a value', async () => {
-    expectError(
-      await sendJson(broker.url, 'PUT', userPath('ERR_BODY'), { description: 'no value' }),
-      'invalid_body',
-    );
-  });
-
-  it('answers not_found for a missing key', async () => {
-    expectError(await send(broker.url, 'GET', userPath('ERR_MISSING')), 'not_found');
-  });
-
-  it('answers not_found for a delete of a missing key', async () => {
-    expectError(await send(broker.url, 'DELETE', userPath('ERR_MISSING')), 'not_found');
-  });
-
-  it('answers unknown_scope for a scope the deployment does not have', async () => {
-    expectError(await send(broker.url, 'GET', '/v1/scopes/payments/secrets'), 'unknown_scope');
-  });
-
-  it('answers value_too_large for a value of 65,537 bytes', async () => {
-    expectError(
-      await sendJson(broker.url, 'PUT', userPath('ERR_BIG'), { value: 'x'.repeat(65_537) }),
-      'value_too_large',
-    );
-  });
-
-  it('answers method_not_allowed for a wrong method on a known path', async () => {
-    expectError(await send(broker.url, 'POST', '/v1/secrets'), 'method_not_allowed');
-  });
-
-  it('answers conflict when an Idempotency-Key is reused for a different value', async () => {
-    // Prepare
-    const headers = { 'idempotency-key': 'e2e-conflict-0123456789abcdef0123456789' };
-    await sendJson(broker.url, 'PUT', userPath('ERR_CONFLICT'), { value: 'first' }, headers);
-    // Act
-    const response = await sendJson(
-      broker.url,
-      'PUT',
-      userPath('ERR_CONFLICT'),
-      { value: 'second' },
-      headers,
-    );
-    // Assess
-    expectError(response, 'conflict');
-    expect((await send(broker.url, 'GET', userPath('ERR_CONFLICT'))).json).toMatchObject({ value: 'first' });
-  });
-
-  it('answers throttled when the secret store throttles every call', async () => {
-    // Prepare
-    await setFaults({ throttleRate: 1 });
-    // Act
-    const response = await send(broker.url, 'GET', userPath('ERR_THROTTLED'));
-    // Assess
-    expectError(response, 'throttled');
-  });
-
-  it('answers internal with a generic message when the secret store fails', async () => {
-    // Prepare
-    await setFaults({ faultRate: 1 });
-    // Act
-    const response = await send(broker.url, 'GET', userPath('ERR_INTERNAL'));
-    // Assess
-    expectError(response, 'internal');
-    expect(response.text).not.toMatch(/InternalServiceError|stack|at /);
-  });
-});
-
 describe('OpenAPI document', () => {
   it('is served at /v1/openapi.json', async () => {
     // Act
     const response = await send(broker.url, 'GET', '/v1/openapi.json');
     // Assess
     expect(response.status).toBe(200);
-    expect(response.json).toMatchObject({ openapi: expect.stringMatching(/^3\./) });
+    expect(response.json).toMatchObject({ openapi: '3.0.3' });
   });
 });

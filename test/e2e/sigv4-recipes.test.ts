@@ -6,7 +6,6 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -19,7 +18,7 @@ import {
   DEFAULT_LOCAL_SECRET_ACCESS_KEY,
 } from '../../local/gateway/sigv4-settings.js';
 import { SIGNATURE_MISMATCH } from '../../local/gateway/sigv4-verifier.js';
-import { type Broker, startBroker } from '../../local/main.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const HTTP_API_DOC = 'docs/http-api.md';
@@ -47,28 +46,18 @@ if (!hasBotocore)
   console.log('sigv4-recipes: python3 with botocore is not installed: the Python recipe is skipped');
 if (!hasCurl) console.log('sigv4-recipes: curl is not installed: the curl recipe is skipped');
 
-let broker: Broker;
-let dataDir: string;
+let broker: TestBroker;
 let scratch: string;
-const logLines: string[] = [];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'thv-broker-sigv4-'));
   // The TypeScript recipe must resolve its imports from this project's node_modules.
   mkdirSync(join(repoRoot, 'node_modules/.cache'), { recursive: true });
   scratch = mkdtempSync(join(repoRoot, 'node_modules/.cache/sigv4-recipes-'));
-  broker = await startBroker({
-    port: 0,
-    awsPort: 0,
-    dataDir,
-    env: { BROKER_REQUIRE_SIGV4: '1' },
-    log: (line) => logLines.push(line),
-  });
+  broker = await startTestBroker({ env: { BROKER_REQUIRE_SIGV4: '1' } });
 });
 
 afterAll(async () => {
   await broker?.close();
-  rmSync(dataDir, { recursive: true, force: true });
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -161,7 +150,7 @@ describe('docs/http-api.md SigV4 recipes against the local broker (BROKER_REQUIR
       async () => {
         // Arrange
         const path = recipeFile(r.name, r.file);
-        const before = logLines.length;
+        const before = broker.auditLines.length;
         // Act
         const result = await run(r.command, args(path));
         // Assess
@@ -169,7 +158,7 @@ describe('docs/http-api.md SigV4 recipes against the local broker (BROKER_REQUIR
         expect(result.code).toBe(0);
         expect(result.stdout.trim().split('\n').pop()).toContain(r.value);
         expect(await storedValue()).toBe(r.value);
-        const audit = logLines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+        const audit = broker.auditLines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
         expect(audit.filter((l) => l.method === 'PUT').map((l) => [l.caller, l.status])).toEqual([
           ['arn:aws:iam::000000000000:user/local-service', expect.any(Number)],
         ]);
@@ -208,7 +197,7 @@ describe('docs/http-api.md SigV4 recipes against the local broker (BROKER_REQUIR
         'DEMO_TOKEN',
       ]);
     expect((await signedCall('PUT', JSON.stringify({ value: 'cli-signed' }))).status).toBeLessThan(300);
-    const before = logLines.length;
+    const before = broker.auditLines.length;
     // Act
     const signed = await cli('--sign');
     const unsigned = await cli();
@@ -216,7 +205,9 @@ describe('docs/http-api.md SigV4 recipes against the local broker (BROKER_REQUIR
     expect([signed.code, signed.stdout.trim()]).toEqual([0, 'cli-signed']);
     expect(unsigned.code).not.toBe(0);
     expect(unsigned.stderr).toContain('Missing Authentication Token');
-    const callers = logLines.slice(before).map((l) => (JSON.parse(l) as { caller?: unknown }).caller);
+    const callers = broker.auditLines
+      .slice(before)
+      .map((l) => (JSON.parse(l) as { caller?: unknown }).caller);
     expect(callers[0]).toBe('arn:aws:iam::000000000000:user/local-service');
   });
 

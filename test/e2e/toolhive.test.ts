@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { put, scopePath, userPath } from './support/api.js';
-import { startTestBroker, type TestBroker } from './support/broker.js';
-import { runCli } from './support/cli.js';
+import { put, scopePath, userPath } from '../support/api.js';
+import { runCli } from '../support/cli.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 const BIN = fileURLToPath(new URL('../../bin/thv-broker.js', import.meta.url));
 const DOCS = fileURLToPath(new URL('../../docs/cli.md', import.meta.url));

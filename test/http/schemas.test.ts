@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_STATUS, ListQuery, PutSecretBody } from '../../core/http/schemas.js';
-import { STATUS_OF_CODE } from '../e2e/support/api.js';
+import { STATUS_OF_CODE } from '../support/api.js';
 
 describe('PutSecretBody', () => {
   it.each([

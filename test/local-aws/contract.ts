@@ -3,7 +3,7 @@
  * the real SDK clients over HTTP. Called once per endpoint (embedded, moto, or any endpoint named by
  * CONTRACT_SECRETS_MANAGER_ENDPOINT) so the embedded endpoint is held to implementations nobody here
  * wrote. Where an emulator and the AWS API reference disagree, the reference decides: the case is
- * listed in {@link MOTO_DIVERGENCES} and skipped for that emulator only.
+ * listed in `MOTO_DIVERGENCES` (test/support/moto.ts) and skipped for that emulator only.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -32,63 +32,11 @@ import {
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretsManagerClient, ssmClient, type TestEndpoint } from '../support/endpoints.js';
-
-/**
- * Cases where moto 5.2 does not do what the AWS API reference says. Each entry names the difference;
- * the embedded endpoint follows the reference.
- */
-export const MOTO_DIVERGENCES = {
-  /** Reference: names are 1–512 of `A-Za-z0-9/_+=.@-`, else InvalidParameterException. moto accepts any name. */
-  nameCharset: 'moto accepts secret names with characters outside A-Za-z0-9/_+=.@-',
-  /** Reference: SecretString max length 65,536 (ValidationException). moto stores any size. */
-  valueSize: 'moto accepts a SecretString larger than 65,536 bytes',
-  /** Reference: SecretString and SecretBinary together are InvalidParameterException. moto stores both. */
-  stringAndBinary: 'moto accepts SecretString and SecretBinary in the same call',
-  /** Reference: a secret scheduled for deletion cannot take new values (InvalidRequestException). moto writes them. */
-  putOnScheduled: 'moto lets PutSecretValue write to a secret that is scheduled for deletion',
-  /** Reference: CreateSecret on a name scheduled for deletion is InvalidRequestException; moto says ResourceExistsException. */
-  recreateScheduled: 'moto answers ResourceExistsException instead of InvalidRequestException',
-  /** Reference: ListSecrets MaxResults is 1–100 (ValidationException). moto accepts any number. */
-  maxResultsRange: 'moto accepts MaxResults above 100',
-  /** Reference: a NextToken the service did not issue is InvalidNextTokenException. moto fails with a 500. */
-  invalidNextToken: 'moto answers a foreign NextToken with an internal error',
-  /** Reference: a resource policy with a syntax error is MalformedPolicyDocumentException. moto stores it. */
-  malformedPolicy: 'moto accepts a resource policy that is not JSON',
-  /**
-   * Reference (DescribeSecret): VersionIdsToStages lists the versions that have staging labels;
-   * versions without one are deprecated. moto lists them too, with an empty list.
-   */
-  unlabelledVersions: 'moto lists versions without a staging label in VersionIdsToStages',
-  /**
-   * Reference (Filter): a value with a leading `!` negates the filter, so `tag-key: !x` keeps every
-   * secret with no tag key starting with x, untagged ones included. moto negates tag by tag and
-   * never returns a secret without tags for a negated tag filter.
-   */
-  negatedTagOnUntagged: 'moto never matches an untagged secret with a negated tag-key or tag-value filter',
-  /**
-   * Reference (SecretListEntry): DeletedDate is "the date and time the deletion of the secret
-   * occurred"; the end of the recovery window is DeleteSecret's DeletionDate. moto reports the end
-   * of the window as DeletedDate.
-   */
-  deletedDateIsDeletionTime: 'moto reports the end of the recovery window as DeletedDate',
-  /** Reference (BatchGetSecretValue): SecretIdList holds 1–20 ids (ValidationException). moto takes any number. */
-  batchIdLimit: 'moto accepts more than 20 ids in one BatchGetSecretValue',
-} as const;
-
-/** The name of one known divergence. */
-export type Divergence = keyof typeof MOTO_DIVERGENCES;
+import { type Divergence, itFollowingReference } from '../support/moto.js';
+import { errorName } from '../support/outcome.js';
+import { allPages, pages } from '../support/paging.js';
 
 const DAY_MS = 86_400_000;
-
-/** The name of the error a promise rejects with, or 'no error' when it resolves. */
-async function errorName(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'no error';
-  } catch (error) {
-    return (error as { name?: string }).name ?? String(error);
-  }
-}
 
 /** Registers the whole contract suite against the endpoint `start` gives. */
 export function awsContract(
@@ -110,11 +58,7 @@ export function awsContract(
     };
 
     /** `it`, unless this endpoint is known to diverge from the reference on this case. */
-    const itFollowsReference = (divergence: Divergence, name: string, fn: () => Promise<void>): void => {
-      if (divergences.has(divergence))
-        it.skip(`${name} [known divergence: ${MOTO_DIVERGENCES[divergence]}]`, fn);
-      else it(name, fn);
-    };
+    const itFollowsReference = itFollowingReference(divergences);
 
     beforeAll(async () => {
       endpoint = await start();
@@ -125,24 +69,26 @@ export function awsContract(
     afterAll(async () => {
       // Leave nothing behind on a shared endpoint: force-delete every secret of this run.
       if (sm) {
-        let token: string | undefined;
-        do {
-          const page = await sm
-            .send(
+        const listed = pages(
+          (token) =>
+            sm.send(
               new ListSecretsCommand({
                 Filters: [{ Key: 'name', Values: [prefix] }],
                 IncludePlannedDeletion: true,
-                ...(token && { NextToken: token }),
+                NextToken: token,
               }),
-            )
-            .catch(() => undefined);
-          for (const s of page?.SecretList ?? []) {
-            await sm
-              .send(new DeleteSecretCommand({ SecretId: s.ARN, ForceDeleteWithoutRecovery: true }))
-              .catch(() => {});
-          }
-          token = page?.NextToken;
-        } while (token);
+            ),
+          (page) => page.NextToken || undefined,
+        );
+        try {
+          for await (const page of listed)
+            for (const s of page.SecretList ?? [])
+              await sm
+                .send(new DeleteSecretCommand({ SecretId: s.ARN, ForceDeleteWithoutRecovery: true }))
+                .catch(() => {});
+        } catch {
+          // A listing that fails leaves the rest behind; the suite's own results stand.
+        }
       }
       sm?.destroy();
       ssm?.destroy();
@@ -157,17 +103,14 @@ export function awsContract(
     const scheduleDeletion = (name: string) =>
       sm.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }));
     const listAll = async (input: ListSecretsCommandInput) => {
-      const names: string[] = [];
-      const pageSizes: number[] = [];
-      let token: string | undefined;
-      for (let i = 0; i < 100; i += 1) {
-        const page = await sm.send(new ListSecretsCommand({ ...input, ...(token && { NextToken: token }) }));
-        pageSizes.push(page.SecretList?.length ?? 0);
-        names.push(...(page.SecretList ?? []).map((s) => s.Name ?? ''));
-        token = page.NextToken;
-        if (!token) break;
-      }
-      return { names, pageSizes };
+      const listed = await allPages(
+        (token) => sm.send(new ListSecretsCommand({ ...input, NextToken: token })),
+        (page) => page.NextToken || undefined,
+      );
+      return {
+        names: listed.flatMap((page) => (page.SecretList ?? []).map((s) => s.Name ?? '')),
+        pageSizes: listed.map((page) => page.SecretList?.length ?? 0),
+      };
     };
 
     describe('CreateSecret', () => {

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, describe, expect, it } from 'vitest';
 import { secretsManagerClient } from '../support/endpoints.js';
-import { type MainProcess, startMainProcess } from './main-process.js';
+import { type MainProcess, startMainProcess } from '../support/processes.js';
 
 const SEEDED = 40;
 const WORKERS = 4;

@@ -13,18 +13,12 @@ import { type AwsEndpoint, startAwsEndpoint } from '../../local/aws/endpoint.js'
 import { FAULTS_PATH } from '../../local/aws/http.js';
 import { CONTROL_HEADERS } from '../../local/loopback.js';
 import { secretsManagerClient } from '../support/endpoints.js';
-import { startMainProcess } from './main-process.js';
+import { NO_ERROR, type Outcome, outcome } from '../support/outcome.js';
+import { startMainProcess } from '../support/processes.js';
 
-/** The error name and HTTP status a call fails with, or 'ok'. */
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    return `${e.name} ${e.$metadata?.httpStatusCode}`;
-  }
-}
+/** AWS's answer to a throttled call. */
+const THROTTLED = { name: 'ThrottlingException', status: 400 };
+const isThrottled = (o: Outcome) => o.name === THROTTLED.name && o.status === THROTTLED.status;
 
 const setFaults = (url: string, rates: Record<string, unknown>) =>
   fetch(`${url}${FAULTS_PATH}`, { method: 'POST', headers: CONTROL_HEADERS, body: JSON.stringify(rates) });
@@ -54,8 +48,8 @@ describe('local AWS endpoint fault injection', () => {
   it('answers with ThrottlingException (400) when throttleRate is 1', async () => {
     await setFaults(endpoint.url, { throttleRate: 1 });
 
-    expect(await outcome(sm.send(new GetSecretValueCommand({ SecretId: 'faults/existing' })))).toBe(
-      'ThrottlingException 400',
+    expect(await outcome(sm.send(new GetSecretValueCommand({ SecretId: 'faults/existing' })))).toMatchObject(
+      THROTTLED,
     );
   });
 
@@ -64,8 +58,8 @@ describe('local AWS endpoint fault injection', () => {
     await outcome(sm.send(new CreateSecretCommand({ Name: 'faults/throttled', SecretString: 'x' })));
     await setFaults(endpoint.url, { throttleRate: 0 });
 
-    expect(await outcome(sm.send(new DescribeSecretCommand({ SecretId: 'faults/throttled' })))).toBe(
-      'ResourceNotFoundException 400',
+    expect(await outcome(sm.send(new DescribeSecretCommand({ SecretId: 'faults/throttled' })))).toMatchObject(
+      { name: 'ResourceNotFoundException', status: 400 },
     );
   });
 
@@ -91,11 +85,11 @@ describe('local AWS endpoint fault injection', () => {
       ),
     );
 
-    const share = results.filter((r) => r === 'ThrottlingException 400').length / calls;
+    const share = results.filter(isThrottled).length / calls;
     // 0.3 ± 0.1 is over four standard deviations wide for 400 calls.
     expect(share).toBeGreaterThan(0.2);
     expect(share).toBeLessThan(0.4);
-    expect(results.filter((r) => r !== 'ok' && r !== 'ThrottlingException 400')).toEqual([]);
+    expect(results.filter((r) => r.name !== NO_ERROR && !isThrottled(r))).toEqual([]);
   });
 
   it('answers with InternalServiceError (500) when faultRate is 1, and changes nothing', async () => {
@@ -105,7 +99,7 @@ describe('local AWS endpoint fault injection', () => {
     );
     await setFaults(endpoint.url, { faultRate: 0 });
 
-    expect(result).toBe('InternalServiceError 500');
+    expect(result).toMatchObject({ name: 'InternalServiceError', status: 500 });
     expect((await sm.send(new GetSecretValueCommand({ SecretId: 'faults/existing' }))).SecretString).toBe(
       'original',
     );
@@ -151,7 +145,7 @@ describe('local AWS endpoint fault injection', () => {
     client.destroy();
     await throttled.close();
     rmSync(dir, { recursive: true, force: true });
-    expect(result).toBe('ThrottlingException 400');
+    expect(result).toMatchObject(THROTTLED);
   });
 
   it('refuses to start with a rate outside 0..1', async () => {
@@ -175,6 +169,6 @@ describe('local AWS endpoint fault injection', () => {
     proc.child.kill('SIGTERM');
     await proc.exited;
     rmSync(dir, { recursive: true, force: true });
-    expect(result).toBe('ThrottlingException 400');
+    expect(result).toMatchObject(THROTTLED);
   });
 });

@@ -20,17 +20,7 @@ import { FAULTS_PATH } from '../../local/aws/http.js';
 import { quotaGroupOf } from '../../local/aws/quotas.js';
 import { CONTROL_HEADERS } from '../../local/loopback.js';
 import { secretsManagerClient } from '../support/endpoints.js';
-
-/** The error name and HTTP status a call fails with, or 'ok'. */
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    return `${e.name} ${e.$metadata?.httpStatusCode} ${e.message}`;
-  }
-}
+import { NO_ERROR, outcome } from '../support/outcome.js';
 
 describe('emulated AWS quotas and latency', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'thv-aws-quotas-'));
@@ -71,7 +61,7 @@ describe('emulated AWS quotas and latency', () => {
 
   it('throttles nothing by rate while quotas are off (the default)', async () => {
     const results = await Promise.all(Array.from({ length: 80 }, () => outcome(policyCall())));
-    expect(results.filter((r) => r !== 'ok')).toEqual([]);
+    expect(results.filter((r) => r.name !== NO_ERROR)).toEqual([]);
   });
 
   it("answers the N+1th call of a group in one second with AWS's ThrottlingException", async () => {
@@ -80,8 +70,8 @@ describe('emulated AWS quotas and latency', () => {
     const first = [];
     for (let i = 0; i < quota; i += 1) first.push(await outcome(policyCall()));
     const next = await outcome(policyCall());
-    expect(first.filter((r) => r !== 'ok')).toEqual([]);
-    expect(next).toBe('ThrottlingException 400 Rate exceeded');
+    expect(first.filter((r) => r.name !== NO_ERROR)).toEqual([]);
+    expect(next).toEqual({ name: 'ThrottlingException', status: 400, message: 'Rate exceeded' });
   });
 
   it('throttles every operation of the spent group, and no other group', async () => {
@@ -93,8 +83,8 @@ describe('emulated AWS quotas and latency', () => {
     const otherGroup = await outcome(
       sm.send(new CreateSecretCommand({ Name: 'quota/other', SecretString: 'v' })),
     );
-    expect(samePolicyGroup).toMatch(/^ThrottlingException 400/);
-    expect(otherGroup).toBe('ok');
+    expect(samePolicyGroup).toMatchObject({ name: 'ThrottlingException', status: 400 });
+    expect(otherGroup.name).toBe(NO_ERROR);
   });
 
   it("lets the SDK's own retry through once the bucket has refilled", async () => {
@@ -130,12 +120,12 @@ describe('emulated AWS quotas and latency', () => {
     const create = () =>
       outcome(sm.send(new CreateSecretCommand({ Name: 'quota/lagged', SecretString: 'new' })));
     const attempts = [await create(), await create(), await create()];
-    expect(attempts.map((a) => a.split(' ')[0])).toEqual([
+    expect(attempts.map((a) => a.name)).toEqual([
       'InvalidRequestException',
       'InvalidRequestException',
-      'ok',
+      NO_ERROR,
     ]);
-    expect(attempts[0]).toMatch(/scheduled for deletion/);
+    expect(attempts[0]?.message).toMatch(/scheduled for deletion/);
   });
 
   it('reports and changes every condition on the control route', async () => {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { CreateSecretCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemSecretResourcePolicy } from '../../core/index.js';
-import { runCli } from '../e2e/support/cli.js';
+import { runCli } from '../support/cli.js';
 import { type IamRig, STACK_KEY, scopeTags, startIamRig, USER_TAGS } from './support.js';
 
 const exec = promisify(execFile);

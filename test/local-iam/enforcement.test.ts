@@ -17,7 +17,8 @@ import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemSecretResourcePolicy } from '../../core/index.js';
 import { LOCAL_MIGRATION_FLAG_PARAMETER } from '../../local/env.js';
-import { failure, type IamRig, STACK_KEY, scopeTags, startIamRig, USER_TAGS } from './support.js';
+import { outcome } from '../support/outcome.js';
+import { type IamRig, STACK_KEY, scopeTags, startIamRig, USER_TAGS } from './support.js';
 
 let rig: IamRig;
 const ROLE = (name: string) => rig.principal(name).callerArn;
@@ -82,7 +83,7 @@ describe('who the caller is', () => {
     // match the signature you provided. Check your AWS Secret Access Key and signing method." (400)
     const forged = rig.withKeys(rig.principal('admin').accessKeyId, 'not-the-secret');
     // Act
-    const refused = await failure(forged.send(new GetSecretValueCommand({ SecretId: 'toolhive/U1' })));
+    const refused = await outcome(forged.send(new GetSecretValueCommand({ SecretId: 'toolhive/U1' })));
     // Assess
     expect(refused).toMatchObject({ name: 'InvalidSignatureException', status: 400 });
     expect(refused.message).toMatch(
@@ -103,7 +104,7 @@ describe('who the caller is', () => {
 describe('identity policies', () => {
   it('user function reading a system secret: AccessDeniedException, explicit deny in an identity-based policy', async () => {
     // IAM user guide, policy evaluation logic: "An explicit deny in any of the policies overrides the allow."
-    const refused = await failure(get('user-function', 'toolhive/__thv_workloads_S1'));
+    const refused = await outcome(get('user-function', 'toolhive/__thv_workloads_S1'));
     expect(refused).toEqual(
       readDenied(
         'user-function',
@@ -116,7 +117,7 @@ describe('identity policies', () => {
   it('a call no identity policy allows: "because no identity-based policy allows"', async () => {
     // IAM user guide: "An implicit denial occurs when there is no applicable Deny statement but also
     // no applicable Allow statement."
-    const refused = await failure(get('scope-function:workloads', 'toolhive/U1'));
+    const refused = await outcome(get('scope-function:workloads', 'toolhive/U1'));
     expect(refused).toEqual(
       readDenied(
         'scope-function:workloads',
@@ -129,14 +130,14 @@ describe('identity policies', () => {
 
 describe('resource policies', () => {
   it('a scope role reading another scope’s secret: AccessDeniedException, never a value', async () => {
-    const refused = await failure(get('scope-function:registry', 'toolhive/__thv_workloads_S1'));
+    const refused = await outcome(get('scope-function:registry', 'toolhive/__thv_workloads_S1'));
     expect(refused.name).toBe('AccessDeniedException');
     expect(refused.message).not.toContain('value of');
   });
 
   it('admin reading a system secret whose resource policy excludes it: explicit deny in a resource-based policy', async () => {
     // IAM user guide: "An explicit deny in any of the policies overrides the allow." (admin allows *)
-    const refused = await failure(get('admin', 'toolhive/__thv_workloads_S1'));
+    const refused = await outcome(get('admin', 'toolhive/__thv_workloads_S1'));
     expect(refused).toEqual(
       readDenied('admin', 'toolhive/__thv_workloads_S1', 'with an explicit deny in a resource-based policy'),
     );
@@ -157,7 +158,7 @@ describe('the KMS key policy, for calls that decrypt', () => {
   it('denies decrypting a secret under a scope’s prefix on the stack key to anyone but that scope’s roles', async () => {
     // admin may do anything by its identity policy, and this secret has no resource policy: only the
     // key policy stands between it and the value.
-    const refused = await failure(get('admin', 'toolhive/__thv_workloads_PLANTED'));
+    const refused = await outcome(get('admin', 'toolhive/__thv_workloads_PLANTED'));
     expect(refused.message).toBe(
       `Access to KMS is not allowed. User: ${ROLE('admin')} is not authorized to perform: kms:Decrypt on resource: ${STACK_KEY} with an explicit deny in a resource-based policy`,
     );
@@ -173,7 +174,7 @@ describe('validation before authorization', () => {
   it('answers a request without its SecretId with the operation’s ValidationException, even to a restricted role', async () => {
     // The API reference lists ValidationException for a missing required member; a request that
     // names no resource is never judged by IAM.
-    const refused = await failure(rig.sm('user-function').send(new GetSecretValueCommand({} as never)));
+    const refused = await outcome(rig.sm('user-function').send(new GetSecretValueCommand({} as never)));
     expect(refused.name).toBe('ValidationException');
   });
 });
@@ -183,8 +184,8 @@ describe('authorization before existence', () => {
   // or in requests that create a resource with an attached tag": a missing secret has none.
   it('judges a missing secret with no tags: the tag-conditioned user role gets AccessDeniedException, not ResourceNotFoundException', async () => {
     const [read, write] = await Promise.all([
-      failure(get('user-function', 'toolhive/MISSING')),
-      failure(
+      outcome(get('user-function', 'toolhive/MISSING')),
+      outcome(
         rig
           .sm('user-function')
           .send(new PutSecretValueCommand({ SecretId: 'toolhive/MISSING', SecretString: 'x' })),
@@ -194,7 +195,7 @@ describe('authorization before existence', () => {
   });
 
   it('still answers ResourceNotFoundException to a caller allowed on the name', async () => {
-    expect((await failure(get('admin', 'toolhive/MISSING'))).name).toBe('ResourceNotFoundException');
+    expect((await outcome(get('admin', 'toolhive/MISSING'))).name).toBe('ResourceNotFoundException');
   });
 });
 
@@ -209,21 +210,21 @@ describe('CreateSecret', () => {
   it('is judged with its tags as aws:RequestTag and aws:TagKeys: the user role creates only with thv:owner=user', async () => {
     // IAM user guide, aws:RequestTag / aws:TagKeys: the tags "passed in the request".
     const [untagged, tagged] = await Promise.all([
-      failure(create('user-function', 'toolhive/NEW_UNTAGGED')),
+      outcome(create('user-function', 'toolhive/NEW_UNTAGGED')),
       create('user-function', 'toolhive/NEW_TAGGED', USER_TAGS),
     ]);
     expect([untagged.name, tagged.Name]).toEqual(['AccessDeniedException', 'toolhive/NEW_TAGGED']);
   });
 
   it('is judged with secretsmanager:Name: a look-alike reserved name is an explicit deny', async () => {
-    const refused = await failure(create('user-function', 'toolhive/__THV_workloads_X', USER_TAGS));
+    const refused = await outcome(create('user-function', 'toolhive/__THV_workloads_X', USER_TAGS));
     expect(refused.message).toContain(
       'secretsmanager:CreateSecret on resource: toolhive/__THV_workloads_X with an explicit deny in an identity-based policy',
     );
   });
 
   it('with a scope tag is refused to the user role (explicit deny on aws:TagKeys)', async () => {
-    const refused = await failure(
+    const refused = await outcome(
       create('user-function', 'toolhive/NEW_SCOPE_TAGGED', scopeTags('workloads')),
     );
     expect(refused.name).toBe('AccessDeniedException');
@@ -250,8 +251,8 @@ describe('batch reads and listing', () => {
   it('BatchGetSecretValue and ListSecrets need the action on Resource "*": the developer’s guard denies both', async () => {
     const developer = rig.sm('developer');
     const [batch, list] = await Promise.all([
-      failure(developer.send(new BatchGetSecretValueCommand({ SecretIdList: ['toolhive/U1'] }))),
-      failure(developer.send(new ListSecretsCommand({}))),
+      outcome(developer.send(new BatchGetSecretValueCommand({ SecretIdList: ['toolhive/U1'] }))),
+      outcome(developer.send(new ListSecretsCommand({}))),
     ]);
     expect([batch.message, list.message]).toEqual([
       `User: ${ROLE('developer')} is not authorized to perform: secretsmanager:BatchGetSecretValue on resource: * with an explicit deny in an identity-based policy`,
@@ -264,7 +265,7 @@ describe('tagging', () => {
   it('refuses an UntagResource that would remove the caller’s own permission on the secret', async () => {
     // UntagResource reference: "If successfully completing this operation would result in you losing
     // your permissions for this secret, then the operation is blocked and returns an Access Denied error."
-    const refused = await failure(
+    const refused = await outcome(
       rig.sm('developer').send(new UntagResourceCommand({ SecretId: 'toolhive/U2', TagKeys: ['thv:owner'] })),
     );
     expect(refused.name).toBe('AccessDeniedException');
@@ -286,7 +287,7 @@ describe('SSM, the migration flag', () => {
       .ssm('migration')
       .send(new PutParameterCommand({ Name: flag, Value: 'done', Type: 'String', Overwrite: true }));
     const read = await rig.ssm('user-function').send(new GetParameterCommand({ Name: flag }));
-    const write = await failure(
+    const write = await outcome(
       rig
         .ssm('user-function')
         .send(new PutParameterCommand({ Name: flag, Value: 'x', Type: 'String', Overwrite: true })),

@@ -57,20 +57,3 @@ export async function startIamRig(): Promise<IamRig> {
     },
   };
 }
-
-/** The error a promise rejects with: name, message and HTTP status, for one assertion. */
-export async function failure(
-  work: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await work;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return {
-      name: e.name,
-      message: e.message,
-      ...(e.$metadata?.httpStatusCode === undefined ? {} : { status: e.$metadata.httpStatusCode }),
-    };
-  }
-  return { name: 'no error', message: '' };
-}

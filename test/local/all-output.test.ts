@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS_PATH } from '../../local/aws/http.js';
 import { CONTROL_HEADERS } from '../../local/loopback.js';
-import { runCli } from '../e2e/support/cli.js';
-import { startProcess } from '../local-aws/main-process.js';
+import { runCli } from '../support/cli.js';
+import { startProcess } from '../support/processes.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'broker-all-output-'));
 const written: string[] = [];

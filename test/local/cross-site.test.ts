@@ -6,15 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS_PATH } from '../../local/aws/http.js';
 import { CONTROL_HEADERS } from '../../local/loopback.js';
-import { type RawResponse, send } from '../e2e/support/http.js';
-import { startTestBroker, type TestBroker } from './broker.js';
+import { type RawResponse, send } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 let broker: TestBroker;
 beforeAll(async () => {
   broker = await startTestBroker();
 });
 afterAll(async () => {
-  await broker.dispose();
+  await broker.close();
 });
 
 const ALL_FAULTS = JSON.stringify({ throttleRate: 1, faultRate: 1 });

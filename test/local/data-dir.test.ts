@@ -20,10 +20,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../local/aws/store.js';
 import { LOCK_FILE, PID_FILE } from '../../local/data-lock.js';
-import { type Broker, startBroker } from '../../local/main.js';
+import { put } from '../support/api.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 const dirs: string[] = [];
-const brokers: Broker[] = [];
+const brokers: TestBroker[] = [];
 const servers: Server[] = [];
 
 afterEach(async () => {
@@ -39,19 +40,14 @@ function newDataDir(): string {
   return join(parent, 'data');
 }
 
-async function start(dataDir: string, ports: { port?: number; awsPort?: number } = {}): Promise<Broker> {
-  const broker = await startBroker({ port: 0, awsPort: 0, env: {}, log: () => {}, dataDir, ...ports });
+async function start(dataDir: string, ports: { port?: number; awsPort?: number } = {}): Promise<TestBroker> {
+  const broker = await startTestBroker({ dataDir, ...ports });
   brokers.push(broker);
   return broker;
 }
 
-async function writeSecret(broker: Broker): Promise<void> {
-  const res = await fetch(`${broker.url}/v1/secrets/AT_REST`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ value: 'at-rest-value' }),
-  });
-  expect([200, 201]).toContain(res.status);
+async function writeSecret(broker: TestBroker): Promise<void> {
+  await put(broker.url, '/v1/secrets/AT_REST', 'at-rest-value');
 }
 
 const modeOf = (path: string): number => statSync(path).mode & 0o777;

@@ -4,15 +4,17 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from './broker.js';
+import { expectError, put } from '../support/api.js';
+import { send } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 let broker: TestBroker;
 beforeAll(async () => {
   broker = await startTestBroker();
-  await broker.call('PUT', '/v1/secrets/REBIND_TARGET', { json: { value: 'rebind-secret-value' } });
+  await put(broker.url, '/v1/secrets/REBIND_TARGET', 'rebind-secret-value');
 });
 afterAll(async () => {
-  await broker.dispose();
+  await broker.close();
 });
 
 /** Sends raw bytes to `url`'s port and returns the whole answer as text. */
@@ -53,11 +55,11 @@ describe('loopback Host names only', () => {
 
   it('writes an audit line for a refused Host', async () => {
     // Prepare
-    const before = broker.lines.length;
+    const before = broker.auditLines.length;
     // Act
     await raw(broker.url, get('/v1/secrets/REBIND_TARGET', 'rebind.example.com'));
     // Assess
-    const lines = broker.lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = broker.auditLines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
       expect.objectContaining({ service: 'local-gateway', status: 403, outcome: 'access_denied' }),
     ]);
@@ -124,8 +126,8 @@ describe('requests the HTTP parser refuses', () => {
 describe('unrouted paths', () => {
   it('answers GET /v1/scopes with 404 not_found', async () => {
     // Act
-    const answer = await broker.call('GET', '/v1/scopes');
+    const answer = await send(broker.url, 'GET', '/v1/scopes');
     // Assess
-    expect([answer.status, answer.json.error]).toEqual([404, 'not_found']);
+    expectError(answer, 'not_found');
   });
 });

@@ -8,7 +8,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startProcess } from '../local-aws/main-process.js';
+import { startProcess } from '../support/processes.js';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];

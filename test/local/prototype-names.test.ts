@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_STATUS } from '../../lambda/http/index.js';
-import { send } from '../e2e/support/http.js';
-import { startTestBroker, type TestBroker } from './broker.js';
+import { send } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 const NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'] as const;
 const PATHS = ['/v1/secrets', '/v1/secrets/PROTO_KEY', '/v1/scopes/workloads/secrets', '/nowhere'] as const;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   broker = await startTestBroker();
 });
 afterAll(async () => {
-  await broker.dispose();
+  await broker.close();
 });
 
 const codes = new Set(Object.keys(ERROR_STATUS));

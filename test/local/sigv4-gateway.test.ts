@@ -11,7 +11,9 @@ import {
   sigV4Banner,
   sigV4SettingsFromEnv,
 } from '../../local/gateway/sigv4-settings.js';
-import { startTestBroker, type TestBroker } from './broker.js';
+import { put } from '../support/api.js';
+import { send, sendJson } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 let broker: TestBroker;
 
@@ -20,7 +22,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await broker.dispose();
+  await broker.close();
 });
 
 const PATH = '/v1/secrets/SIGNED_KEY';
@@ -37,16 +39,16 @@ async function signedPut(secretAccessKey: string, value: string): Promise<Respon
 }
 
 const auditOf = (from: number) =>
-  broker.lines
+  broker.auditLines
     .slice(from)
     .map((l) => JSON.parse(l) as { service: string; caller: string | null; status: number });
 
 describe('local gateway SigV4 by default', () => {
   it('serves an unsigned request as local-developer', async () => {
     // Arrange
-    const from = broker.lines.length;
+    const from = broker.auditLines.length;
     // Act
-    const answer = await broker.call('PUT', PATH, { json: { value: 'unsigned' } });
+    const answer = await sendJson(broker.url, 'PUT', PATH, { value: 'unsigned' });
     // Assess
     expect(answer.status).toBeLessThan(300);
     expect(auditOf(from).map((l) => l.caller)).toEqual(['arn:aws:iam::000000000000:user/local-developer']);
@@ -54,7 +56,7 @@ describe('local gateway SigV4 by default', () => {
 
   it('attributes a verified request to local-service', async () => {
     // Arrange
-    const from = broker.lines.length;
+    const from = broker.auditLines.length;
     // Act
     const res = await signedPut(DEFAULT_LOCAL_SECRET_ACCESS_KEY, 'signed');
     // Assess
@@ -66,14 +68,14 @@ describe('local gateway SigV4 by default', () => {
 
   it('refuses a bad signature even though unsigned requests are served, and no function runs', async () => {
     // Arrange
-    await broker.call('PUT', PATH, { json: { value: 'before' } });
-    const from = broker.lines.length;
+    await put(broker.url, PATH, 'before');
+    const from = broker.auditLines.length;
     // Act
     const res = await signedPut('wrong-secret', 'after');
     // Assess
     expect([res.status, res.headers.get('x-amzn-errortype')]).toEqual([403, 'InvalidSignatureException']);
     expect(auditOf(from).map((l) => [l.service, l.status])).toEqual([['local-gateway', 403]]);
-    expect((await broker.call('GET', PATH)).json.value).toBe('before');
+    expect((await send(broker.url, 'GET', PATH)).json).toMatchObject({ value: 'before' });
   });
 });
 

@@ -1,21 +1,18 @@
 /** `npm start` gives system secrets the deny-all-but resource policy, as a deployed scope function does. */
-import {
-  DescribeSecretCommand,
-  GetResourcePolicyCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, GetResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../local/aws/store.js';
 import { localScopeRoleArn } from '../../local/gateway/api-server.js';
+import { put } from '../support/api.js';
 import { secretsManagerClient } from '../support/endpoints.js';
-import { startTestBroker, type TestBroker } from './broker.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
 
 let broker: TestBroker;
 beforeAll(async () => {
   broker = await startTestBroker();
 });
 afterAll(async () => {
-  await broker.dispose();
+  await broker.close();
 });
 
 describe('system secrets written through npm start', () => {
@@ -24,7 +21,7 @@ describe('system secrets written through npm start', () => {
     // GetResourcePolicy on system secrets), so it is read from the store itself.
     const role = (name: string) => broker.principals?.find((p) => p.name === name);
     // Act
-    await broker.call('PUT', '/v1/scopes/registry/secrets/POLICY_CHECK', { json: { value: 'v' } });
+    await put(broker.url, '/v1/scopes/registry/secrets/POLICY_CHECK', 'v');
     const store = SqliteStore.open(broker.dataDir);
     const policy = store.secrets.byName('toolhive/__thv_registry_POLICY_CHECK')?.policy;
     store.close();
@@ -46,12 +43,12 @@ describe('system secrets written through npm start', () => {
     const off = await startTestBroker({ iam: false });
     const client = secretsManagerClient(off.awsUrl);
     // Act
-    await off.call('PUT', '/v1/scopes/registry/secrets/POLICY_CHECK', { json: { value: 'v' } });
+    await put(off.url, '/v1/scopes/registry/secrets/POLICY_CHECK', 'v');
     const out = await client.send(
       new GetResourcePolicyCommand({ SecretId: 'toolhive/__thv_registry_POLICY_CHECK' }),
     );
     client.destroy();
-    await off.dispose();
+    await off.close();
     // Assess
     const statement = JSON.parse(out.ResourcePolicy ?? '{}').Statement?.[0];
     expect(statement).toMatchObject({
@@ -61,14 +58,9 @@ describe('system secrets written through npm start', () => {
 
   it('are tagged with their scope', async () => {
     // Prepare: the scope's own role may describe it (admin is excluded by its resource policy).
-    const llm = broker.principals?.find((p) => p.name === 'scope-function:llm');
-    const client = new SecretsManagerClient({
-      endpoint: broker.awsUrl,
-      region: 'us-east-1',
-      credentials: { accessKeyId: llm?.accessKeyId ?? '', secretAccessKey: llm?.secretAccessKey ?? '' },
-    });
+    const client = broker.clientAs('scope-function:llm');
     // Act
-    await broker.call('PUT', '/v1/scopes/llm/secrets/TAG_CHECK', { json: { value: 'v' } });
+    await put(broker.url, '/v1/scopes/llm/secrets/TAG_CHECK', 'v');
     const out = await client.send(new DescribeSecretCommand({ SecretId: 'toolhive/__thv_llm_TAG_CHECK' }));
     // Assess
     expect(out.Tags).toEqual([{ Key: 'thv:scope', Value: 'llm' }]);
@@ -78,7 +70,7 @@ describe('system secrets written through npm start', () => {
     // Prepare
     const client = secretsManagerClient(broker.awsUrl);
     // Act
-    await broker.call('PUT', '/v1/secrets/USER_TAG_CHECK', { json: { value: 'v' } });
+    await put(broker.url, '/v1/secrets/USER_TAG_CHECK', 'v');
     const [policy, described] = await Promise.all([
       client.send(new GetResourcePolicyCommand({ SecretId: 'toolhive/USER_TAG_CHECK' })),
       client.send(new DescribeSecretCommand({ SecretId: 'toolhive/USER_TAG_CHECK' })),

@@ -9,11 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Broker, startBroker } from '../../local/main.js';
-import { type StartedProcess, startProcess } from '../local-aws/main-process.js';
+import { userPath } from '../support/api.js';
+import { sendJson } from '../support/http.js';
+import { startTestBroker, type TestBroker } from '../support/local-broker.js';
+import { type StartedProcess, startProcess } from '../support/processes.js';
 
 const groups: number[] = [];
-const brokers: Broker[] = [];
+const brokers: TestBroker[] = [];
 const dirs: string[] = [];
 
 afterEach(async () => {
@@ -78,14 +80,9 @@ function isWholeZombie(pid: number): boolean {
   }
 }
 
-async function put(url: string, key: string, value: string): Promise<number> {
-  const res = await fetch(`${url}/v1/secrets/${key}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ value }),
-  });
-  return res.status;
-}
+/** The status a write of `key` answers. */
+const put = async (url: string, key: string, value: string): Promise<number> =>
+  (await sendJson(url, 'PUT', userPath(key), { value })).status;
 
 describe('restart after kill -9', () => {
   it('starts on the data directory of a killed broker that is still an unreaped zombie', async () => {
@@ -99,7 +96,7 @@ describe('restart after kill -9', () => {
     process.kill(pid, 'SIGKILL');
     for (let i = 0; i < 200 && !isWholeZombie(pid); i++) await new Promise((r) => setTimeout(r, 50));
     expect(isWholeZombie(pid), 'the killed broker is a zombie nothing has reaped').toBe(true);
-    const second = await startBroker({ port: 0, awsPort: 0, env: {}, log: () => {}, dataDir });
+    const second = await startTestBroker({ dataDir });
     brokers.push(second);
     // Assess
     const read = await fetch(`${second.url}/v1/secrets/BEFORE_KILL`);
@@ -116,7 +113,7 @@ describe('restart after kill -9', () => {
     dirs.push(dataDir);
     const { pid, url } = (await unreapedBroker(dataDir)).ready;
     // Act
-    const second = startBroker({ port: 0, awsPort: 0, env: {}, log: () => {}, dataDir });
+    const second = startTestBroker({ dataDir });
     // Assess
     await expect(second).rejects.toThrow(
       new RegExp(`another broker \\(pid ${pid}\\) is already using the data directory .*BROKER_DATA_DIR`),

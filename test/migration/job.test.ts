@@ -5,6 +5,7 @@ import { DEFAULT_LEGACY_PREFIXES } from '../../core/index.js';
 import { migrationStepsFor, scopePrincipalsFromEnv } from '../../lambda/migration/wiring.js';
 import { taskStateNames } from '../../local/migration/definition.js';
 import { runLocalMigration, UnservedTaskError } from '../../local/migration/runner.js';
+import { crashing } from '../support/crashing-client.js';
 import {
   clientConfig,
   type MigrationRig,
@@ -143,48 +144,28 @@ describe('the migration state machine', () => {
   });
 });
 
-/** A client that dies on `command` for the keys `dies` names, as a process killed at that point would. */
-function dyingClient(r: MigrationRig, command: string, dies: (name: string) => boolean) {
-  const client = new SecretsManagerClient(clientConfig(r.url));
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { SecretId?: string; Name?: string };
-      const name = (input.SecretId ?? input.Name ?? '').slice(ROOT.length);
-      if (context.commandName === command && dies(name)) {
-        const crash = new Error(`killed before ${command}`);
-        crash.name = 'ProcessKilled';
-        throw crash;
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'crashInjection' },
+/** A client that dies on `operation` for the keys `dies` names, as a process killed at that point would. */
+function dyingClient(r: MigrationRig, operation: string, dies: (name: string) => boolean) {
+  return crashing(
+    new SecretsManagerClient(clientConfig(r.url)),
+    (call) =>
+      call.operation === operation && dies((call.input.SecretId ?? call.input.Name ?? '').slice(ROOT.length)),
   );
-  return client;
 }
 
 describe('crash safety of the migration', () => {
   const cases: [string, string, string, (name: string) => boolean][] = [
-    [
-      'between check and write',
-      'CreateSecretCommand',
-      'k03',
-      (n) => n.startsWith('__thv_') && n.endsWith('3'),
-    ],
-    ['between write and resource policy', 'PutResourcePolicyCommand', 'k05', (n) => n.endsWith('5')],
-    [
-      'between write and delete',
-      'DeleteSecretCommand',
-      'k07',
-      (n) => !n.startsWith('__thv_') && n.endsWith('7'),
-    ],
+    ['between check and write', 'CreateSecret', 'k03', (n) => n.startsWith('__thv_') && n.endsWith('3')],
+    ['between write and resource policy', 'PutResourcePolicy', 'k05', (n) => n.endsWith('5')],
+    ['between write and delete', 'DeleteSecret', 'k07', (n) => !n.startsWith('__thv_') && n.endsWith('7')],
   ];
-  for (const [label, command, named, dies] of cases) {
+  for (const [label, operation, named, dies] of cases) {
     it(`finishes on a re-run after dying ${label}`, async () => {
       rig = await migrationRig();
       const keys = Array.from({ length: 30 }, (_, i) => `BEARER_TOKEN_k${String(i).padStart(2, '0')}`);
       for (const key of keys) await rig.seed(key, `legacy-${key}`);
       await rig.store.put('GITHUB_TOKEN', 'user-value');
-      const [first] = await rig.run({ secretsManager: dyingClient(rig, command, dies) });
+      const [first] = await rig.run({ secretsManager: dyingClient(rig, operation, dies) });
       expect(first?.status).toBe('FAILED');
       expect(first?.error?.cause).toContain(`BEARER_TOKEN_${named}`);
       expect(await rig.flag()).toBeUndefined();

@@ -29,6 +29,7 @@ import {
 } from '../../local/migration/definition.js';
 import { type LocalExecution, runLocalMigration } from '../../local/migration/runner.js';
 import { synthBroker } from '../stack/support/synth.js';
+import { pages } from '../support/paging.js';
 
 /** Root of the test brokers. */
 export const ROOT = 'toolhive/';
@@ -175,11 +176,11 @@ export async function migrationRig(endpointOptions: Partial<AwsEndpointOptions> 
     },
     snapshot: async () => {
       const all = new Map<string, { tags: Record<string, string>; policy: boolean }>();
-      let next: string | undefined;
-      do {
-        const out = await secretsManager.send(
-          new ListSecretsCommand({ MaxResults: 100, ...(next ? { NextToken: next } : {}) }),
-        );
+      const listed = pages(
+        (token) => secretsManager.send(new ListSecretsCommand({ MaxResults: 100, NextToken: token })),
+        (out) => out.NextToken || undefined,
+      );
+      for await (const out of listed)
         for (const e of out.SecretList ?? []) {
           if (!e.Name?.startsWith(ROOT) || e.DeletedDate) continue;
           const policy = await secretsManager.send(new GetResourcePolicyCommand({ SecretId: e.Name }));
@@ -188,8 +189,6 @@ export async function migrationRig(endpointOptions: Partial<AwsEndpointOptions> 
             policy: policy.ResourcePolicy !== undefined,
           });
         }
-        next = out.NextToken;
-      } while (next);
       return all;
     },
     close: async () => {

@@ -26,25 +26,37 @@ export interface TestEndpoint {
   close(): Promise<void>;
 }
 
+/** An access key pair a test signs with. */
+export interface TestCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
 /**
- * Client settings for `url`: static test credentials and us-east-1 on loopback; anywhere else
- * (a real AWS endpoint) the standard credential chain and AWS_REGION.
+ * A key pair no local endpoint knows: the embedded endpoint lets it act as admin (docs/local-iam.md),
+ * moto takes any.
  */
-function clientConfig(url: string) {
+const UNKNOWN_KEY: TestCredentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/**
+ * Client settings for `url`: us-east-1 and `credentials` (by default a key the endpoint does not
+ * know) on loopback; anywhere else (a real AWS endpoint) the standard credential chain and AWS_REGION.
+ */
+function clientConfig(url: string, credentials: TestCredentials = UNKNOWN_KEY) {
   const loopback = isLoopbackHost(new URL(url).hostname);
   return loopback
     ? {
         endpoint: url,
         region: 'us-east-1',
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
         maxAttempts: 1,
       }
     : { endpoint: url, region: process.env.AWS_REGION ?? 'us-east-1' };
 }
 
-/** A Secrets Manager client for `url`, with no retries on loopback. */
-export function secretsManagerClient(url: string): SecretsManagerClient {
-  return new SecretsManagerClient(clientConfig(url));
+/** A Secrets Manager client for `url`, signing with `credentials` on loopback, with no retries there. */
+export function secretsManagerClient(url: string, credentials?: TestCredentials): SecretsManagerClient {
+  return new SecretsManagerClient(clientConfig(url, credentials));
 }
 
 /** An SSM client for `url`. */

@@ -3,7 +3,7 @@
  * send, and the documented error it must get. Rows are generated from small lists so a new kind
  * of bad input is one line.
  */
-import type { ErrorCode } from './api.js';
+import type { ErrorCode } from '../../support/api.js';
 
 /** One request of the battery and the error it must get. */
 export interface BadInput {

@@ -1,7 +1,11 @@
-/** Typed shortcuts over the broker's HTTP API for setting up and checking end-to-end tests. */
+/**
+ * The broker's HTTP API as tests call it: the status of each documented error code (the oracle), the
+ * paths, and typed shortcuts for setting up and checking a test.
+ */
 import { expect } from 'vitest';
-import { DEFAULT_SCOPES } from '../../../core/namespace.js';
+import { DEFAULT_SCOPES } from '../../core/namespace.js';
 import { type RawResponse, send, sendJson } from './http.js';
+import { allPages } from './paging.js';
 
 /** Status of each documented error code (docs/design.md §4, plus 405 for a wrong method). */
 export const STATUS_OF_CODE = {
@@ -57,17 +61,17 @@ export async function listAll(
   listPath: string,
   limit = 100,
 ): Promise<{ key: string; description?: string; updatedAt: string }[]> {
-  const keys: { key: string; description?: string; updatedAt: string }[] = [];
-  let next: string | undefined;
-  do {
-    const query = `?limit=${limit}${next === undefined ? '' : `&next=${encodeURIComponent(next)}`}`;
-    const response = await send(baseUrl, 'GET', `${listPath}${query}`);
-    expect(response.status, response.text).toBe(200);
-    const page = response.json as { keys: typeof keys; next?: string };
-    keys.push(...page.keys);
-    next = page.next;
-  } while (next !== undefined);
-  return keys;
+  type Page = { keys: { key: string; description?: string; updatedAt: string }[]; next?: string };
+  const listed = await allPages(
+    async (next) => {
+      const query = `?limit=${limit}${next === undefined ? '' : `&next=${encodeURIComponent(next)}`}`;
+      const response = await send(baseUrl, 'GET', `${listPath}${query}`);
+      expect(response.status, response.text).toBe(200);
+      return response.json as Page;
+    },
+    (page) => page.next,
+  );
+  return listed.flatMap((page) => page.keys);
 }
 
 /** Every key of the user listing and of each default scope (the local broker's): what "nothing changed" is compared on. */

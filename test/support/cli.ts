@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The package's bin entry. */
-const BIN = fileURLToPath(new URL('../../../bin/thv-broker.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/thv-broker.js', import.meta.url));
 
 /** How a CLI run ended. */
 export interface CliRun {
