@@ -57,7 +57,7 @@ export const tail = (maxLength = 24, minLength = 0): fc.Arbitrary<string> =>
 export const plainKey: fc.Arbitrary<string> = tail(30, 1).filter((k) => k !== '.' && k !== '..');
 
 /** A scope name: lower-case letter, then up to 31 lower-case letters or digits. */
-export const scopeArb: fc.Arbitrary<string> = fc.oneof(
+const scopeArb: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...DESIGN_SCOPES),
   fc
     .tuple(
@@ -68,7 +68,7 @@ export const scopeArb: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** A prefix table of 1–6 rows; short prefixes over a small alphabet so rows overlap and first-match matters. */
-export const tableArb: fc.Arbitrary<Row[]> = fc
+const tableArb: fc.Arbitrary<Row[]> = fc
   .array(
     fc.record({
       prefix: fc.oneof(

@@ -32,7 +32,7 @@ import {
 } from '../../core/index.js';
 
 /** The recovery window the memory store reports purge times with, as the adapter's default. */
-export const MEMORY_RECOVERY_DAYS = 7;
+const MEMORY_RECOVERY_DAYS = 7;
 
 interface Entry {
   value: string;
