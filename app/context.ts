@@ -2,7 +2,10 @@
  * Stack props from CDK context (`cdk.json` or `-c key=value`), parsed with zod. `-c` values arrive
  * as strings, `cdk.json` values as JSON, so lists, numbers and tables accept both forms. Context
  * keys carry the same names as the stack props; an unknown key spelt like a setting is refused,
- * naming the nearest one, rather than ignored (app/context-keys.ts).
+ * naming the nearest one, rather than ignored (app/context-keys.ts). This reads values into their
+ * types only: the rules of the props themselves (ranges, ARNs, scope names, the legacy table, scope
+ * callers of known scopes) are the stack's one validator's (`settingProblems` in lib/props.ts),
+ * whose messages name each prop by the same name as its context key.
  */
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib/core';
@@ -13,7 +16,7 @@ import {
   legacyTableSchema,
   splitList,
 } from '../core/config.js';
-import { DEFAULT_SCOPES, LEGACY_FALLBACK_MODES } from '../core/index.js';
+import { LEGACY_FALLBACK_MODES } from '../core/index.js';
 import type { SecretBrokerStackProps } from '../lib/secret-broker-stack.js';
 import { unknownContextKeyProblems } from './context-keys.js';
 
@@ -73,9 +76,7 @@ const CONTEXT_SCHEMA = {
   }),
   legacyPrefixes: z.preprocess(fromJsonText, legacyTableSchema),
   recoveryWindowDays: wholeNumber,
-  encryptionKeyArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, { error: 'expected a KMS key ARN' }),
+  encryptionKeyArn: z.string(),
   keyRemovalPolicy: z.enum(['retain', 'destroy'], { error: 'expected "retain" or "destroy"' }),
   breakGlassRoleArns: stringList,
   migrationRoleArn: z.string(),
@@ -126,25 +127,6 @@ export function stackFromContext(context: Readonly<Record<string, unknown>>): St
     else problems.push(keyProblem(key, parsed.error.issues.map((i) => i.message).join('; '), raw));
   }
   const v = values as { [K in ContextKey]?: z.output<(typeof CONTEXT_SCHEMA)[K]> };
-  // Skipped when "scopes" itself is bad: that key is already reported, and its list is unknown.
-  if (v.scopeCallerRoleArns !== undefined && (context.scopes === undefined || v.scopes !== undefined)) {
-    const scopes = v.scopes ?? DEFAULT_SCOPES;
-    const strangers = Object.keys(v.scopeCallerRoleArns).filter((s) => !scopes.includes(s));
-    // The stack would refuse these too, but while granting, in a message that names no context key.
-    if (strangers.length > 0)
-      problems.push(
-        keyProblem(
-          'scopeCallerRoleArns',
-          strangers
-            .map(
-              (s) =>
-                `scope ${JSON.stringify(s)} is not one of this broker's scopes (${scopes.join(', ')}); add it to "scopes" or remove it`,
-            )
-            .join('; '),
-          context.scopeCallerRoleArns,
-        ),
-      );
-  }
   if (problems.length > 0) throw new Error(`invalid context:\n- ${problems.join('\n- ')}`);
 
   const throttling = {

@@ -164,18 +164,18 @@ export class BrokerApi extends Construct {
       });
     }
   }
+}
 
-  /**
-   * `execute-api:Invoke` ARNs of `paths` on the stage, one per HTTP method. Never a `*` method:
-   * IAM's `*` also matches `/`, so a `*` method before `/v1/secrets/x` would also match
-   * `GET/v1/scopes/v1/secrets/x`, a route of a scope named `v1`. Every method ANY covers is
-   * listed, so a wrong method still reaches the handler's JSON 405.
-   */
-  invokeArns(paths: readonly string[]): string[] {
-    return paths.flatMap((path) =>
-      INVOKE_METHODS.map((method) => this.api.arnForExecuteApi(method, path, STAGE_NAME)),
-    );
-  }
+/**
+ * `execute-api:Invoke` ARNs of `paths` on the stage of `api`, one per HTTP method. Never a `*`
+ * method: IAM's `*` also matches `/`, so a `*` method before `/v1/secrets/x` would also match
+ * `GET/v1/scopes/v1/secrets/x`, a route of a scope named `v1`. Every method ANY covers is listed,
+ * so a wrong method still reaches the handler's JSON 405.
+ */
+export function invokeArns(api: apigw.IRestApi, paths: readonly string[]): string[] {
+  return paths.flatMap((path) =>
+    INVOKE_METHODS.map((method) => api.arnForExecuteApi(method, path, STAGE_NAME)),
+  );
 }
 
 /**

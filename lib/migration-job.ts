@@ -6,6 +6,7 @@
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -13,19 +14,12 @@ import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib/core';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ENV } from '../core/config.js';
-import {
-  type LegacyPrefix,
-  MAX_PAGE_SIZE,
-  OWNER_TAG,
-  SCOPE_TAG,
-  scopePrefix,
-  USER_OWNER,
-} from '../core/index.js';
-import { DEFAULT_BATCH_SIZE, MAX_PASSES } from '../core/migration-events.js';
+import { type LegacyPrefix, MAX_PAGE_SIZE } from '../core/index.js';
+import { MAX_PASSES } from '../core/migration-events.js';
 import { BrokerFunction } from './broker-function.js';
 import { type MigrationShape, maxPagesPerExecution } from './migration-history.js';
 import { acknowledge, acknowledgeWildcardResources } from './nag.js';
-import { grantKeyUseForSecrets, secretArn } from './policies.js';
+import { migrationJobStatements, migrationNamePatterns, parameterArn, secretArn } from './policies.js';
 
 /** Name of the execution the stack starts on first deploy; continuations are `<name>-2`, `<name>-3`, … */
 export const FIRST_EXECUTION_NAME = 'legacy-migration-v1';
@@ -66,12 +60,10 @@ export const ACCESS_RETRY = { intervalSeconds: 15, maxAttempts: 4, backoffRate: 
 /** Retries of a batch on throttling (on top of the SDK's own adaptive retries inside it). */
 const THROTTLE_RETRIES = 6;
 
-/** Props of a {@link MigrationJob}. */
+/** Props of a {@link MigrationJob}, validated by the broker (lib/props.ts). */
 export interface MigrationJobProps {
   /** Name root of the broker's secrets. */
   readonly root: string;
-  /** The broker's scopes. */
-  readonly scopes: readonly string[];
   /** The legacy prefix table. */
   readonly legacyPrefixes: readonly LegacyPrefix[];
   /** KMS key of the broker's secrets. */
@@ -80,62 +72,52 @@ export interface MigrationJobProps {
   readonly flagParameterName: string;
   /** Environment every broker function shares (root, scopes, key, table). */
   readonly commonEnvironment: Readonly<Record<string, string>>;
+  /**
+   * The principals each scope's system secrets allow, as JSON (`{"<scope>":["<role ARN>",…]}`):
+   * the job writes every scope's system secrets with the policy that scope's function writes. A
+   * token, since the scope functions' roles are made after the job's (they trust the job's role).
+   */
+  readonly scopePolicyPrincipals: string;
   /** Retention of the function's and the state machine's log groups. */
   readonly logRetention: logs.RetentionDays;
-  /**
-   * Batches of one page migrated at once (the inline Map's MaxConcurrency).
-   * @default 10
-   */
-  readonly maxConcurrency?: number;
-  /**
-   * Keys per batch (one Map iteration, one Lambda invocation).
-   * @default 10
-   */
-  readonly batchSize?: number;
-  /**
-   * Start the job once on the stack's first deploy.
-   * @default true
-   */
-  readonly startOnDeploy?: boolean;
+  /** Batches of one page migrated at once (the inline Map's MaxConcurrency). */
+  readonly maxConcurrency: number;
+  /** Keys per batch (one Map iteration, one Lambda invocation). */
+  readonly batchSize: number;
+  /** Start the job once on the stack's first deploy. */
+  readonly startOnDeploy: boolean;
 }
-
-/** The tunable part of {@link MigrationJobProps}, as the broker's props pass it on. */
-export type MigrationTuning = Pick<MigrationJobProps, 'maxConcurrency' | 'batchSize' | 'startOnDeploy'>;
 
 /** The migration job: its function and role, the state machine, and the first-deploy start. */
 export class MigrationJob extends Construct {
   /** The steps' function. */
-  readonly function: BrokerFunction;
+  readonly function: lambda.Function;
   /** The migration role (the function's role), trusted by every system secret's resource policy. */
   readonly role: iam.Role;
   /** The state machine. */
   readonly stateMachine: sfn.StateMachine;
+  /** ARN pattern of every execution of the state machine (`…:execution:<name>:*`). */
+  readonly executionArns: string;
   /** Pages one execution lists before it continues as a new one. */
   readonly maxPagesPerExecution: number;
 
   constructor(scope: Construct, id: string, props: MigrationJobProps) {
     super(scope, id);
-    const batchSize = props.batchSize ?? DEFAULT_BATCH_SIZE;
-    const maxConcurrency = props.maxConcurrency ?? 10;
-    if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_PAGE_SIZE))
-      throw new Error(
-        `migration batchSize: must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${batchSize}`,
-      );
-    if (!(Number.isInteger(maxConcurrency) && maxConcurrency >= 1 && maxConcurrency <= 40))
-      throw new Error(`migration maxConcurrency: must be a whole number from 1 to 40, got ${maxConcurrency}`);
-
-    this.function = new BrokerFunction(this, 'Steps', {
+    const { batchSize, maxConcurrency } = props;
+    const steps = new BrokerFunction(this, 'Steps', {
       handler: 'migration',
       environment: {
         ...props.commonEnvironment,
         [ENV.migrationFlagParameter]: props.flagParameterName,
+        [ENV.scopePolicyPrincipals]: props.scopePolicyPrincipals,
       },
       logRetention: props.logRetention,
       description: 'thv secret broker: legacy-key migration steps',
       // The final pass lists the whole store in one invocation.
       timeout: Duration.minutes(15),
     });
-    this.role = this.function.role;
+    this.function = steps.function;
+    this.role = steps.role;
     this.grantMigration(props);
 
     const shape: MigrationShape = {
@@ -168,9 +150,15 @@ export class MigrationJob extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
+    this.executionArns = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     acknowledgeWildcardResources(
       this.stateMachine.role,
-      [`${this.function.function.functionArn}:*`],
+      [`${this.function.functionArn}:*`],
       'Invoking any version of the job’s own function.',
     );
     acknowledgeWildcardResources(
@@ -178,7 +166,7 @@ export class MigrationJob extends Construct {
       ['*'],
       'X-Ray trace segments and CloudWatch Logs delivery take no resource in IAM.',
     );
-    if (props.startOnDeploy ?? true) this.startOnFirstDeploy();
+    if (props.startOnDeploy) this.startOnFirstDeploy();
   }
 
   /** The state machine definition (JSONPath throughout). */
@@ -186,7 +174,7 @@ export class MigrationJob extends Construct {
     { maxConcurrency, batchSize }: { maxConcurrency: number; batchSize: number },
     selfArn: string,
   ): sfn.IChainable {
-    const fn = this.function.function;
+    const fn = this.function;
     const step = (id: string, payload: Record<string, unknown>, resultPath?: string) =>
       new tasks.LambdaInvoke(this, id, {
         lambdaFunction: fn,
@@ -287,116 +275,26 @@ export class MigrationJob extends Construct {
     return check.next(discover.next(next));
   }
 
-  /**
-   * The migration role's rights, narrowed to the legacy table: read and delete only the untagged
-   * bare keys of its prefixes; create, read back, tag and protect only `__thv_<scope>_<prefix>*`
-   * for each row's own scope (the only names a move or the step-1 repair ever writes); describe
-   * any key under the root (tags only, never a value) and tag an untagged one `thv:owner=user`
-   * (adoption); list; the flag. The KMS key serves only those same names. The role lives as long
-   * as the stack (docs/migration.md says what an operator removes after migrating).
-   */
+  /** The migration role's statements (lib/policies.ts), and their acknowledged wildcards. */
   private grantMigration(props: MigrationJobProps): void {
-    const role = this.role;
-    const { root } = props;
-    const untagged = {
-      Null: { [`aws:ResourceTag/${OWNER_TAG}`]: 'true', [`aws:ResourceTag/${SCOPE_TAG}`]: 'true' },
-    };
-    const legacyNames = [...new Set(props.legacyPrefixes.map((row) => `${root}${row.prefix}*`))];
-    const legacyArns = legacyNames.map((name) => secretArn(this, name));
-    // Each row's scoped names, grouped by scope: `<root>__thv_<scope>_<prefix>*`.
-    const scopedNames = new Map<string, string[]>();
-    for (const row of props.legacyPrefixes) {
-      const names = scopedNames.get(row.scope) ?? [];
-      const name = `${root}${scopePrefix(row.scope)}${row.prefix}*`;
-      if (!names.includes(name)) names.push(name);
-      scopedNames.set(row.scope, names);
-    }
-    const scopedArns = [...scopedNames.values()].flat().map((name) => secretArn(this, name));
-    const statements = [
-      // Read and delete bare legacy keys, only while untagged (never a user's key of the same name).
-      ...(legacyArns.length === 0
-        ? []
-        : [
-            new iam.PolicyStatement({
-              sid: 'ReadAndDeleteLegacyKeys',
-              actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'],
-              resources: legacyArns,
-              conditions: untagged,
-            }),
-          ]),
-      // Read back, compare and protect the scoped keys of the table's rows (and repair them).
-      ...(scopedArns.length === 0
-        ? []
-        : [
-            new iam.PolicyStatement({
-              sid: 'ReadAndProtectScopedKeys',
-              actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutResourcePolicy'],
-              resources: scopedArns,
-            }),
-          ]),
-      // Create and scope-tag each row's scoped keys, with that row's scope tag and nothing else.
-      ...[...scopedNames.entries()].map(
-        ([scope, names]) =>
-          new iam.PolicyStatement({
-            sid: `WriteScopedKeys${scope.charAt(0).toUpperCase()}${scope.slice(1)}`,
-            actions: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
-            resources: names.map((name) => secretArn(this, name)),
-            conditions: {
-              StringEquals: { [`aws:RequestTag/${SCOPE_TAG}`]: scope },
-              'ForAllValues:StringEquals': { 'aws:TagKeys': [SCOPE_TAG] },
-            },
-          }),
-      ),
-      // Tags only (no value): every key is re-read before the job acts on it.
-      new iam.PolicyStatement({
-        sid: 'DescribeKeys',
-        actions: ['secretsmanager:DescribeSecret'],
-        resources: [secretArn(this, `${root}*`)],
-      }),
-      // Adoption: an untagged bare key becomes a user key (thv:owner=user) and nothing else.
-      new iam.PolicyStatement({
-        sid: 'AdoptUntaggedKeys',
-        actions: ['secretsmanager:TagResource'],
-        resources: [secretArn(this, `${root}*`)],
-        conditions: {
-          ...untagged,
-          StringEquals: { [`aws:RequestTag/${OWNER_TAG}`]: USER_OWNER },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': [OWNER_TAG] },
-        },
-      }),
-      new iam.PolicyStatement({
-        sid: 'ListSecrets',
-        actions: ['secretsmanager:ListSecrets'],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'MigrationFlag',
-        actions: ['ssm:GetParameter', 'ssm:PutParameter'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'ssm',
-            resource: 'parameter',
-            resourceName: props.flagParameterName.slice(1),
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    ];
-    for (const statement of statements) role.addToPrincipalPolicy(statement);
-    if (legacyNames.length > 0)
-      grantKeyUseForSecrets(role, this, props.key, [...legacyNames, ...[...scopedNames.values()].flat()]);
+    const patterns = migrationNamePatterns(props.root, props.legacyPrefixes);
+    const statements = migrationJobStatements(this, {
+      root: props.root,
+      patterns,
+      key: props.key,
+      flagParameterArn: parameterArn(this, props.flagParameterName),
+    });
+    for (const statement of statements) this.role.addToPrincipalPolicy(statement);
     acknowledgeWildcardResources(
-      role,
-      [...legacyArns, ...scopedArns, secretArn(this, `${root}*`), '*'],
+      this.role,
+      [
+        ...[...patterns.legacy, ...[...patterns.scopedByScope.values()].flat()].map((name) =>
+          secretArn(this, name),
+        ),
+        secretArn(this, `${props.root}*`),
+        '*',
+      ],
       'The migration reads the bare keys of each legacy prefix, writes only each row’s own scoped names, describes and adopts untagged bare keys (tag conditions) and must list to find them; ListSecrets takes no resource.',
-    );
-  }
-
-  /** Lets the stack's scope functions and the job share one set of resource-policy principals. */
-  setScopePolicyPrincipals(principalsByScope: Readonly<Record<string, readonly string[]>>): void {
-    this.function.function.addEnvironment(
-      ENV.scopePolicyPrincipals,
-      Stack.of(this).toJsonString(principalsByScope),
     );
   }
 

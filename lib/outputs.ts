@@ -28,10 +28,10 @@ export function addBrokerOutputs(broker: SecretBroker): BrokerOutputs {
     throw new Error(`addOutputs: ${broker.node.path} already has its outputs; call addOutputs once`);
   const holder = new Construct(broker, OUTPUTS_ID);
   const values: [name: string, value: string, description: string][] = [
-    ['ApiUrl', broker.api.api.url, 'Base URL for thv-broker --endpoint (THV_BROKER_ENDPOINT)'],
+    ['ApiUrl', broker.apiUrl, 'Base URL for thv-broker --endpoint (THV_BROKER_ENDPOINT)'],
     [
       'ApiId',
-      broker.api.api.restApiId,
+      broker.api.restApiId,
       'REST API id (the execute-api resource of IAM policies and SigV4-signed calls)',
     ],
     [
@@ -64,7 +64,7 @@ export function addBrokerOutputs(broker: SecretBroker): BrokerOutputs {
     ],
     [
       'AlarmTopicArn',
-      broker.detection.topic.topicArn,
+      broker.alarmTopic.topicArn,
       'Subscribe to be told when a system secret is touched outside the broker',
     ],
     [
@@ -74,17 +74,13 @@ export function addBrokerOutputs(broker: SecretBroker): BrokerOutputs {
     ],
     [
       'MigrationStateMachineArn',
-      broker.migration.stateMachine.stateMachineArn,
+      broker.migrationStateMachine.stateMachineArn,
       'thv-broker migrate start|status --state-machine-arn',
     ],
-    [
-      'MigrationFunctionName',
-      broker.migration.function.function.functionName,
-      'thv-broker migrate plan --function',
-    ],
+    ['MigrationFunctionName', broker.migrationFunction.functionName, 'thv-broker migrate plan --function'],
     [
       'MigrationFunctionArn',
-      broker.migration.function.function.functionArn,
+      broker.migrationFunction.functionArn,
       'The migration steps function (lambda:InvokeFunction on it lets migrate plan run)',
     ],
     [

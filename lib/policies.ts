@@ -42,6 +42,16 @@ export function secretArn(scope: IConstruct, namePattern: string): string {
   });
 }
 
+/** The ARN of the SSM parameter named `name` (absolute, e.g. `/stack/migration-done`). */
+export function parameterArn(scope: IConstruct, name: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'ssm',
+    resource: 'parameter',
+    resourceName: name.slice(1),
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+}
+
 /** Every letter-case spelling of `text` (IAM's StringLike is case-sensitive and has no ignore-case form). */
 function caseVariants(text: string): string[] {
   let variants = [''];
@@ -285,23 +295,37 @@ export function grantBatchGetSecretValue(grantee: iam.IGrantable): iam.Grant {
 }
 
 /**
- * Grants use of `key` only through Secrets Manager and only for secrets named by `namePatterns`
- * (Secrets Manager puts the secret ARN in the encryption context of every data key).
+ * Use of `key` only through Secrets Manager and only for secrets named by `namePatterns` (Secrets
+ * Manager puts the secret ARN in the encryption context of every data key).
  */
+function keyUseStatement(
+  scope: IConstruct,
+  key: kms.IKey,
+  namePatterns: readonly string[],
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: [key.keyArn],
+    conditions: {
+      StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(scope).region}.amazonaws.com` },
+      StringLike: { 'kms:EncryptionContext:SecretARN': namePatterns.map((p) => secretArn(scope, p)) },
+    },
+  });
+}
+
+/** Grants {@link keyUseStatement}. */
 export function grantKeyUseForSecrets(
   grantee: iam.IGrantable,
   scope: IConstruct,
   key: kms.IKey,
   namePatterns: readonly string[],
 ): iam.Grant {
+  const use = keyUseStatement(scope, key, namePatterns);
   return iam.Grant.addToPrincipal({
     grantee,
-    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-    resourceArns: [key.keyArn],
-    conditions: {
-      StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(scope).region}.amazonaws.com` },
-      StringLike: { 'kms:EncryptionContext:SecretARN': namePatterns.map((p) => secretArn(scope, p)) },
-    },
+    actions: use.actions,
+    resourceArns: use.resources,
+    conditions: use.conditions,
   });
 }
 
@@ -444,5 +468,118 @@ export function grantMigrationOperation(
       resourceArns: [job.executionArns],
     }),
     iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter'], resourceArns: [flagParameterArn] }),
+  ];
+}
+
+/** Names the migration touches, from the legacy table (docs/design.md §5). */
+export interface MigrationNamePatterns {
+  /** `<root><prefix>*` of every row: the bare legacy keys. */
+  readonly legacy: readonly string[];
+  /** `<root>__thv_<scope>_<prefix>*` of every row, grouped by the row's scope. */
+  readonly scopedByScope: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The name patterns the migration role reads, writes and deletes, for the legacy table `rows`. */
+export function migrationNamePatterns(root: string, rows: readonly LegacyPrefix[]): MigrationNamePatterns {
+  const scopedByScope = new Map<string, string[]>();
+  for (const row of rows) {
+    const names = scopedByScope.get(row.scope) ?? [];
+    const name = `${root}${scopePrefix(row.scope)}${row.prefix}*`;
+    if (!names.includes(name)) names.push(name);
+    scopedByScope.set(row.scope, names);
+  }
+  return { legacy: [...new Set(rows.map((row) => `${root}${row.prefix}*`))], scopedByScope };
+}
+
+/** What the migration role's statements are built from. */
+export interface MigrationJobAccess {
+  /** The broker's name root. */
+  readonly root: string;
+  /** The names of the legacy table ({@link migrationNamePatterns}). */
+  readonly patterns: MigrationNamePatterns;
+  /** KMS key of the broker's secrets. */
+  readonly key: kms.IKey;
+  /** ARN of the migration's flag parameter. */
+  readonly flagParameterArn: string;
+}
+
+/**
+ * The migration role's statements, narrowed to the legacy table: read and delete only the untagged
+ * bare keys of its prefixes; create, read back, tag and protect only `__thv_<scope>_<prefix>*`
+ * for each row's own scope (the only names a move or the step-1 repair ever writes); describe
+ * any key under the root (tags only, never a value) and tag an untagged one `thv:owner=user`
+ * (adoption); list; the flag. The KMS key serves only those same names. The role lives as long
+ * as the stack (docs/migration.md says what an operator removes after migrating).
+ */
+export function migrationJobStatements(scope: IConstruct, access: MigrationJobAccess): iam.PolicyStatement[] {
+  const { root, patterns } = access;
+  const untagged = {
+    Null: { [`aws:ResourceTag/${OWNER_TAG}`]: 'true', [`aws:ResourceTag/${SCOPE_TAG}`]: 'true' },
+  };
+  const legacyArns = patterns.legacy.map((name) => secretArn(scope, name));
+  const scopedNames = [...patterns.scopedByScope.values()].flat();
+  const scopedArns = scopedNames.map((name) => secretArn(scope, name));
+  const statement = (props: iam.PolicyStatementProps) => new iam.PolicyStatement(props);
+  return [
+    // Read and delete bare legacy keys, only while untagged (never a user's key of the same name).
+    ...(legacyArns.length === 0
+      ? []
+      : [
+          statement({
+            sid: 'ReadAndDeleteLegacyKeys',
+            actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'],
+            resources: legacyArns,
+            conditions: untagged,
+          }),
+        ]),
+    // Read back, compare and protect the scoped keys of the table's rows (and repair them).
+    ...(scopedArns.length === 0
+      ? []
+      : [
+          statement({
+            sid: 'ReadAndProtectScopedKeys',
+            actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutResourcePolicy'],
+            resources: scopedArns,
+          }),
+        ]),
+    // Create and scope-tag each row's scoped keys, with that row's scope tag and nothing else.
+    ...[...patterns.scopedByScope].map(([rowScope, names]) =>
+      statement({
+        sid: `WriteScopedKeys${rowScope.charAt(0).toUpperCase()}${rowScope.slice(1)}`,
+        actions: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+        resources: names.map((name) => secretArn(scope, name)),
+        conditions: {
+          StringEquals: { [`aws:RequestTag/${SCOPE_TAG}`]: rowScope },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [SCOPE_TAG] },
+        },
+      }),
+    ),
+    // Tags only (no value): every key is re-read before the job acts on it.
+    statement({
+      sid: 'DescribeKeys',
+      actions: ['secretsmanager:DescribeSecret'],
+      resources: [secretArn(scope, `${root}*`)],
+    }),
+    // Adoption: an untagged bare key becomes a user key (thv:owner=user) and nothing else.
+    statement({
+      sid: 'AdoptUntaggedKeys',
+      actions: ['secretsmanager:TagResource'],
+      resources: [secretArn(scope, `${root}*`)],
+      conditions: {
+        ...untagged,
+        StringEquals: { [`aws:RequestTag/${OWNER_TAG}`]: USER_OWNER },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [OWNER_TAG] },
+      },
+    }),
+    statement({ sid: 'ListSecrets', actions: ['secretsmanager:ListSecrets'], resources: ['*'] }),
+    statement({
+      sid: 'MigrationFlag',
+      actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+      resources: [access.flagParameterArn],
+    }),
+    // An empty table moves nothing, so the job then needs no data key at all.
+    ...(patterns.legacy.length === 0
+      ? []
+      : [keyUseStatement(scope, access.key, [...patterns.legacy, ...scopedNames])]),
   ];
 }

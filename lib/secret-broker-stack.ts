@@ -6,39 +6,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Aws, CfnRule, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
-import { roleArnProblem, type SecretBrokerProps } from './props.js';
+import { type BrokerArnProps, type SecretBrokerProps, validateProps } from './props.js';
 import { SecretBroker } from './secret-broker.js';
 
 /** Props of the {@link SecretBrokerStack}: the broker's props, with ARNs where the broker takes constructs. */
 export interface SecretBrokerStackProps
   extends StackProps,
-    Omit<SecretBrokerProps, 'encryptionKey' | 'migrationRole' | 'migrationOperatorRoles'> {
-  /**
-   * ARN of an existing KMS key for the broker's secrets.
-   * @default - the stack creates a key with rotation on
-   */
-  readonly encryptionKeyArn?: string;
-  /**
-   * ARN of the migration job's role (hook for the legacy-key migration).
-   * @default - no migration role
-   */
-  readonly migrationRoleArn?: string;
-  /**
-   * Existing roles that may run the legacy-key migration (`thv-broker migrate plan|start|status`).
-   * @default - none
-   */
-  readonly migrationOperatorRoleArns?: readonly string[];
-  /**
-   * Existing roles of people and user-facing clients: each gets the user routes and the guard policy.
-   * @default - none
-   */
-  readonly userRoleArns?: readonly string[];
-  /**
-   * Existing service roles by scope: each gets that scope's routes only.
-   * @default - none
-   */
-  readonly scopeCallerRoleArns?: Readonly<Record<string, readonly string[]>>;
-}
+    Omit<SecretBrokerProps, 'encryptionKey' | 'migrationRole' | 'migrationOperatorRoles'>,
+    BrokerArnProps {}
 
 /** The secret broker stack. */
 export class SecretBrokerStack extends Stack {
@@ -47,18 +22,8 @@ export class SecretBrokerStack extends Stack {
 
   constructor(scope: Construct, id: string, props: SecretBrokerStackProps = {}) {
     super(scope, id, props);
-    const roleArnProblems = [
-      ...(props.userRoleArns ?? []).map((arn) => ['userRoleArns', arn] as const),
-      ...Object.entries(props.scopeCallerRoleArns ?? {}).flatMap(([s, arns]) =>
-        arns.map((arn) => [`scopeCallerRoleArns.${s}`, arn] as const),
-      ),
-      ...(props.migrationRoleArn === undefined
-        ? []
-        : [['migrationRoleArn', props.migrationRoleArn] as const]),
-      ...(props.migrationOperatorRoleArns ?? []).map((arn) => ['migrationOperatorRoleArns', arn] as const),
-    ].flatMap(([key, arn]) => roleArnProblem(key, arn) ?? []);
-    if (roleArnProblems.length > 0)
-      throw new Error(`invalid SecretBrokerStack props:\n- ${roleArnProblems.join('\n- ')}`);
+    // Every prop at once, the broker's with the stack's ARNs, so one error lists every problem.
+    validateProps(this, 'SecretBrokerStack', props);
 
     this.broker = new SecretBroker(this, 'Broker', {
       ...props,
@@ -120,7 +85,7 @@ export class SecretBrokerStack extends Stack {
     const foreign = [...byAccount].filter(([account]) => known && account !== this.account);
     if (foreign.length > 0) {
       throw new Error(
-        `invalid SecretBrokerStack props: these roles are not in account ${this.account}, where the stack deploys, and a grant can only reach a role of that account (for callers in other accounts, see "Cross-account callers" in docs/deploy.md):\n- ${foreign.flatMap(([, roles]) => roles).join('\n- ')}`,
+        `${this.node.path}: invalid SecretBrokerStack props: these roles are not in account ${this.account}, where the stack deploys, and a grant can only reach a role of that account (for callers in other accounts, see "Cross-account callers" in docs/deploy.md):\n- ${foreign.flatMap(([, roles]) => roles).join('\n- ')}`,
       );
     }
     for (const [account, roles] of byAccount) {

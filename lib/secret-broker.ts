@@ -1,17 +1,23 @@
 /**
  * The secret broker (docs/design.md §2–§4): a KMS key, a user function and one function per scope, the
  * REST API in front of them, the reserved-prefix guard policy, tamper detection, and the grant
- * methods platform teams use to let their roles in.
+ * methods platform teams use to let their roles in. Its resources are exposed as CDK interfaces
+ * (`IFunction`, `IRole`, `IRestApi`, …); the constructs that build them are internal.
  */
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ArnFormat, Stack } from 'aws-cdk-lib/core';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Lazy, Stack } from 'aws-cdk-lib/core';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ENV } from '../core/config.js';
 import { RESERVED_PREFIX } from '../core/index.js';
-import { BrokerApi, scopeRoutePaths, USER_ROUTE_PATHS } from './broker-api.js';
+import { BrokerApi, invokeArns, scopeRoutePaths, USER_ROUTE_PATHS } from './broker-api.js';
 import { BrokerFunction } from './broker-function.js';
 import { TamperDetection } from './detection.js';
 import { MigrationJob } from './migration-job.js';
@@ -27,6 +33,7 @@ import {
   grantUserSecrets,
   guardStatements,
   keyDecryptDenyStatement,
+  parameterArn,
   perimeterStatements,
   scopeNamePatterns,
   secretArn,
@@ -44,68 +51,88 @@ const LIST_REASON =
 const INVOKE_REASON =
   'Each method of these routes, any key below them: the routes, not the keys, are the unit of access.';
 
-/** What a grant of routes gives: `execute-api:Invoke` on their method ARNs. */
-interface RouteAccess {
-  readonly actions: string[];
-  readonly resourceArns: string[];
-}
-
-const routeAccessStatement = (access: RouteAccess): iam.PolicyStatement =>
-  new iam.PolicyStatement({ actions: access.actions, resources: access.resourceArns });
+/** `execute-api:Invoke` on `arns`: the one allow of an access policy. */
+const invokeStatement = (arns: readonly string[]): iam.PolicyStatement =>
+  new iam.PolicyStatement({ actions: ['execute-api:Invoke'], resources: [...arns] });
 
 /** The secret broker construct. */
 export class SecretBroker extends Construct {
-  /** Validated props with defaults applied. */
-  readonly config: ResolvedBrokerProps;
   /** KMS key of every broker secret. */
   readonly key: kms.IKey;
   /** The function behind the user routes. */
-  readonly userFunction: BrokerFunction;
+  readonly userFunction: lambda.IFunction;
+  /** The user function's execution role; nothing else assumes it. */
+  readonly userRole: iam.IRole;
   /** The function of each scope, by scope name. */
-  readonly scopeFunctions: ReadonlyMap<string, BrokerFunction>;
-  /** The REST API. */
-  readonly api: BrokerApi;
+  readonly scopeFunctions: ReadonlyMap<string, lambda.IFunction>;
+  /** The execution role of each scope's function, by scope name: the only role its system secrets allow besides the trusted ones. */
+  readonly scopeRoles: ReadonlyMap<string, iam.IRole>;
+  /** The REST API (IAM authorization on every method). */
+  readonly api: apigw.IRestApi;
+  /** Base URL of the API's stage (`https://<id>.execute-api.<region>.amazonaws.com/prod/`). */
+  readonly apiUrl: string;
   /**
    * The reserved-prefix deny and the no-planting deny, attachable to any role (docs/design.md §3); roles
-   * given user or scope access carry it.
+   * given user or scope access carry it inside their access policy.
    */
-  readonly guardPolicy: iam.ManagedPolicy;
+  readonly guardPolicy: iam.IManagedPolicy;
+  /** The listing deny that roles given user access carry besides the guard. */
+  readonly userRoleGuardPolicy: iam.IManagedPolicy;
+  /**
+   * The user access: invoke on the user routes, the guard and the user-role guard. {@link
+   * grantUserAccess} attaches it with {@link perimeterPolicy}; a role managed elsewhere, or an IAM
+   * Identity Center permission set, attaches the same two.
+   */
+  readonly userAccessPolicy: iam.IManagedPolicy;
+  /**
+   * The access of each scope, by scope name: invoke on that scope's routes and the guard. {@link
+   * grantScopeAccess} attaches it with {@link perimeterPolicy}; a role managed elsewhere attaches
+   * the same two.
+   */
+  readonly scopeAccessPolicies: ReadonlyMap<string, iam.IManagedPolicy>;
   /**
    * The denies around the API (docs/design.md §3): no invoking or changing the broker's functions, no
    * starting or stopping the migration, no writing its flag, no use of its key outside Secrets
-   * Manager, no passing or changing its roles. Roles given user or scope access carry it; a role
-   * managed elsewhere attaches it beside {@link userAccessPolicy} or a scope access policy (they
-   * are separate because together they would pass IAM's 6,144-character limit of one policy).
+   * Manager, no passing or changing its roles. It goes beside every access policy (they are
+   * separate because together they would pass IAM's 6,144-character limit of one policy).
    */
-  readonly perimeterPolicy: iam.ManagedPolicy;
-  /** The listing deny that roles given `grantUserAccess` carry besides the guard. */
-  readonly userRoleGuardPolicy: iam.ManagedPolicy;
-  /**
-   * What {@link grantUserAccess} gives but the perimeter, as one managed policy a role managed
-   * elsewhere can attach (with {@link perimeterPolicy} beside it): invoke on the user routes, the
-   * guard and the user-role guard.
-   */
-  readonly userAccessPolicy: iam.ManagedPolicy;
-  /**
-   * What {@link grantScopeAccess} gives but the perimeter, for each scope, as one managed policy per
-   * scope (with {@link perimeterPolicy} beside it): invoke on that scope's routes and the guard.
-   */
-  readonly scopeAccessPolicies: ReadonlyMap<string, iam.ManagedPolicy>;
-  /** The tamper-detection rule and topic. */
-  readonly detection: TamperDetection;
-  /** Alarms on the functions' request metrics, sent to the detection topic. */
-  readonly requestAlarms: RequestAlarms;
+  readonly perimeterPolicy: iam.IManagedPolicy;
+  /** The topic of the tamper and reserved-key alarms. */
+  readonly alarmTopic: sns.ITopic;
+  /** The EventBridge rule that sends Secrets Manager calls on system secrets by anyone else to {@link alarmTopic}. */
+  readonly tamperRule: events.IRule;
+  /** The alarm on `reserved_key` refusals of the user routes, sent to {@link alarmTopic}. */
+  readonly reservedKeyAlarm: cloudwatch.IAlarm;
   /** SSM parameter name of the migration's done-flag. */
   readonly migrationFlagParameterName: string;
-  /** The legacy-key migration job (docs/design.md §5). */
-  readonly migration: MigrationJob;
+  /** The legacy-key migration's state machine (docs/design.md §5). */
+  readonly migrationStateMachine: sfn.IStateMachine;
+  /** The migration's steps function (`thv-broker migrate plan` invokes it). */
+  readonly migrationFunction: lambda.IFunction;
+  /**
+   * The migration job's own role (the steps function's), trusted by every system secret's resource
+   * policy and the key policy. The `migrationRole` prop names an additional, external role.
+   */
+  readonly migrationRole: iam.IRole;
+
+  private readonly config: ResolvedBrokerProps;
+  /** ARN pattern of every execution of the migration's state machine. */
+  private readonly migrationExecutionArns: string;
+  /** Roles every scope's system secrets and their data keys allow besides the scope's own role. */
+  private readonly trustedRoleArns: readonly string[];
+  /** The managed policies the grant methods attach (public above as interfaces). */
+  private readonly attachable: {
+    readonly userAccess: iam.ManagedPolicy;
+    readonly scopeAccess: ReadonlyMap<string, iam.ManagedPolicy>;
+    readonly perimeter: iam.ManagedPolicy;
+  };
   /** Principals given user or scope access, and those given migration operation: never both. */
   private readonly accessHolders = new Set<string>();
   private readonly operators = new Set<string>();
 
   constructor(scope: Construct, id: string, props: SecretBrokerProps = {}) {
     super(scope, id);
-    const config = resolveBrokerProps(props);
+    const config = resolveBrokerProps(this, props);
     this.config = config;
     const { root, scopes } = config;
     this.migrationFlagParameterName =
@@ -129,54 +156,69 @@ export class SecretBroker extends Construct {
       [ENV.legacyPrefixes]: JSON.stringify(config.legacyPrefixes),
     };
 
-    this.migration = new MigrationJob(this, 'Migration', {
+    const migration = new MigrationJob(this, 'Migration', {
       root,
-      scopes,
       legacyPrefixes: config.legacyPrefixes,
       key: this.key,
       flagParameterName: this.migrationFlagParameterName,
       commonEnvironment: common,
+      // The job writes system secrets of every scope with the same policy that scope's function
+      // writes; the scope roles are made below (they trust the job's role), so it is read at synth.
+      scopePolicyPrincipals: Lazy.string({
+        produce: () =>
+          Stack.of(this).toJsonString(
+            Object.fromEntries(
+              [...this.scopeRoles].map(([name, role]) => [name, this.systemPolicyPrincipals(role)]),
+            ),
+          ),
+      }),
       logRetention: config.logRetention,
-      ...props.migration,
+      ...config.migration,
     });
+    this.migrationStateMachine = migration.stateMachine;
+    this.migrationFunction = migration.function;
+    this.migrationRole = migration.role;
+    this.migrationExecutionArns = migration.executionArns;
+    this.trustedRoleArns = [
+      migration.role.roleArn,
+      ...(props.migrationRole === undefined ? [] : [props.migrationRole.roleArn]),
+      ...config.breakGlassRoleArns,
+    ];
 
-    this.userFunction = new BrokerFunction(this, 'UserApi', {
+    const user = new BrokerFunction(this, 'UserApi', {
       handler: 'user',
       // The user function holds legacy names until the migration's flag is set.
       environment: { ...common, [ENV.migrationFlagParameter]: this.migrationFlagParameterName },
       logRetention: config.logRetention,
       description: 'thv secret broker: user secrets',
     });
-    this.guardPolicy = new iam.ManagedPolicy(this, 'GuardPolicy', {
+    this.userFunction = user.function;
+    this.userRole = user.role;
+    const guardPolicy = new iam.ManagedPolicy(this, 'GuardPolicy', {
       description: `Denies direct access to the broker's system secrets (${root}${RESERVED_PREFIX}*)`,
       statements: guardStatements(this, root),
     });
+    this.guardPolicy = guardPolicy;
     this.userRoleGuardPolicy = new iam.ManagedPolicy(this, 'UserRoleGuardPolicy', {
       description: `Denies roles of people listing the broker's secrets (${root})`,
       statements: userRoleGuardStatements(),
     });
-    const userRole = this.userFunction.role;
-    this.guardPolicy.attachToRole(userRole);
-    grantUserSecrets(userRole, this, root);
-    grantListSecrets(userRole);
-    grantBatchGetSecretValue(userRole);
-    grantKeyUseForSecrets(userRole, this, this.key, [`${root}*`]);
+    guardPolicy.attachToRole(user.role);
+    grantUserSecrets(user.role, this, root);
+    grantListSecrets(user.role);
+    grantBatchGetSecretValue(user.role);
+    grantKeyUseForSecrets(user.role, this, this.key, [`${root}*`]);
     acknowledgeWildcardResources(
-      userRole,
+      user.role,
       [secretArn(this, `${root}*`)],
       'User keys are any names under the root tagged thv:owner=user; the guard policy on this role denies the reserved names.',
     );
-    acknowledgeWildcardResources(userRole, ['*'], LIST_REASON);
-    this.grantFlagRead(userRole);
+    acknowledgeWildcardResources(user.role, ['*'], LIST_REASON);
+    this.grantFlagRead(user.role);
 
     const fallback = config.legacyFallback === 'until-migrated';
-    // Besides each scope's own role, its system secrets and their data keys stay open to these.
-    const trustedRoleArns = [
-      this.migration.role.roleArn,
-      ...(props.migrationRole === undefined ? [] : [props.migrationRole.roleArn]),
-      ...config.breakGlassRoleArns,
-    ];
-    const scopeFunctions = new Map<string, BrokerFunction>();
+    const scopeFunctions = new Map<string, lambda.IFunction>();
+    const scopeRoles = new Map<string, iam.IRole>();
     for (const name of scopes) {
       const fn = new BrokerFunction(this, `Scope-${name}`, {
         handler: 'scope',
@@ -189,7 +231,7 @@ export class SecretBroker extends Construct {
         description: `thv secret broker: system secrets of scope ${name}`,
       });
       // BrokerFunction creates the role, so the policy principals (own role first) are set afterwards.
-      const systemPolicyPrincipals = [fn.role.roleArn, ...trustedRoleArns];
+      const systemPolicyPrincipals = this.systemPolicyPrincipals(fn.role);
       fn.function.addEnvironment(ENV.systemPolicyPrincipals, systemPolicyPrincipals.join(','));
       const patterns = scopeNamePatterns(root, name, fallback ? config.legacyPrefixes : undefined);
       grantSecretWrites(fn.role, this, [patterns.own], SCOPE_EXTRA_ACTIONS);
@@ -216,109 +258,113 @@ export class SecretBroker extends Construct {
           ),
         );
       }
-      scopeFunctions.set(name, fn);
+      scopeFunctions.set(name, fn.function);
+      scopeRoles.set(name, fn.role);
     }
     this.scopeFunctions = scopeFunctions;
-    // The job writes system secrets of every scope with the same policy that scope's function writes.
-    this.migration.setScopePolicyPrincipals(
-      Object.fromEntries(
-        [...scopeFunctions].map(([name, fn]) => [name, [fn.role.roleArn, ...trustedRoleArns]]),
-      ),
-    );
+    this.scopeRoles = scopeRoles;
 
-    this.api = new BrokerApi(this, 'Api', {
-      userFunction: this.userFunction.function,
-      scopeFunctions: new Map([...scopeFunctions].map(([name, fn]) => [name, fn.function])),
+    const restApi = new BrokerApi(this, 'Api', {
+      userFunction: this.userFunction,
+      scopeFunctions,
       rateLimit: config.rateLimit,
       accountRole: config.apiGatewayAccountRole,
       burstLimit: config.burstLimit,
       logRetention: config.logRetention,
-    });
+    }).api;
+    // RestApi is an IRestApi; the cast only bridges its `latestDeployment` getter (`Deployment |
+    // undefined`) and the interface's optional field under exactOptionalPropertyTypes.
+    const api = restApi as apigw.IRestApi;
+    this.api = api;
+    this.apiUrl = restApi.url;
 
-    // Built from the same route access and guard statements as the grant methods, so a role with
-    // the policy attached has what a granted role has; new routes of the route table come along.
-    const userAccess = this.userRouteAccess();
-    this.userAccessPolicy = new iam.ManagedPolicy(this, 'UserAccessPolicy', {
+    // The grant methods attach these same policies: a role granted access and a role (or permission
+    // set) with the policies attached by hand hold exactly the same statements.
+    const userInvoke = invokeArns(api, USER_ROUTE_PATHS);
+    const userAccessPolicy = new iam.ManagedPolicy(this, 'UserAccessPolicy', {
       description: `Use of the broker's user routes, and the denies on system secrets, planting and listing that go with it; attach the perimeter policy beside it (${root})`,
-      statements: [
-        routeAccessStatement(userAccess),
-        ...guardStatements(this, root),
-        ...userRoleGuardStatements(),
-      ],
+      statements: [invokeStatement(userInvoke), ...guardStatements(this, root), ...userRoleGuardStatements()],
     });
-    acknowledgeWildcardResources(this.userAccessPolicy, userAccess.resourceArns, INVOKE_REASON);
-    this.scopeAccessPolicies = new Map(
+    this.userAccessPolicy = userAccessPolicy;
+    acknowledgeWildcardResources(userAccessPolicy, userInvoke, INVOKE_REASON);
+    const scopeAccess = new Map(
       scopes.map((name) => {
-        const access = this.scopeRouteAccess(name);
+        const scopeInvoke = invokeArns(api, scopeRoutePaths(name));
         const policy = new iam.ManagedPolicy(this, `ScopeAccessPolicy-${name}`, {
           description: `Use of the broker's routes of scope ${name}, and the denies on system secrets and planting that go with it`,
-          statements: [routeAccessStatement(access), ...guardStatements(this, root)],
+          statements: [invokeStatement(scopeInvoke), ...guardStatements(this, root)],
         });
-        acknowledgeWildcardResources(policy, access.resourceArns, INVOKE_REASON);
-        return [name, policy];
+        acknowledgeWildcardResources(policy, scopeInvoke, INVOKE_REASON);
+        return [name, policy] as const;
       }),
     );
+    this.scopeAccessPolicies = scopeAccess;
 
-    this.detection = new TamperDetection(this, 'Detection', {
+    const detection = new TamperDetection(this, 'Detection', {
       root,
       brokerRoleArns: [
-        ...[...scopeFunctions.values()].map((fn) => fn.role.roleArn),
-        this.migration.role.roleArn,
+        ...[...scopeRoles.values()].map((role) => role.roleArn),
+        migration.role.roleArn,
         ...(props.migrationRole === undefined ? [] : [props.migrationRole.roleArn]),
       ],
     });
-    this.requestAlarms = new RequestAlarms(this, 'Alarms', {
-      topic: this.detection.topic,
+    this.alarmTopic = detection.topic;
+    this.tamperRule = detection.rule;
+    this.reservedKeyAlarm = new RequestAlarms(this, 'Alarms', {
+      topic: detection.topic,
       reservedKeyThreshold: config.reservedKeyAlarmThreshold,
-    });
+    }).reservedKey;
 
     // Last: it names every function and role of the broker, the job's starter included.
-    this.perimeterPolicy = new iam.ManagedPolicy(this, 'PerimeterPolicy', {
+    const perimeterPolicy = new iam.ManagedPolicy(this, 'PerimeterPolicy', {
       description: `Denies the paths around the broker's API: its functions, migration, flag, key and roles (${root})`,
       statements: perimeterStatements(this, {
         root,
         ...this.brokerCode(),
-        stateMachineArn: this.migration.stateMachine.stateMachineArn,
-        executionArns: this.migrationExecutionArns(),
+        stateMachineArn: migration.stateMachine.stateMachineArn,
+        executionArns: this.migrationExecutionArns,
         flagParameterArn: this.flagParameterArn(),
         ...(ownKey ? { keyArn: this.key.keyArn } : {}),
       }),
     });
+    this.perimeterPolicy = perimeterPolicy;
+    this.attachable = { userAccess: userAccessPolicy, scopeAccess, perimeter: perimeterPolicy };
     for (const role of props.migrationOperatorRoles ?? []) this.grantMigrationOperator(role);
   }
 
   /**
-   * Lets an existing role use the user routes, and attaches the guard, user-role guard and
-   * perimeter policies, so the role is denied system secrets, planting, listing and every path
-   * around the API (functions, migration, flag, key, roles) whatever else it holds.
+   * Lets an existing role use the user routes: attaches {@link userAccessPolicy} (the routes, the
+   * guard, the user-role guard) and {@link perimeterPolicy}, the two policies a role managed
+   * elsewhere attaches by hand. The role is denied system secrets, planting, listing and every path
+   * around the API (functions, migration, flag, key, roles) whatever else it holds. The access is
+   * those two managed policies, so there is no `iam.Grant` to return.
    */
-  grantUserAccess(role: iam.IRole): iam.Grant {
-    refuseIdentityCenterRole(role, 'grantUserAccess', 'UserAccessPolicyArn');
+  grantUserAccess(role: iam.IRole): void {
+    refuseIdentityCenterRole(this, role, 'grantUserAccess', 'UserAccessPolicyArn');
     this.holdsAccess(role, 'grantUserAccess');
-    this.guardPolicy.attachToRole(role);
-    this.userRoleGuardPolicy.attachToRole(role);
-    this.perimeterPolicy.attachToRole(role);
-    const access = this.userRouteAccess();
-    acknowledgeWildcardResources(role, access.resourceArns, INVOKE_REASON);
-    return iam.Grant.addToPrincipal({ grantee: role, ...access });
+    for (const policy of [this.attachable.userAccess, this.attachable.perimeter])
+      this.attachTo(policy, role, 'grantUserAccess');
   }
 
   /**
-   * Lets a service call one scope's routes, and nothing else of the broker: the guard and the
-   * perimeter policies are attached to its role (or user or group), so it is denied the system
-   * secrets and every path around the API whatever else it holds. Managed policies attach only to
-   * IAM identities, so a grantee whose principal is none (a service principal) is refused.
+   * Lets a service call one scope's routes, and nothing else of the broker: attaches that scope's
+   * access policy ({@link scopeAccessPolicies}: its routes and the guard) and {@link perimeterPolicy}
+   * to its role (or user or group), so it is denied the system secrets and every path around the API
+   * whatever else it holds. Managed policies attach only to IAM identities, so a grantee whose
+   * principal is none (a service principal) is refused.
    */
-  grantScopeAccess(grantee: iam.IGrantable, scope: string): iam.Grant {
-    refuseIdentityCenterRole(grantee, 'grantScopeAccess', scopeAccessOutputName(scope));
-    const access = this.scopeRouteAccess(scope);
+  grantScopeAccess(grantee: iam.IGrantable, scope: string): void {
+    refuseIdentityCenterRole(this, grantee, 'grantScopeAccess', scopeAccessOutputName(scope));
+    const access = this.attachable.scopeAccess.get(scope);
+    if (access === undefined) {
+      throw new Error(
+        `${this.node.path}: grantScopeAccess: scope ${JSON.stringify(scope)} is not one of this broker's scopes (${this.config.scopes.join(', ')}); add it to the scopes prop or pick one of those`,
+      );
+    }
     const principal = grantee.grantPrincipal;
     this.holdsAccess(principal, 'grantScopeAccess');
-    for (const policy of [this.guardPolicy, this.perimeterPolicy])
-      attachTo(policy, principal, 'grantScopeAccess');
-    if (Construct.isConstruct(grantee))
-      acknowledgeWildcardResources(grantee, access.resourceArns, INVOKE_REASON);
-    return iam.Grant.addToPrincipal({ grantee, ...access });
+    for (const policy of [access, this.attachable.perimeter])
+      this.attachTo(policy, principal, 'grantScopeAccess');
   }
 
   /**
@@ -337,14 +383,14 @@ export class SecretBroker extends Construct {
    */
   grantMigrationOperator(grantee: iam.IGrantable): iam.Grant {
     const key = principalKey(grantee.grantPrincipal);
-    if (this.accessHolders.has(key)) throw new Error(operatorConflict(key));
+    if (this.accessHolders.has(key)) throw new Error(`${this.node.path}: ${operatorConflict(key)}`);
     this.operators.add(key);
     const [first, ...rest] = grantMigrationOperation(
       grantee,
       {
-        functionArn: this.migration.function.function.functionArn,
-        stateMachineArn: this.migration.stateMachine.stateMachineArn,
-        executionArns: this.migrationExecutionArns(),
+        functionArn: this.migrationFunction.functionArn,
+        stateMachineArn: this.migrationStateMachine.stateMachineArn,
+        executionArns: this.migrationExecutionArns,
       },
       this.flagParameterArn(),
     );
@@ -354,8 +400,20 @@ export class SecretBroker extends Construct {
   /** Records a principal given user or scope access; refuses one that operates the migration. */
   private holdsAccess(principal: iam.IPrincipal, method: string): void {
     const key = principalKey(principal);
-    if (this.operators.has(key)) throw new Error(`${method}: ${operatorConflict(key)}`);
+    if (this.operators.has(key)) throw new Error(`${this.node.path}: ${method}: ${operatorConflict(key)}`);
     this.accessHolders.add(key);
+  }
+
+  /** Attaches `policy` to a role, user or group; refuses any other principal, naming the fix. */
+  private attachTo(policy: iam.ManagedPolicy, principal: iam.IPrincipal, method: string): void {
+    const p = principal as Partial<iam.IRole & iam.IUser & iam.IGroup>;
+    if (p.roleName !== undefined && p.roleArn !== undefined) policy.attachToRole(p as iam.IRole);
+    else if (p.userName !== undefined && p.userArn !== undefined) policy.attachToUser(p as iam.IUser);
+    else if (p.groupName !== undefined && p.groupArn !== undefined) policy.attachToGroup(p as iam.IGroup);
+    else
+      throw new Error(
+        `${this.node.path}: ${method}: the grantee's principal is not an IAM role, user or group, so the deny policies that go with the access cannot be attached to it; pass a role (or a construct whose grantPrincipal is one)`,
+      );
   }
 
   /**
@@ -380,29 +438,9 @@ export class SecretBroker extends Construct {
     };
   }
 
-  /** ARN pattern of every execution of the migration's state machine. */
-  private migrationExecutionArns(): string {
-    return Stack.of(this).formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${this.migration.stateMachine.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-  }
-
-  /** What a user grant gives besides the guard policies: invoke on every route of the user table. */
-  private userRouteAccess(): RouteAccess {
-    return { actions: ['execute-api:Invoke'], resourceArns: this.api.invokeArns(USER_ROUTE_PATHS) };
-  }
-
-  /** What a scope grant gives: invoke on every route of the scope table, for `scope` only. */
-  private scopeRouteAccess(scope: string): RouteAccess {
-    if (!this.scopeFunctions.has(scope)) {
-      throw new Error(
-        `grantScopeAccess: scope ${JSON.stringify(scope)} is not one of this broker's scopes (${this.config.scopes.join(', ')}); add it to the scopes prop or pick one of those`,
-      );
-    }
-    return { actions: ['execute-api:Invoke'], resourceArns: this.api.invokeArns(scopeRoutePaths(scope)) };
+  /** The principals the system secrets of the scope run by `scopeRole` allow: that role first, then the trusted ones. */
+  private systemPolicyPrincipals(scopeRole: iam.IRole): string[] {
+    return [scopeRole.roleArn, ...this.trustedRoleArns];
   }
 
   private grantFlagRead(grantee: iam.IGrantable): iam.Grant {
@@ -415,12 +453,7 @@ export class SecretBroker extends Construct {
 
   /** ARN of the migration's flag parameter. */
   private flagParameterArn(): string {
-    return Stack.of(this).formatArn({
-      service: 'ssm',
-      resource: 'parameter',
-      resourceName: this.migrationFlagParameterName.slice(1),
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    return parameterArn(this, this.migrationFlagParameterName);
   }
 }
 
@@ -432,15 +465,3 @@ function principalKey(principal: iam.IPrincipal): string {
 
 const operatorConflict = (key: string): string =>
   `${key} cannot both hold user or scope access and operate the migration: the access's perimeter policy denies it the job; give the migration a separate operator role`;
-
-/** Attaches `policy` to a role, user or group; refuses any other principal, naming the fix. */
-function attachTo(policy: iam.ManagedPolicy, principal: iam.IPrincipal, method: string): void {
-  const p = principal as Partial<iam.IRole & iam.IUser & iam.IGroup>;
-  if (p.roleName !== undefined && p.roleArn !== undefined) policy.attachToRole(p as iam.IRole);
-  else if (p.userName !== undefined && p.userArn !== undefined) policy.attachToUser(p as iam.IUser);
-  else if (p.groupName !== undefined && p.groupArn !== undefined) policy.attachToGroup(p as iam.IGroup);
-  else
-    throw new Error(
-      `${method}: the grantee's principal is not an IAM role, user or group, so the deny policies that go with the access cannot be attached to it; pass a role (or a construct whose grantPrincipal is one)`,
-    );
-}

@@ -6,6 +6,7 @@
  */
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Token } from 'aws-cdk-lib/core';
+import type { IConstruct } from 'constructs';
 
 /** Name prefix of every role Identity Center creates for a permission set. */
 const SSO_ROLE_PREFIX = 'AWSReservedSSO_';
@@ -21,15 +22,21 @@ function isIdentityCenterRole(value: string | undefined): boolean {
 
 /**
  * Throws, at synth, when `grantee` is an Identity Center role, naming the managed policy (stack
- * output) to put in its permission set instead. `method` and `output` say which grant it was.
+ * output) to put in its permission set instead. `broker` is the construct granting (its path leads
+ * the message); `method` and `output` say which grant it was.
  */
-export function refuseIdentityCenterRole(grantee: iam.IGrantable, method: string, output: string): void {
+export function refuseIdentityCenterRole(
+  broker: IConstruct,
+  grantee: iam.IGrantable,
+  method: string,
+  output: string,
+): void {
   const principal = grantee.grantPrincipal as Partial<iam.IRole>;
   const names = [principal.roleName, principal.roleArn];
   if (!names.some(isIdentityCenterRole)) return;
   const role = names.find((n) => n !== undefined && !Token.isUnresolved(n));
   throw new Error(
-    `${method}: ${role} is an IAM Identity Center role; Identity Center owns its policies, so the stack cannot attach to it. ` +
+    `${broker.node.path}: ${method}: ${role} is an IAM Identity Center role; Identity Center owns its policies, so the stack cannot attach to it. ` +
       `Add the customer managed policy named by the stack output ${output} (broker.addOutputs()) to the permission set instead ` +
       '(aws sso-admin attach-customer-managed-policy-reference-to-permission-set, with the name and path from that ARN), then provision the permission set; see "IAM Identity Center" in docs/deploy.md.',
   );

@@ -88,9 +88,9 @@ export function synthesizeIamModel(settings: StackSettings): IamModel {
     const template = app.synth().getStackArtifact(stack.artifactId).template as TemplateJson;
     const broker = stack.broker;
     const named = new Map<string, string>([
-      [logicalId(broker.userFunction.role), 'user-function'],
-      ...[...broker.scopeFunctions].map(([s, fn]) => [logicalId(fn.role), `scope-function:${s}`] as const),
-      [logicalId(broker.migration.role), 'migration'],
+      [logicalId(broker.userRole), 'user-function'],
+      ...[...broker.scopeRoles].map(([s, role]) => [logicalId(role), `scope-function:${s}`] as const),
+      [logicalId(broker.migrationRole), 'migration'],
     ]);
     // The functions' roles: the other roles of the stack (API Gateway's logging role, custom
     // resources') are AWS services' own and never call Secrets Manager or SSM.
@@ -122,9 +122,9 @@ export function synthesizeIamModel(settings: StackSettings): IamModel {
       keyArn: `arn:aws:kms:${place.region}:${place.account}:key/${keyId}`,
       keyPolicy: resolve(template, template.Resources[keyId]?.Properties?.KeyPolicy, place) as PolicyDocument,
       functionEnv: {
-        user: envOf(broker.userFunction.function),
-        scopes: Object.fromEntries([...broker.scopeFunctions].map(([s, fn]) => [s, envOf(fn.function)])),
-        migration: envOf(broker.migration.function.function),
+        user: envOf(broker.userFunction),
+        scopes: Object.fromEntries([...broker.scopeFunctions].map(([s, fn]) => [s, envOf(fn)])),
+        migration: envOf(broker.migrationFunction),
       },
     };
   } finally {

@@ -133,6 +133,16 @@ const roleId = (id: string): string => {
   return found[0];
 };
 
+/** The managed policies attached to role `logicalId`, by logical id, in template order, with their statements. */
+function managedPolicies(logicalId: string): [string, Record<string, unknown>[]][] {
+  return ofType('AWS::IAM::ManagedPolicy')
+    .filter(([, p]) => JSON.stringify(p.Properties.Roles ?? []).includes(`"${logicalId}"`))
+    .map(([id, p]) => [
+      id,
+      (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+    ]);
+}
+
 /** Policy statements of the inline policies attached to role `logicalId`. */
 function inlineStatements(logicalId: string): Record<string, unknown>[] {
   return ofType('AWS::IAM::Policy')
@@ -200,30 +210,38 @@ describe('the packed package in a fresh CDK app', () => {
     expect(new Set(deployed.map((d) => d.entry))).toEqual(new Set(['index.handler']));
   });
 
-  it('gives the user role the user routes, both guard policies and the perimeter', () => {
+  it('gives the user role the user access policy (user routes, both guards) and the perimeter, nothing inline', () => {
     const id = roleId('Developers');
-    const invoke = inlineStatements(id).filter((s) => s.Action === 'execute-api:Invoke');
+    expect(inlineStatements(id)).toEqual([]);
+    const attached = managedPolicies(id);
+    expect(attached.map(([logicalId]) => logicalId.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'BrokerPerimeterPolicy',
+      'BrokerUserAccessPolicy',
+    ]);
+    const invoke = attached.flatMap(([, statements]) =>
+      statements.filter((s) => s.Action === 'execute-api:Invoke'),
+    );
     expect(invoke).toHaveLength(1);
     expect(JSON.stringify(invoke[0]?.Resource)).toContain('/v1/secrets');
     expect(JSON.stringify(invoke[0]?.Resource)).not.toContain('/v1/scopes/');
-    const guards = ofType('AWS::IAM::ManagedPolicy').filter(([, p]) =>
-      JSON.stringify(p.Properties.Roles ?? []).includes(`"${id}"`),
-    );
-    expect(guards).toHaveLength(3);
   });
 
-  it("gives the service role that scope's routes only", () => {
-    const statements = inlineStatements(roleId('Runner'));
-    expect(statements.map((s) => s.Action)).toEqual(['execute-api:Invoke']);
-    const resources = JSON.stringify(statements[0]?.Resource);
+  it("gives the service role that scope's access policy (its routes, the guard) and the perimeter, nothing inline", () => {
+    const id = roleId('Runner');
+    expect(inlineStatements(id)).toEqual([]);
+    const attached = managedPolicies(id);
+    expect(attached.map(([logicalId]) => logicalId.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'BrokerPerimeterPolicy',
+      'BrokerScopeAccessPolicyworkloads',
+    ]);
+    const invoke = attached.flatMap(([, statements]) =>
+      statements.filter((s) => s.Action === 'execute-api:Invoke'),
+    );
+    expect(invoke).toHaveLength(1);
+    const resources = JSON.stringify(invoke[0]?.Resource);
     expect(resources).toContain('/v1/scopes/workloads/secrets');
     expect(resources).not.toContain('/v1/scopes/registry/');
     expect(resources).not.toContain('/v1/secrets');
-    // The guard and the perimeter: no system secret, no broker function, whatever else it holds.
-    const denies = ofType('AWS::IAM::ManagedPolicy').filter(([, p]) =>
-      JSON.stringify(p.Properties.Roles ?? []).includes(`"${roleId('Runner')}"`),
-    );
-    expect(denies).toHaveLength(2);
   });
 
   it('installs only what the construct needs: the CLI carries its SDK clients and commander', () => {

@@ -15,6 +15,6 @@ describe('apiGatewayAccountRole', () => {
   it('leaves the account-wide setting alone when turned off', () => {
     const { stack, template } = synthBroker({ apiGatewayAccountRole: false });
     expect(template.findResources('AWS::ApiGateway::Account')).toEqual({});
-    expect(stack.broker.api.api.node.tryFindChild('CloudWatchRole')).toBeUndefined();
+    expect(stack.broker.api.node.tryFindChild('CloudWatchRole')).toBeUndefined();
   });
 });

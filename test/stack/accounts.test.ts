@@ -29,7 +29,7 @@ describe('role ARNs of another account', () => {
 
     // Assess
     expect(act).toThrow(
-      /not in account 111122223333[\s\S]*userRoleArns arn:aws:iam::444455556666:role\/Developers/,
+      /^Broker: invalid SecretBrokerStack props: these roles are not in account 111122223333[\s\S]*userRoleArns arn:aws:iam::444455556666:role\/Developers/,
     );
   });
 

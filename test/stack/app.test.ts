@@ -100,7 +100,9 @@ describe('createApp', () => {
       });
 
     // Assess
-    expect(act).toThrow(/^invalid context:\n- context key "scopeCallerRoleArns": scope "nope"/);
+    expect(act).toThrow(
+      /^ThvSecretBroker: invalid SecretBrokerStack props:\n- scopeCallerRoleArns: scope "nope"/,
+    );
   });
 });
 

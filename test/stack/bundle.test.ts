@@ -23,7 +23,7 @@ beforeAll(async () => {
   const app = testApp({ bundle: true });
   const { stack, template } = synthBroker({}, app);
   const json = template.toJSON() as TemplateJson;
-  const fnId = logicalId(stack.broker.userFunction.function);
+  const fnId = logicalId(stack.broker.userFunction);
   const fn = json.Resources[fnId] as unknown as {
     Properties: { Code: { S3Key: string }; Environment: unknown; Handler: string };
   };

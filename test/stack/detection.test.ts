@@ -15,7 +15,7 @@ const MIGRATION = roleArn('migration');
 const { stack, template } = synthBroker({ breakGlassRoleArns: [BREAK_GLASS], migrationRoleArn: MIGRATION });
 const json = template.toJSON() as TemplateJson;
 const broker = stack.broker;
-const rule = resolve(json, json.Resources[logicalId(broker.detection.rule)]?.Properties) as {
+const rule = resolve(json, json.Resources[logicalId(broker.tamperRule)]?.Properties) as {
   State: string;
   EventPattern: Parameters<typeof matchesPattern>[0];
 };
@@ -103,7 +103,7 @@ const batches: [string, Call[]][] = [
 const everyCall = [...reads, ...writes, ...batches];
 
 const outsiders: [string, Caller][] = [
-  ['the user function role', { kind: 'role', roleArn: roleArn(logicalId(broker.userFunction.role)) }],
+  ['the user function role', { kind: 'role', roleArn: roleArn(logicalId(broker.userRole)) }],
   ['a platform user (IAM user)', { kind: 'iam-user', userName: 'alice' }],
   [
     'a platform user (SSO role)',
@@ -115,9 +115,9 @@ const outsiders: [string, Caller][] = [
 const insiders: [string, Caller][] = [
   [
     "the scope's own role",
-    { kind: 'role', roleArn: roleArn(logicalId(broker.scopeFunctions.get('workloads')?.role ?? broker)) },
+    { kind: 'role', roleArn: roleArn(logicalId(broker.scopeRoles.get('workloads') ?? broker)) },
   ],
-  ['the migration job role', { kind: 'role', roleArn: roleArn(logicalId(broker.migration.role)) }],
+  ['the migration job role', { kind: 'role', roleArn: roleArn(logicalId(broker.migrationRole)) }],
   ['the migration role passed by ARN', { kind: 'role', roleArn: MIGRATION }],
 ];
 

@@ -41,7 +41,7 @@ import {
   type TemplateJson,
 } from './support/policies.js';
 import { simulate } from './support/simulate.js';
-import { logicalId, synthBroker } from './support/synth.js';
+import { logicalId, stateMachineRoleOf, synthBroker } from './support/synth.js';
 
 const BREAK_GLASS = roleArn('break-glass');
 const MIGRATION = roleArn('migration');
@@ -114,15 +114,15 @@ function buildMatrix(legacyFallback: LegacyFallback) {
   });
   const json = template.toJSON() as TemplateJson;
   const broker = stack.broker;
-  const roleOf = (scope: string) => logicalId(broker.scopeFunctions.get(scope)?.role ?? broker);
+  const roleOf = (scope: string) => logicalId(broker.scopeRoles.get(scope) ?? broker);
   const scopeRoleArns = new Map(DEFAULT_SCOPES.map((scope) => [scope, roleArn(roleOf(scope))]));
   // The migration job's own role, and the role passed by ARN the stack still trusts.
-  const migrationRole = broker.migration.role;
+  const migrationRole = broker.migrationRole;
   const migrationArns = [roleArn(logicalId(migrationRole)), MIGRATION];
   const keyId = logicalId(broker.key);
   const perimeterId = logicalId(broker.perimeterPolicy);
   const stateMachineName = String(
-    json.Resources[logicalId(broker.migration.stateMachine)]?.Properties?.StateMachineName,
+    json.Resources[logicalId(broker.migrationStateMachine)]?.Properties?.StateMachineName,
   );
   // The job's starter: aws-cdk-lib's singleton provider behind every AwsCustomResource of the stack.
   const starter = Stack.of(broker).node.tryFindChild(
@@ -135,21 +135,21 @@ function buildMatrix(legacyFallback: LegacyFallback) {
   });
   const targets: MatrixTargets = {
     functions: [
-      fnTarget('the user function', broker.userFunction.function),
+      fnTarget('the user function', broker.userFunction),
       ...DEFAULT_SCOPES.map((scope) =>
-        fnTarget(`the ${scope} function`, broker.scopeFunctions.get(scope)?.function as lambda.IFunction),
+        fnTarget(`the ${scope} function`, broker.scopeFunctions.get(scope) as lambda.IFunction),
       ),
-      fnTarget('the migration function', broker.migration.function.function, true),
+      fnTarget('the migration function', broker.migrationFunction, true),
       fnTarget('the migration starter', starter),
     ],
     stateMachineArn: stateMachineArn(stateMachineName),
     executionArn: executionArn(stateMachineName, 'legacy-migration-v1'),
     flagArn: parameterArn(broker.migrationFlagParameterName),
     roles: [
-      { label: 'the user function role', arn: roleArn(logicalId(broker.userFunction.role)) },
+      { label: 'the user function role', arn: roleArn(logicalId(broker.userRole)) },
       ...DEFAULT_SCOPES.map((scope) => ({ label: `the ${scope} role`, arn: scopeRoleArns.get(scope) ?? '' })),
       { label: 'the migration role', arn: migrationArns[0] as string },
-      { label: 'the state machine role', arn: roleArn(logicalId(broker.migration.stateMachine.role)) },
+      { label: 'the state machine role', arn: roleArn(logicalId(stateMachineRoleOf(broker))) },
       { label: 'the starter role', arn: roleArn(logicalId(starter.role as iam.IRole)) },
     ],
   };
@@ -158,8 +158,8 @@ function buildMatrix(legacyFallback: LegacyFallback) {
     {
       label: 'user-API role',
       kind: 'user-api',
-      arn: roleArn(logicalId(broker.userFunction.role)),
-      template: { logicalId: logicalId(broker.userFunction.role) },
+      arn: roleArn(logicalId(broker.userRole)),
+      template: { logicalId: logicalId(broker.userRole) },
     },
     ...DEFAULT_SCOPES.map(
       (scope): MatrixPrincipal => ({
@@ -235,7 +235,7 @@ function buildMatrix(legacyFallback: LegacyFallback) {
   const systemPolicyPrincipals = (scope: string): string[] => {
     const fn = broker.scopeFunctions.get(scope);
     if (fn === undefined) throw new Error(`no function for ${scope}`);
-    const env = resolve(json, json.Resources[logicalId(fn.function)]?.Properties?.Environment) as {
+    const env = resolve(json, json.Resources[logicalId(fn)]?.Properties?.Environment) as {
       Variables: Record<string, string>;
     };
     return (env.Variables.BROKER_SYSTEM_POLICY_PRINCIPALS ?? '').split(',');
@@ -260,7 +260,7 @@ function buildMatrix(legacyFallback: LegacyFallback) {
     legacyTable: DEFAULT_LEGACY_PREFIXES,
     scopes: DEFAULT_SCOPES,
   };
-  const requests = matrixRequests(DEFAULT_SCOPES, logicalId(broker.api.api), keyArn(keyId), targets);
+  const requests = matrixRequests(DEFAULT_SCOPES, logicalId(broker.api), keyArn(keyId), targets);
   const cells: MatrixCell[] = principals.flatMap((principal) =>
     requests.map((request) => ({
       principal,
@@ -548,11 +548,11 @@ describe.each(['never', 'until-migrated'] as const)(
       }
       // user-API: 3 tag-based grants + list + batch read + key use + flag read; each scope: CRUD +
       // list + batch read + key use, and under until-migrated a legacy read and a flag read for each
-      // scope the legacy table names; the guard's eight denies, the user-role guard's one, the
+      // scope the legacy table names; the guard's eight denies (on the user-API role), the
       // perimeter's seven; the user access policy (invoke + guard + user-role guard) and each scope
-      // access policy (invoke + guard); two invoke grants; the operator's four grants; a resource
-      // policy per scope; the key policy's account statement and one decrypt deny per scope; the
-      // migration role's statements.
+      // access policy (invoke + guard), which the granted roles carry too (the grants attach them);
+      // the operator's four grants; a resource policy per scope; the key policy's account statement
+      // and one decrypt deny per scope; the migration role's statements.
       const scopes = DEFAULT_SCOPES.length;
       const legacyScopes =
         legacyFallback === 'until-migrated'
@@ -567,11 +567,9 @@ describe.each(['never', 'until-migrated'] as const)(
           4 * scopes +
           2 * legacyScopes +
           guard +
-          1 +
           7 +
           (1 + guard + 1) +
           scopes * (1 + guard) +
-          2 +
           4 +
           scopes +
           1 +

@@ -48,17 +48,15 @@ async function wrongDecisions(scopes: readonly string[]): Promise<string[]> {
     scopeCallerRoleArns: Object.fromEntries(scopes.map((s) => [s, [callerArn(s)]])),
   });
   const json = template.toJSON() as TemplateJson;
-  const apiId = logicalId(stack.broker.api.api);
+  const apiId = logicalId(stack.broker.api);
   const principals = [
     { arn: USER, name: 'platform-dev', scope: undefined as string | undefined },
     ...scopes.map((s) => ({ arn: callerArn(s), name: `svc-${s}`, scope: s as string | undefined })),
   ];
   const broker = stack.broker;
-  const functions = [
-    broker.userFunction.function,
-    ...[...broker.scopeFunctions.values()].map((fn) => fn.function),
-    broker.migration.function.function,
-  ].map((fn) => functionArn(logicalId(fn)));
+  const functions = [broker.userFunction, ...broker.scopeFunctions.values(), broker.migrationFunction].map(
+    (fn) => functionArn(logicalId(fn)),
+  );
   const wrong: string[] = [];
   for (const p of principals) {
     const policies = identityPolicies(json, { name: p.name });

@@ -8,10 +8,10 @@ import {
 } from '../../local/migration/definition.js';
 import { secretArn as arn } from './support/arns.js';
 import { resolve, type TemplateJson } from './support/policies.js';
-import { ACCOUNT, logicalId, REGION, synthBroker } from './support/synth.js';
+import { ACCOUNT, logicalId, migrationJobOf, REGION, synthBroker } from './support/synth.js';
 
 const { stack, template } = synthBroker({ breakGlassRoleArns: [`arn:aws:iam::${ACCOUNT}:role/BreakGlass`] });
-const migrationRole = { 'Fn::GetAtt': [logicalId(stack.broker.migration.role), 'Arn'] };
+const migrationRole = { 'Fn::GetAtt': [logicalId(stack.broker.migrationRole), 'Arn'] };
 
 /** Every statement of the policies attached to `roleLogicalId`. */
 function statementsOf(roleLogicalId: string): Record<string, unknown>[] {
@@ -89,7 +89,7 @@ describe('the migration job', () => {
   });
 
   it('gives the migration role only the Secrets Manager rights its legacy table needs', () => {
-    const statements = statementsOf(logicalId(stack.broker.migration.role)).filter((s) =>
+    const statements = statementsOf(logicalId(stack.broker.migrationRole)).filter((s) =>
       JSON.stringify(s.Action).includes('secretsmanager:'),
     );
     const untagged = { Null: { 'aws:ResourceTag/thv:owner': 'true', 'aws:ResourceTag/thv:scope': 'true' } };
@@ -167,7 +167,7 @@ describe('the migration job', () => {
   });
 
   it('lets the migration role read and write the flag parameter only', () => {
-    const ssm = statementsOf(logicalId(stack.broker.migration.role)).filter((s) =>
+    const ssm = statementsOf(logicalId(stack.broker.migrationRole)).filter((s) =>
       JSON.stringify(s.Action).includes('ssm:'),
     );
     expect(ssm).toEqual([
@@ -185,22 +185,22 @@ describe('the migration job', () => {
       Properties: { Description: 'thv secret broker: legacy-key migration steps' },
     });
     const env = JSON.stringify(Object.values(fn)[0]);
-    for (const [scope, scopeFn] of stack.broker.scopeFunctions) {
+    for (const [scope, scopeRole] of stack.broker.scopeRoles) {
       expect(env).toContain(`\\"${scope}\\":[\\"`);
-      expect(env).toContain(logicalId(scopeFn.role));
+      expect(env).toContain(logicalId(scopeRole));
     }
-    expect(env).toContain(logicalId(stack.broker.migration.role));
+    expect(env).toContain(logicalId(stack.broker.migrationRole));
     expect(env).toContain('BreakGlass');
   });
 
   it('trusts the migration role in every scope function’s resource policy and the tamper rule', () => {
     for (const fn of stack.broker.scopeFunctions.values()) {
-      const resource = template.toJSON().Resources[logicalId(fn.function)];
+      const resource = template.toJSON().Resources[logicalId(fn)];
       const principals = resource.Properties.Environment.Variables.BROKER_SYSTEM_POLICY_PRINCIPALS;
       expect(JSON.stringify(principals)).toContain(JSON.stringify(migrationRole));
     }
     expect(JSON.stringify(template.findResources('AWS::Events::Rule'))).toContain(
-      logicalId(stack.broker.migration.role),
+      logicalId(stack.broker.migrationRole),
     );
   });
 
@@ -214,21 +214,25 @@ describe('the migration job', () => {
     const big = synthBroker({ migration: { batchSize: 50 } });
     expect(discoverOf(template)).toMatchObject({
       batchSize: 10,
-      maxPages: stack.broker.migration.maxPagesPerExecution,
+      maxPages: migrationJobOf(stack.broker).maxPagesPerExecution,
     });
     expect(discoverOf(big.template)).toMatchObject({
       batchSize: 50,
-      maxPages: big.stack.broker.migration.maxPagesPerExecution,
+      maxPages: migrationJobOf(big.stack.broker).maxPagesPerExecution,
     });
     // Fewer, bigger batches per page make a page cost fewer history events: more pages fit.
-    expect(big.stack.broker.migration.maxPagesPerExecution).toBeGreaterThan(
-      stack.broker.migration.maxPagesPerExecution,
+    expect(migrationJobOf(big.stack.broker).maxPagesPerExecution).toBeGreaterThan(
+      migrationJobOf(stack.broker).maxPagesPerExecution,
     );
   });
 
   it('refuses a batch size or concurrency out of range, naming the prop', () => {
-    expect(() => synthBroker({ migration: { batchSize: 0 } })).toThrow(/migration batchSize/);
-    expect(() => synthBroker({ migration: { maxConcurrency: 100 } })).toThrow(/migration maxConcurrency/);
+    expect(() => synthBroker({ migration: { batchSize: 0 } })).toThrow(
+      /^Broker: invalid SecretBrokerStack props:\n- migration batchSize: must be a whole number from 1 to 100, got 0$/,
+    );
+    expect(() => synthBroker({ migration: { maxConcurrency: 100 } })).toThrow(
+      /^Broker: invalid SecretBrokerStack props:\n- migration maxConcurrency: must be a whole number from 1 to 40, got 100$/,
+    );
   });
 
   it('does not start the job when startOnDeploy is off', () => {
@@ -239,10 +243,10 @@ describe('the migration job', () => {
   it('names the job, its function and its flag in the stack outputs the CLI asks for', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(outputs.MigrationStateMachineArn?.Value).toEqual({
-      Ref: logicalId(stack.broker.migration.stateMachine),
+      Ref: logicalId(stack.broker.migrationStateMachine),
     });
     expect(outputs.MigrationFunctionName?.Value).toEqual({
-      Ref: logicalId(stack.broker.migration.function.function),
+      Ref: logicalId(stack.broker.migrationFunction),
     });
     expect(outputs.MigrationFlagParameter?.Value).toBe('/Broker/migration-done');
   });

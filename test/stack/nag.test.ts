@@ -39,7 +39,7 @@ describe('cdk-nag AwsSolutions', () => {
   it('still reports a wildcard grant that nobody acknowledged', () => {
     // Prepare
     const { stack } = synthBroker({});
-    stack.broker.userFunction.role.addToPrincipalPolicy(
+    stack.broker.userRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::bucket/*'] }),
     );
 

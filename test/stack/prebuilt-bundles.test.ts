@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type BrokerFunction, bundleDirectory } from '../../lib/broker-function.js';
+import { bundleDirectory } from '../../lib/broker-function.js';
 import { BUNDLE_FILE, LAMBDA_BUNDLES_DIR } from '../../lib/bundling.js';
 import { logicalId, synthBroker, testApp } from './support/synth.js';
 
@@ -19,8 +19,8 @@ describe('prebuilt Lambda bundles', () => {
     const { stack, template } = synthBroker({}, app);
     const functions = [
       ['user', stack.broker.userFunction],
-      ['scope', stack.broker.scopeFunctions.get('workloads') as BrokerFunction],
-      ['migration', stack.broker.migration.function],
+      ['scope', stack.broker.scopeFunctions.get('workloads')],
+      ['migration', stack.broker.migrationFunction],
     ] as const;
 
     // Act
@@ -30,7 +30,7 @@ describe('prebuilt Lambda bundles', () => {
 
     // Assess
     for (const [handler, fn] of functions) {
-      const props = json.Resources[logicalId(fn.function)]?.Properties;
+      const props = json.Resources[logicalId(fn ?? stack)]?.Properties;
       expect(props?.Handler).toBe('index.handler');
       const staged = join(app.outdir, `asset.${props?.Code.S3Key.replace(/\.zip$/, '')}`, BUNDLE_FILE);
       expect(readFileSync(staged, 'utf8')).toBe(

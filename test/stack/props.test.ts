@@ -1,13 +1,21 @@
-/** Props validation: bad construct props and bad context values fail at synth time, naming the fix. */
+/**
+ * Props validation: bad construct props and bad context values fail at construction, naming the
+ * construct's path, the prop and the fix.
+ */
+import { Stack } from 'aws-cdk-lib/core';
+import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../app/app.js';
 import { stackFromContext } from '../../app/context.js';
 import { resolveBrokerProps, type SecretBrokerProps } from '../../lib/props.js';
+import { SecretBroker } from '../../lib/secret-broker.js';
 import { roleArn } from './support/arns.js';
-import { synthBroker } from './support/synth.js';
+import { scratchDir, synthBroker, testApp } from './support/synth.js';
 
+/** The message a `SecretBroker` at `Test/Broker` throws for `props`, or '' when it takes them. */
 const problemsOf = (props: SecretBrokerProps): string => {
   try {
-    resolveBrokerProps(props);
+    new SecretBroker(new Stack(testApp(), 'Test'), 'Broker', props);
     return '';
   } catch (error) {
     return (error as Error).message;
@@ -17,7 +25,7 @@ const problemsOf = (props: SecretBrokerProps): string => {
 describe('SecretBroker props', () => {
   it('applies the design defaults', () => {
     // Act
-    const resolved = resolveBrokerProps({});
+    const resolved = resolveBrokerProps(new Construct(testApp(), 'Broker'), {});
 
     // Assess
     expect(resolved).toMatchObject({
@@ -27,6 +35,7 @@ describe('SecretBroker props', () => {
       recoveryWindowDays: 7,
       rateLimit: 50,
       burstLimit: 100,
+      migration: { maxConcurrency: 10, batchSize: 10, startOnDeploy: true },
     });
   });
 
@@ -35,7 +44,9 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ root: 'toolhive' });
 
     // Assess
-    expect(message).toMatch(/root: root "toolhive" must .* end with "\/"/);
+    expect(message).toMatch(
+      /^Test\/Broker: invalid SecretBroker props:\n- root: root "toolhive" must .* end with "\/"/,
+    );
   });
 
   it('rejects a scope name with an underscore', () => {
@@ -43,7 +54,9 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ scopes: ['work_loads'] });
 
     // Assess
-    expect(message).toMatch(/scopes: scope "work_loads" must match/);
+    expect(message).toMatch(
+      /^Test\/Broker: invalid SecretBroker props:\n- scopes: scope "work_loads" must match/,
+    );
   });
 
   it('rejects a scope listed twice', () => {
@@ -51,7 +64,9 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ scopes: ['auth', 'auth'] });
 
     // Assess
-    expect(message).toMatch(/scopes: scopes are listed twice: auth/);
+    expect(message).toMatch(
+      /^Test\/Broker: invalid SecretBroker props:\n- scopes: scopes are listed twice: auth/,
+    );
   });
 
   it('rejects an empty scope list', () => {
@@ -59,7 +74,9 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ scopes: [] });
 
     // Assess
-    expect(message).toMatch(/scopes: at least one scope is required/);
+    expect(message).toMatch(
+      /^Test\/Broker: invalid SecretBroker props:\n- scopes: at least one scope is required/,
+    );
   });
 
   it('rejects a recovery window outside 7–30 days', () => {
@@ -67,7 +84,9 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ recoveryWindowDays: 3 });
 
     // Assess
-    expect(message).toMatch(/recoveryWindowDays: must be a whole number of days from 7 to 30, got 3/);
+    expect(message).toMatch(
+      /^Test\/Broker: invalid SecretBroker props:\n- recoveryWindowDays: must be a whole number of days from 7 to 30, got 3/,
+    );
   });
 
   it('rejects an unknown legacy fallback mode', () => {
@@ -75,7 +94,9 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ legacyFallback: 'always' as never });
 
     // Assess
-    expect(message).toMatch(/legacyFallback: must be one of never, until-migrated/);
+    expect(message).toMatch(
+      /^Test\/Broker: invalid SecretBroker props:\n- legacyFallback: must be one of never, until-migrated/,
+    );
   });
 
   it('rejects a legacy prefix that maps to a scope the broker does not have', () => {
@@ -83,7 +104,9 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ scopes: ['registry'] });
 
     // Assess
-    expect(message).toMatch(/legacyPrefixes: legacy prefix "BEARER_TOKEN_" maps to scope "workloads"/);
+    expect(message).toMatch(
+      /^Test\/Broker: invalid SecretBroker props:\n- legacyPrefixes: legacy prefix "BEARER_TOKEN_" maps to scope "workloads"/,
+    );
   });
 
   it('rejects a break-glass entry that is not a role ARN', () => {
@@ -91,7 +114,9 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ breakGlassRoleArns: ['arn:aws:iam::111122223333:user/alice'] });
 
     // Assess
-    expect(message).toMatch(/breakGlassRoleArns: .* is not an IAM role ARN/);
+    expect(message).toMatch(
+      /^Test\/Broker: invalid SecretBroker props:\n- breakGlassRoleArns: .* is not an IAM role ARN/,
+    );
   });
 
   it('rejects a migration flag parameter name without a leading "/"', () => {
@@ -99,7 +124,9 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ migrationFlagParameterName: 'flag' });
 
     // Assess
-    expect(message).toMatch(/migrationFlagParameterName: "flag" must start with "\/"/);
+    expect(message).toMatch(
+      /^Test\/Broker: invalid SecretBroker props:\n- migrationFlagParameterName: "flag" must start with "\/"/,
+    );
   });
 
   it('rejects a throttling rate that is not positive', () => {
@@ -107,7 +134,9 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ throttling: { rateLimit: 0 } });
 
     // Assess
-    expect(message).toMatch(/throttling.rateLimit: must be a positive number/);
+    expect(message).toMatch(
+      /^Test\/Broker: invalid SecretBroker props:\n- throttling.rateLimit: must be a positive number/,
+    );
   });
 
   it('rejects a fractional burst limit', () => {
@@ -115,7 +144,9 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ throttling: { burstLimit: 1.5 } });
 
     // Assess
-    expect(message).toMatch(/throttling.burstLimit: must be a positive whole number/);
+    expect(message).toMatch(
+      /^Test\/Broker: invalid SecretBroker props:\n- throttling.burstLimit: must be a positive whole number/,
+    );
   });
 
   it('reports every problem in one error', () => {
@@ -123,7 +154,12 @@ describe('SecretBroker props', () => {
     const message = problemsOf({ root: 'x', recoveryWindowDays: 99, throttling: { rateLimit: -1 } });
 
     // Assess
-    expect(message.split('\n- ')).toHaveLength(4);
+    expect(message.split('\n- ')).toEqual([
+      'Test/Broker: invalid SecretBroker props:',
+      expect.stringMatching(/^root: /),
+      expect.stringMatching(/^recoveryWindowDays: /),
+      expect.stringMatching(/^throttling.rateLimit: /),
+    ]);
   });
 
   it('builds one scope function per configured scope', () => {
@@ -143,7 +179,9 @@ describe('SecretBroker props', () => {
     const act = () => synthBroker({ userRoleArns: ['platform-dev'] });
 
     // Assess
-    expect(act).toThrow(/userRoleArns: "platform-dev" is not an IAM role ARN/);
+    expect(act).toThrow(
+      /^Broker: invalid SecretBrokerStack props:\n- userRoleArns: "platform-dev" is not an IAM role ARN/,
+    );
   });
 
   it('rejects a migration operator entry that is not a role ARN, naming the stack prop', () => {
@@ -151,7 +189,9 @@ describe('SecretBroker props', () => {
     const act = () => synthBroker({ migrationOperatorRoleArns: ['ops'] });
 
     // Assess
-    expect(act).toThrow(/migrationOperatorRoleArns: "ops" is not an IAM role ARN/);
+    expect(act).toThrow(
+      /^Broker: invalid SecretBrokerStack props:\n- migrationOperatorRoleArns: "ops" is not an IAM role ARN/,
+    );
   });
 
   it('refuses a migration operator that also holds user or scope access: the access denies it the job', () => {
@@ -165,8 +205,12 @@ describe('SecretBroker props', () => {
       });
 
     // Assess
-    expect(asUser).toThrow(/role\/ops cannot both hold user or scope access and operate the migration/);
-    expect(asService).toThrow(/role\/ops cannot both hold user or scope access and operate the migration/);
+    expect(asUser).toThrow(
+      /^Broker\/Broker: .*role\/ops cannot both hold user or scope access and operate the migration/,
+    );
+    expect(asService).toThrow(
+      /^Broker\/Broker: .*role\/ops cannot both hold user or scope access and operate the migration/,
+    );
   });
 
   it('rejects scope callers for a scope the broker does not have', () => {
@@ -174,7 +218,9 @@ describe('SecretBroker props', () => {
     const act = () => synthBroker({ scopeCallerRoleArns: { billing: [roleArn('svc')] } });
 
     // Assess
-    expect(act).toThrow(/scope "billing" is not one of this broker's scopes/);
+    expect(act).toThrow(
+      /^Broker: invalid SecretBrokerStack props:\n- scopeCallerRoleArns: scope "billing" is not one of this broker's scopes/,
+    );
   });
 });
 
@@ -291,25 +337,38 @@ describe('context key spelling', () => {
   });
 });
 
-describe('context scope callers', () => {
-  it('names the key of scope callers for a scope the default broker does not have', () => {
+/** `createApp` with `context`: the stack's one validator judges the props the context gives. */
+const appWith = (context: Record<string, unknown>) => () =>
+  createApp({ context: { 'aws:cdk:bundling-stacks': [], ...context }, outdir: scratchDir('app-') });
+
+describe('context values the stack validates', () => {
+  it('names the setting of scope callers for a scope the default broker does not have', () => {
     // Act
-    const act = () => stackFromContext({ scopeCallerRoleArns: `{"nope":["${roleArn('x')}"]}` });
+    const act = appWith({ scopeCallerRoleArns: `{"nope":["${roleArn('x')}"]}` });
 
     // Assess
     expect(act).toThrow(
-      /context key "scopeCallerRoleArns": scope "nope" is not one of this broker's scopes \(workloads, registry, auth, llm\)/,
+      /^ThvSecretBroker: invalid SecretBrokerStack props:\n- scopeCallerRoleArns: scope "nope" is not one of this broker's scopes \(workloads, registry, auth, llm\)/,
     );
   });
 
-  it('names the key of scope callers for a scope left out of the scopes setting', () => {
+  it('names the setting of scope callers for a scope left out of the scopes setting', () => {
     // Act
-    const act = () =>
-      stackFromContext({ scopes: 'registry', scopeCallerRoleArns: { workloads: [roleArn('svc')] } });
+    const act = appWith({ scopes: 'registry', scopeCallerRoleArns: { workloads: [roleArn('svc')] } });
 
     // Assess
     expect(act).toThrow(
-      /context key "scopeCallerRoleArns": scope "workloads" is not one of this broker's scopes \(registry\)/,
+      /^ThvSecretBroker: invalid SecretBrokerStack props:\n- scopeCallerRoleArns: scope "workloads" is not one of this broker's scopes \(registry\)/,
+    );
+  });
+
+  it('names the setting of a key ARN that is not one', () => {
+    // Act
+    const act = appWith({ encryptionKeyArn: 'arn:aws:kms:eu-west-1:111122223333:alias/broker' });
+
+    // Assess
+    expect(act).toThrow(
+      /^ThvSecretBroker: invalid SecretBrokerStack props:\n- encryptionKeyArn: "arn:aws:kms:eu-west-1:111122223333:alias\/broker" is not a KMS key ARN/,
     );
   });
 });

@@ -52,7 +52,7 @@ describe('reserved-key alarm', () => {
     // Act
     const { stack, template, alarms } = alarmOf();
     // Assess
-    const topic = logicalId(stack.broker.detection.topic);
+    const topic = logicalId(stack.broker.alarmTopic);
     expect(alarms.map((a) => a.AlarmActions)).toEqual([[{ Ref: topic }]]);
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topic }],
@@ -63,7 +63,7 @@ describe('reserved-key alarm', () => {
             Action: 'sns:Publish',
             Condition: Match.objectLike({
               ArnEquals: {
-                'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.broker.requestAlarms.reservedKey), 'Arn'] },
+                'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.broker.reservedKeyAlarm), 'Arn'] },
               },
             }),
           }),
@@ -82,7 +82,7 @@ describe('reserved-key alarm', () => {
   it.each([-1, 1.5])('refuses reservedKeyAlarmThreshold %s with the fix', (threshold) => {
     // Act + Assess
     expect(() => synthBroker({ reservedKeyAlarmThreshold: threshold })).toThrow(
-      /reservedKeyAlarmThreshold: must be a whole number of refusals \(0 or more\)/,
+      /^Broker: invalid SecretBrokerStack props:\n- reservedKeyAlarmThreshold: must be a whole number of refusals \(0 or more\)/,
     );
   });
 });

@@ -24,7 +24,7 @@ describe('IAM Identity Center roles', () => {
     const act = () => b.grantUserAccess(role);
     // Assess
     expect(act).toThrow(
-      /grantUserAccess: .*AWSReservedSSO_Developers_0123456789abcdef is an IAM Identity Center role/,
+      /^Platform\/Broker: grantUserAccess: .*AWSReservedSSO_Developers_0123456789abcdef is an IAM Identity Center role/,
     );
     expect(act).toThrow(/stack output UserAccessPolicyArn .* to the permission set instead/);
   });
@@ -37,7 +37,7 @@ describe('IAM Identity Center roles', () => {
     const act = () => b.grantScopeAccess(role, 'workloads');
     // Assess
     expect(act).toThrow(
-      /grantScopeAccess: AWSReservedSSO_Runners_abcdef0123456789 is an IAM Identity Center role/,
+      /^Platform\/Broker: grantScopeAccess: AWSReservedSSO_Runners_abcdef0123456789 is an IAM Identity Center role/,
     );
     expect(act).toThrow(/ScopeAccessPolicyArnWorkloads/);
   });

@@ -25,7 +25,15 @@ import {
 } from './support/arns.js';
 import { FUNCTION_SECRET_ACTIONS } from './support/matrix.js';
 import { identityPolicies, type RoleRef, resolve, type TemplateJson } from './support/policies.js';
-import { ACCOUNT, logicalId, REGION, synthBroker, testApp } from './support/synth.js';
+import {
+  ACCOUNT,
+  logGroupOf,
+  logicalId,
+  REGION,
+  stateMachineRoleOf,
+  synthBroker,
+  testApp,
+} from './support/synth.js';
 
 const BREAK_GLASS = roleArn('break-glass');
 const MIGRATION = roleArn('migration');
@@ -46,13 +54,13 @@ const custom = synthBroker({
 const json = template.toJSON() as TemplateJson;
 const broker = stack.broker;
 const keyId = logicalId(broker.key);
-const apiId = logicalId(broker.api.api);
+const apiId = logicalId(broker.api);
 const guardId = logicalId(broker.guardPolicy);
 const userRoleGuardId = logicalId(broker.userRoleGuardPolicy);
 /** The migration job's role: trusted by system secrets, the key policy and the tamper rule. */
-const migrationJobRole = roleArn(logicalId(broker.migration.role));
-const userRoleId = logicalId(broker.userFunction.role);
-const scopeRoleId = (scope: string): string => logicalId(broker.scopeFunctions.get(scope)?.role ?? broker);
+const migrationJobRole = roleArn(logicalId(broker.migrationRole));
+const userRoleId = logicalId(broker.userRole);
+const scopeRoleId = (scope: string): string => logicalId(broker.scopeRoles.get(scope) ?? broker);
 const statementsOf = (role: RoleRef) =>
   identityPolicies(json, role).map((p) => ({ name: p.name, statements: p.policy.Statement }));
 
@@ -166,15 +174,15 @@ const perimeterId = logicalId(broker.perimeterPolicy);
 const STATE_MACHINE = stateMachineArn('Broker-legacy-migration');
 /** Every function of the broker, the job's starter (aws-cdk-lib's singleton provider) included. */
 const BROKER_FUNCTIONS = [
-  broker.migration.function.function,
-  broker.userFunction.function,
-  ...DEFAULT_SCOPES.map((s) => broker.scopeFunctions.get(s)?.function),
+  broker.migrationFunction,
+  broker.userFunction,
+  ...DEFAULT_SCOPES.map((s) => broker.scopeFunctions.get(s)),
 ].map((fn) => functionArn(logicalId(fn ?? broker)));
 const BROKER_ROLES = [
-  broker.migration.role,
-  broker.migration.stateMachine.role,
-  broker.userFunction.role,
-  ...DEFAULT_SCOPES.map((s) => broker.scopeFunctions.get(s)?.role),
+  broker.migrationRole,
+  stateMachineRoleOf(broker),
+  broker.userRole,
+  ...DEFAULT_SCOPES.map((s) => broker.scopeRoles.get(s)),
 ].map((role) => roleArn(logicalId(role ?? broker)));
 const STARTER_ID = 'AWS679f53fac002430cb0da5b7982bd22872D164C4C';
 /** docs/design.md §3: what a role given user or scope access is denied around the API, whatever else it holds. */
@@ -219,7 +227,7 @@ const PERIMETER_STATEMENTS = [
     Effect: 'Deny',
     Resource: expect.arrayContaining([
       ...BROKER_ROLES,
-      roleArn(logicalId(broker.api.api.node.findChild('CloudWatchRole') as iam.Role)),
+      roleArn(logicalId(broker.api.node.findChild('CloudWatchRole') as iam.Role)),
       expect.stringMatching(/:role\/AWS679f53fac002430cb0da5b7982bd2287ServiceRole/),
     ]),
     Sid: 'DenyBrokerRoles',
@@ -277,7 +285,7 @@ const USER_SECRET_STATEMENTS = [
 describe('role statements', () => {
   it('gives the user-API role its log stream, tag-based user-secret access, ListSecrets, key use, the flag, and the guard', () => {
     // Prepare
-    const logsId = logicalId(broker.userFunction.logGroup);
+    const logsId = logicalId(logGroupOf(broker.userFunction));
 
     // Act
     const policies = statementsOf({ logicalId: userRoleId });
@@ -312,14 +320,14 @@ describe('role statements', () => {
       if (fn === undefined) throw new Error(`no function for ${scope}`);
 
       // Act
-      const policies = statementsOf({ logicalId: logicalId(fn.role) });
+      const policies = statementsOf({ logicalId: scopeRoleId(scope) });
 
       // Assess
       expect(policies).toEqual([
         {
           name: expect.stringMatching(new RegExp(`^BrokerScope${scope}RoleDefaultPolicy`)),
           statements: [
-            logWrite(logicalId(fn.logGroup)),
+            logWrite(logicalId(logGroupOf(fn))),
             {
               Action: [...CRUD, 'secretsmanager:PutResourcePolicy'],
               Effect: 'Allow',
@@ -334,17 +342,14 @@ describe('role statements', () => {
     },
   );
 
-  it('gives a role passed to grantUserAccess each method of the user routes and both guard policies, nothing else', () => {
+  it('gives a role passed to grantUserAccess the user access policy (each method of the user routes, both guards) and the perimeter, nothing else', () => {
     // Act
     const policies = statementsOf({ name: 'platform-dev' });
 
-    // Assess
+    // Assess: the two policies a role managed elsewhere attaches by hand.
     expect(policies).toEqual([
-      { name: guardId, statements: GUARD_STATEMENTS },
-      { name: userRoleGuardId, statements: USER_ROLE_GUARD_STATEMENTS },
-      { name: perimeterId, statements: PERIMETER_STATEMENTS },
       {
-        name: expect.stringMatching(/^UserRoleplatformdevPolicy/),
+        name: logicalId(broker.userAccessPolicy),
         statements: [
           {
             Action: 'execute-api:Invoke',
@@ -352,21 +357,22 @@ describe('role statements', () => {
             // The restore and version routes lie under /v1/secrets/* already.
             Resource: invokeAll(['/v1/secrets', '/v1/secrets/*', '/v1/deleted-secrets', '/v1/batch-get']),
           },
+          ...GUARD_STATEMENTS,
+          ...USER_ROLE_GUARD_STATEMENTS,
         ],
       },
+      { name: perimeterId, statements: PERIMETER_STATEMENTS },
     ]);
   });
 
-  it('gives a role passed to grantScopeAccess each method of that scope routes only, and the guard and perimeter policies', () => {
+  it('gives a role passed to grantScopeAccess the access policy of that scope (each method of its routes, the guard) and the perimeter, nothing else', () => {
     // Act
     const policies = statementsOf({ name: 'workloads-svc' });
 
-    // Assess
+    // Assess: the two policies a service role managed elsewhere attaches by hand.
     expect(policies).toEqual([
-      { name: guardId, statements: GUARD_STATEMENTS },
-      { name: perimeterId, statements: PERIMETER_STATEMENTS },
       {
-        name: expect.stringMatching(/^ScopeCallerworkloadsworkloadssvcPolicy/),
+        name: logicalId(broker.scopeAccessPolicies.get('workloads') ?? broker),
         statements: [
           {
             Action: 'execute-api:Invoke',
@@ -378,21 +384,32 @@ describe('role statements', () => {
               '/v1/scopes/workloads/batch-get',
             ]),
           },
+          ...GUARD_STATEMENTS,
         ],
       },
+      { name: perimeterId, statements: PERIMETER_STATEMENTS },
+    ]);
+  });
+
+  it('keeps the guard and the user-role guard as policies of their own, for roles that do not use the broker', () => {
+    // Act
+    const statements = (id: string) => resolve(json, json.Resources[id]?.Properties?.PolicyDocument);
+
+    // Assess
+    expect([statements(guardId), statements(userRoleGuardId)]).toEqual([
+      { Version: '2012-10-17', Statement: GUARD_STATEMENTS },
+      { Version: '2012-10-17', Statement: USER_ROLE_GUARD_STATEMENTS },
     ]);
   });
 
   it('lets scope roles read and describe only untagged keys of their own legacy prefixes, and the flag, under until-migrated', () => {
     // Prepare
     const t = custom.template.toJSON() as TemplateJson;
-    const fn = custom.stack.broker.scopeFunctions.get('registry');
-    if (fn === undefined) throw new Error('no registry function');
+    const role = custom.stack.broker.scopeRoles.get('registry');
+    if (role === undefined) throw new Error('no registry role');
 
     // Act
-    const statements = identityPolicies(t, { logicalId: logicalId(fn.role) }).flatMap(
-      (p) => p.policy.Statement,
-    );
+    const statements = identityPolicies(t, { logicalId: logicalId(role) }).flatMap((p) => p.policy.Statement);
 
     // Assess
     expect(statements.slice(4)).toEqual([
@@ -417,11 +434,10 @@ describe('role statements', () => {
 
     // Assess: the user and scope functions, the migration steps and the first-deploy start are
     // Lambda functions; the state machine role is assumed by Step Functions for this account only.
-    const stateMachineRole = logicalId(broker.migration.stateMachine.role);
+    const stateMachineRole = logicalId(stateMachineRoleOf(broker));
     const lambdaTrusted = Object.entries(roles)
       .filter(
-        ([id]) =>
-          ![logicalId(broker.api.api.node.findChild('CloudWatchRole')), stateMachineRole].includes(id),
+        ([id]) => ![logicalId(broker.api.node.findChild('CloudWatchRole')), stateMachineRole].includes(id),
       )
       .map(
         ([, r]) =>
@@ -459,8 +475,8 @@ describe('grants against the adapter', () => {
     const implied = /\bTags:/.test(source) ? ['secretsmanager:TagResource'] : [];
 
     // Act
-    const granted = [broker.userFunction, ...broker.scopeFunctions.values()]
-      .flatMap((fn) => identityPolicies(json, { logicalId: logicalId(fn.role) }))
+    const granted = [broker.userRole, ...broker.scopeRoles.values()]
+      .flatMap((role) => identityPolicies(json, { logicalId: logicalId(role) }))
       .flatMap((p) => p.policy.Statement)
       .filter((s) => s.Effect === 'Allow')
       .flatMap((s) => [s.Action].flat())
@@ -495,7 +511,7 @@ describe('API', () => {
     'sends every method under /v1/scopes/%s/secrets to that scope function',
     (scope) => {
       // Prepare
-      const fnId = logicalId(broker.scopeFunctions.get(scope)?.function ?? broker);
+      const fnId = logicalId(broker.scopeFunctions.get(scope) ?? broker);
       const byPath = methodTargets();
 
       // Act
@@ -527,7 +543,7 @@ describe('API', () => {
 
   it('sends the user routes and the unknown-scope catch-all to the user function', () => {
     // Prepare
-    const fnId = logicalId(broker.userFunction.function);
+    const fnId = logicalId(broker.userFunction);
 
     // Act
     const targets = Object.entries(methodTargets()).filter(([path]) => !/^\/v1\/scopes\/[a-z]/.test(path));
@@ -579,8 +595,8 @@ describe('API', () => {
 describe('functions', () => {
   it('gives every function its own role and its own log group on nodejs24.x', () => {
     // Act: the broker's own functions (the first-deploy start is CDK's custom-resource function).
-    const ids = [broker.userFunction, ...broker.scopeFunctions.values(), broker.migration.function].map((f) =>
-      logicalId(f.function),
+    const ids = [broker.userFunction, ...broker.scopeFunctions.values(), broker.migrationFunction].map((f) =>
+      logicalId(f),
     );
     const fns = Object.entries(template.findResources('AWS::Lambda::Function'))
       .filter(([id]) => ids.includes(id))
@@ -601,7 +617,7 @@ describe('functions', () => {
     if (fn === undefined) throw new Error('no llm function');
 
     // Act
-    const env = resolve(json, json.Resources[logicalId(fn.function)]?.Properties?.Environment) as {
+    const env = resolve(json, json.Resources[logicalId(fn)]?.Properties?.Environment) as {
       Variables: Record<string, string>;
     };
 
@@ -614,7 +630,7 @@ describe('functions', () => {
       BROKER_RECOVERY_WINDOW_DAYS: '7',
       BROKER_LEGACY_FALLBACK: 'never',
       BROKER_SYSTEM_POLICY_PRINCIPALS: [
-        roleArn(logicalId(fn.role)),
+        roleArn(scopeRoleId('llm')),
         migrationJobRole,
         MIGRATION,
         BREAK_GLASS,
@@ -624,10 +640,7 @@ describe('functions', () => {
 
   it('gives the user function no served scope and no system-secret principals', () => {
     // Act
-    const env = resolve(
-      json,
-      json.Resources[logicalId(broker.userFunction.function)]?.Properties?.Environment,
-    ) as {
+    const env = resolve(json, json.Resources[logicalId(broker.userFunction)]?.Properties?.Environment) as {
       Variables: Record<string, string>;
     };
 
@@ -700,7 +713,7 @@ describe('grants', () => {
       migrationOperatorRoleArns: [roleArn('ops')],
     });
     const t = opTemplate.toJSON() as TemplateJson;
-    const job = opStack.broker.migration;
+    const opBroker = opStack.broker;
 
     // Act
     const policies = identityPolicies(t, { name: 'ops' }).map((p) => p.policy.Statement);
@@ -711,7 +724,7 @@ describe('grants', () => {
         {
           Action: 'lambda:InvokeFunction',
           Effect: 'Allow',
-          Resource: functionArn(logicalId(job.function.function)),
+          Resource: functionArn(logicalId(opBroker.migrationFunction)),
         },
         {
           Action: ['states:StartExecution', 'states:ListExecutions'],
@@ -749,10 +762,12 @@ describe('grants', () => {
     const act = () => broker.grantScopeAccess(new iam.ServicePrincipal('ec2.amazonaws.com'), 'workloads');
 
     // Assess
-    expect(act).toThrow(/grantScopeAccess: the grantee's principal is not an IAM role, user or group/);
+    expect(act).toThrow(
+      /^Broker\/Broker: grantScopeAccess: the grantee's principal is not an IAM role, user or group/,
+    );
   });
 
-  it('attaches the guard and perimeter policies to the role behind a grantee such as a function', () => {
+  it('attaches the scope access and perimeter policies to the role behind a grantee such as a function', () => {
     // Prepare
     const s = new SecretBrokerStack(testApp(), 'Broker', { env: { account: ACCOUNT, region: REGION } });
     const role = new iam.Role(s, 'Svc', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -764,9 +779,8 @@ describe('grants', () => {
 
     // Assess
     expect(identityPolicies(t, { logicalId: logicalId(role) }).map((p) => p.name)).toEqual([
-      logicalId(s.broker.guardPolicy),
+      logicalId(s.broker.scopeAccessPolicies.get('auth') ?? s.broker),
       logicalId(s.broker.perimeterPolicy),
-      expect.stringMatching(/^SvcDefaultPolicy/),
     ]);
   });
 
@@ -779,7 +793,7 @@ describe('grants', () => {
 
     // Assess
     expect(act).toThrow(
-      /scope "billing" is not one of this broker's scopes \(workloads, registry, auth, llm\)/,
+      /^Broker\/Broker: grantScopeAccess: scope "billing" is not one of this broker's scopes \(workloads, registry, auth, llm\)/,
     );
   });
 });
@@ -839,7 +853,7 @@ describe('outputs', () => {
       GuardPolicyArn: { Value: `arn:aws:iam::111122223333:policy/${guardId}` },
       UserRoleGuardPolicyArn: { Value: `arn:aws:iam::111122223333:policy/${userRoleGuardId}` },
       PerimeterPolicyArn: { Value: `arn:aws:iam::111122223333:policy/${perimeterId}` },
-      AlarmTopicArn: { Value: logicalId(broker.detection.topic) },
+      AlarmTopicArn: { Value: logicalId(broker.alarmTopic) },
       KeyArn: { Value: keyArn(keyId) },
     });
   });

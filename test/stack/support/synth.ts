@@ -3,9 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
 import { afterAll } from 'vitest';
+import type { MigrationJob } from '../../../lib/migration-job.js';
+import type { SecretBroker } from '../../../lib/secret-broker.js';
 import { SecretBrokerStack, type SecretBrokerStackProps } from '../../../lib/secret-broker-stack.js';
 
 /** Root of the test output folders. */
@@ -59,3 +64,18 @@ export function logicalId(construct: IConstruct): string {
   if (element === undefined) throw new Error(`${construct.node.path} has no CloudFormation resource`);
   return Stack.of(construct).resolve(Stack.of(construct).getLogicalId(element)) as string;
 }
+
+/**
+ * The broker's internal migration job construct, for what its public interfaces leave out: the
+ * state machine's own role and the page cap the history model computed.
+ */
+export function migrationJobOf(broker: SecretBroker): MigrationJob {
+  return broker.node.findChild('Migration') as MigrationJob;
+}
+
+/** The role Step Functions runs the migration's state machine as. */
+export const stateMachineRoleOf = (broker: SecretBroker): iam.IRole =>
+  migrationJobOf(broker).stateMachine.role;
+
+/** The log group of a broker function (every one is a `lambda.Function` with its own group). */
+export const logGroupOf = (fn: lambda.IFunction): logs.ILogGroup => (fn as lambda.Function).logGroup;
