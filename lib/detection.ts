@@ -83,4 +83,4 @@ export class TamperDetection extends Construct {
 }
 
 /** Rule state that also delivers CloudTrail's read-only management events. */
-export const RULE_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+const RULE_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';

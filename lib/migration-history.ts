@@ -15,7 +15,7 @@ export const HISTORY_EVENT_LIMIT = 25_000;
  * Started; a Choice or Pass writes Entered and Exited; a Map writes Entered, Started, Succeeded,
  * Exited, and each iteration Started and Succeeded (or Failed) around its own states.
  */
-export const EVENTS = {
+const EVENTS = {
   task: 5,
   retry: 3,
   choice: 2,

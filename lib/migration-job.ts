@@ -40,7 +40,7 @@ const LAMBDA_ERRORS = [
 ];
 
 /** How far ListSecrets may lag behind writes (API reference: "the last five minutes"). */
-export const LISTING_LAG_SECONDS = 300;
+const LISTING_LAG_SECONDS = 300;
 
 /** Retries of a Lambda step on service errors. */
 const STEP_RETRIES = 4;
@@ -49,7 +49,7 @@ const STEP_RETRIES = 4;
  * Error name of a step whose role was refused where it always has rights (the steps'
  * `MigrationAccessDeniedError`): IAM not yet in force on a first deploy.
  */
-export const ACCESS_DENIED = 'MigrationAccessDeniedError';
+const ACCESS_DENIED = 'MigrationAccessDeniedError';
 
 /**
  * The Retry of every Lambda step on {@link ACCESS_DENIED}: 15, 30, 60 and 120 s (3¾ minutes in

@@ -21,7 +21,7 @@ import {
  * key recreates it), with DescribeSecret before it to tell a deleted secret from a live one and to
  * check its scope tag. Rotation and resource-policy reads are never called.
  */
-export const SECRET_WRITE_ACTIONS: readonly string[] = [
+const SECRET_WRITE_ACTIONS: readonly string[] = [
   'secretsmanager:CreateSecret',
   'secretsmanager:GetSecretValue',
   'secretsmanager:PutSecretValue',
@@ -180,7 +180,7 @@ function adoptionDenyStatement(scope: IConstruct, root: string): iam.PolicyState
  * before a restore). A deleted secret keeps its tags, so RestoreSecret falls under the same
  * `thv:owner=user` condition: a deleted system or untagged secret stays out of reach.
  */
-export const USER_SECRET_ACTIONS: readonly string[] = [
+const USER_SECRET_ACTIONS: readonly string[] = [
   'secretsmanager:GetSecretValue',
   'secretsmanager:PutSecretValue',
   'secretsmanager:UpdateSecret',

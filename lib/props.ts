@@ -285,7 +285,7 @@ function withDefaults(props: SecretBrokerProps): ResolvedBrokerProps {
  * Every prop rule of the broker, in one place: one line per problem, naming the prop and the fix.
  * Takes the construct's props and, for the deployable stack, the ARNs it takes instead of roles.
  */
-export function settingProblems(props: SecretBrokerProps & BrokerArnProps): string[] {
+function settingProblems(props: SecretBrokerProps & BrokerArnProps): string[] {
   const problems: string[] = [];
   const {
     root,
