@@ -26,6 +26,7 @@ import {
   scopeListProblems,
 } from '../core/index.js';
 import { DEFAULT_BATCH_SIZE } from '../core/migration-events.js';
+import { constructError } from './construct-error.js';
 
 /** Stage throttling of the broker API. */
 export interface ApiThrottling {
@@ -397,7 +398,7 @@ export function validateProps(
 ): void {
   const problems = settingProblems(props);
   if (problems.length > 0)
-    throw new Error(`${construct.node.path}: invalid ${kind} props:\n- ${problems.join('\n- ')}`);
+    throw constructError(construct, `invalid ${kind} props:\n- ${problems.join('\n- ')}`);
 }
 
 /** Validates `props` of the broker `construct` ({@link validateProps}) and applies the defaults. */

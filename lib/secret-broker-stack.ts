@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Aws, CfnRule, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
+import { constructError } from './construct-error.js';
 import { type BrokerArnProps, type SecretBrokerProps, validateProps } from './props.js';
 import { SecretBroker } from './secret-broker.js';
 
@@ -84,8 +85,9 @@ export class SecretBrokerStack extends Stack {
     const known = !Token.isUnresolved(this.account);
     const foreign = [...byAccount].filter(([account]) => known && account !== this.account);
     if (foreign.length > 0) {
-      throw new Error(
-        `${this.node.path}: invalid SecretBrokerStack props: these roles are not in account ${this.account}, where the stack deploys, and a grant can only reach a role of that account (for callers in other accounts, see "Cross-account callers" in docs/deploy.md):\n- ${foreign.flatMap(([, roles]) => roles).join('\n- ')}`,
+      throw constructError(
+        this,
+        `invalid SecretBrokerStack props: these roles are not in account ${this.account}, where the stack deploys, and a grant can only reach a role of that account (for callers in other accounts, see "Cross-account callers" in docs/deploy.md):\n- ${foreign.flatMap(([, roles]) => roles).join('\n- ')}`,
       );
     }
     for (const [account, roles] of byAccount) {

@@ -19,6 +19,7 @@ import { ENV } from '../core/config.js';
 import { RESERVED_PREFIX } from '../core/index.js';
 import { BrokerApi, invokeArns, scopeRoutePaths, USER_ROUTE_PATHS } from './broker-api.js';
 import { BrokerFunction } from './broker-function.js';
+import { constructError } from './construct-error.js';
 import { TamperDetection } from './detection.js';
 import { MigrationJob } from './migration-job.js';
 import { acknowledgeWildcardResources } from './nag.js';
@@ -357,8 +358,9 @@ export class SecretBroker extends Construct {
     refuseIdentityCenterRole(this, grantee, 'grantScopeAccess', scopeAccessOutputName(scope));
     const access = this.attachable.scopeAccess.get(scope);
     if (access === undefined) {
-      throw new Error(
-        `${this.node.path}: grantScopeAccess: scope ${JSON.stringify(scope)} is not one of this broker's scopes (${this.config.scopes.join(', ')}); add it to the scopes prop or pick one of those`,
+      throw constructError(
+        this,
+        `grantScopeAccess: scope ${JSON.stringify(scope)} is not one of this broker's scopes (${this.config.scopes.join(', ')}); add it to the scopes prop or pick one of those`,
       );
     }
     const principal = grantee.grantPrincipal;
@@ -383,7 +385,7 @@ export class SecretBroker extends Construct {
    */
   grantMigrationOperator(grantee: iam.IGrantable): iam.Grant {
     const key = principalKey(grantee.grantPrincipal);
-    if (this.accessHolders.has(key)) throw new Error(`${this.node.path}: ${operatorConflict(key)}`);
+    if (this.accessHolders.has(key)) throw constructError(this, operatorConflict(key));
     this.operators.add(key);
     const [first, ...rest] = grantMigrationOperation(
       grantee,
@@ -400,7 +402,7 @@ export class SecretBroker extends Construct {
   /** Records a principal given user or scope access; refuses one that operates the migration. */
   private holdsAccess(principal: iam.IPrincipal, method: string): void {
     const key = principalKey(principal);
-    if (this.operators.has(key)) throw new Error(`${this.node.path}: ${method}: ${operatorConflict(key)}`);
+    if (this.operators.has(key)) throw constructError(this, `${method}: ${operatorConflict(key)}`);
     this.accessHolders.add(key);
   }
 
@@ -411,8 +413,9 @@ export class SecretBroker extends Construct {
     else if (p.userName !== undefined && p.userArn !== undefined) policy.attachToUser(p as iam.IUser);
     else if (p.groupName !== undefined && p.groupArn !== undefined) policy.attachToGroup(p as iam.IGroup);
     else
-      throw new Error(
-        `${this.node.path}: ${method}: the grantee's principal is not an IAM role, user or group, so the deny policies that go with the access cannot be attached to it; pass a role (or a construct whose grantPrincipal is one)`,
+      throw constructError(
+        this,
+        `${method}: the grantee's principal is not an IAM role, user or group, so the deny policies that go with the access cannot be attached to it; pass a role (or a construct whose grantPrincipal is one)`,
       );
   }
 

@@ -7,6 +7,7 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Token } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
+import { constructError } from './construct-error.js';
 
 /** Name prefix of every role Identity Center creates for a permission set. */
 const SSO_ROLE_PREFIX = 'AWSReservedSSO_';
@@ -35,8 +36,9 @@ export function refuseIdentityCenterRole(
   const names = [principal.roleName, principal.roleArn];
   if (!names.some(isIdentityCenterRole)) return;
   const role = names.find((n) => n !== undefined && !Token.isUnresolved(n));
-  throw new Error(
-    `${broker.node.path}: ${method}: ${role} is an IAM Identity Center role; Identity Center owns its policies, so the stack cannot attach to it. ` +
+  throw constructError(
+    broker,
+    `${method}: ${role} is an IAM Identity Center role; Identity Center owns its policies, so the stack cannot attach to it. ` +
       `Add the customer managed policy named by the stack output ${output} (broker.addOutputs()) to the permission set instead ` +
       '(aws sso-admin attach-customer-managed-policy-reference-to-permission-set, with the name and path from that ARN), then provision the permission set; see "IAM Identity Center" in docs/deploy.md.',
   );
