@@ -2,7 +2,7 @@
  * A fetch-based client for the broker's HTTP API (docs/design.md §4). It speaks to the local server
  * unsigned and to a deployed API with SigV4; it turns every failure into a {@link CliError}.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { MAX_BATCH_GET_KEYS } from '../core/bulk.js';
 import {
   BatchGetResponse,
@@ -14,7 +14,7 @@ import {
   RestoreResponse,
   RestoreScopedResponse,
   SecretResponse,
-} from '../core/http/schemas.js';
+} from '../core/http/responses.js';
 import { type Endpoint, unreachableHint } from './endpoint.js';
 import { ApiError, NotBrokerError, TransportError, UnaddressableError } from './errors.js';
 import { apiErrorOf, connectionReasonOf, notBrokerError, parseJson, reasonOf } from './responses.js';
@@ -228,11 +228,11 @@ export class BrokerClient {
     return `${targetPath(target)}/${pathSegment(target.kind === 'user' ? 'key' : 'name', key)}`;
   }
 
-  private async call<T>(call: Call, schema: z.ZodType<T>): Promise<{ status: number; body: T }>;
+  private async call<T>(call: Call, schema: z.ZodMiniType<T>): Promise<{ status: number; body: T }>;
   private async call(call: Call, schema: undefined): Promise<{ status: number; body: undefined }>;
   private async call<T>(
     call: Call,
-    schema: z.ZodType<T> | undefined,
+    schema: z.ZodMiniType<T> | undefined,
   ): Promise<{ status: number; body: T | undefined }> {
     const request = this.outgoing(call);
     const { signer } = this.options;

@@ -1,11 +1,11 @@
 /** Reading what came back: error answers into {@link ApiError}, failures into a short reason. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ENDPOINT_ENV } from './endpoint.js';
 import { ApiError, NotBrokerError } from './errors.js';
 
 // Looser than the broker's ErrorResponse on purpose: an error code this CLI does not know yet, or a
 // body without a request id, still shows the broker's code and message.
-const errorBody = z.object({ error: z.string(), message: z.string(), requestId: z.string().optional() });
+const errorBody = z.object({ error: z.string(), message: z.string(), requestId: z.optional(z.string()) });
 
 /** Parses JSON text, or gives undefined when it is not JSON. */
 export function parseJson(text: string): unknown {

@@ -2,7 +2,7 @@
  * Run-time configuration of the broker functions, read from environment variables once per cold
  * start. The stack sets these variables; `npm start` sets the same ones for its local handlers.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   DEFAULT_LEGACY_FALLBACK,
   DEFAULT_LEGACY_PREFIXES,
@@ -64,7 +64,7 @@ export const splitList = (text: string | undefined): string[] =>
     .filter((s) => s.length > 0);
 
 /** The legacy prefix table as JSON: an array of `{"prefix","scope"}` objects. */
-export const legacyTableSchema = z.array(z.object({ prefix: z.string(), scope: z.string() }).strict(), {
+export const legacyTableSchema = z.array(z.strictObject({ prefix: z.string(), scope: z.string() }), {
   error: 'expected a JSON array of {"prefix","scope"} objects',
 });
 

@@ -109,4 +109,17 @@ describe('layering', () => {
     const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies)).not.toContain('aws-local-stepfunctions');
   });
+
+  it('loads zod/mini, never zod’s classic API, in what runs at a cold start (functions, CLI)', () => {
+    // Classic zod builds every schema with its whole method set and loads its locale: measured,
+    // some 10 ms of every cold start (bench/REPORT.md, importRatio). The CDK app may use it.
+    const classic = ['core', 'lambda', 'cli'].flatMap((d) =>
+      sources(d).filter((f) =>
+        importSpecifiers(readFileSync(join(repo, f), 'utf8')).some(
+          (s) => s === 'zod' || s.startsWith('zod/v4/classic'),
+        ),
+      ),
+    );
+    expect(classic).toEqual([]);
+  });
 });

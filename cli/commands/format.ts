@@ -1,5 +1,5 @@
 /** Text for people: listings as aligned columns. */
-import type { ListResponse } from '../../core/http/schemas.js';
+import type { ListResponse } from '../../core/http/responses.js';
 import type { DeletedKey } from '../api-client.js';
 
 /** Column titles of a listing. */

@@ -1,5 +1,7 @@
 /** Reads a whole listing by following `next`, or stops at a limit. */
-import { type ListResponse, MAX_LIST_LIMIT } from '../../core/http/schemas.js';
+
+import type { ListResponse } from '../../core/http/responses.js';
+import { MAX_LIST_LIMIT } from '../../core/http/schemas.js';
 import type { BrokerClient, DeletedKey, Target } from '../api-client.js';
 import { TransportError } from '../errors.js';
 

@@ -4,7 +4,8 @@
  * request id, and its detail goes to the log alone.
  */
 
-import { type ApiErrorCode, ERROR_STATUS, type ErrorResponse } from '../../core/http/schemas.js';
+import type { ErrorResponse } from '../../core/http/responses.js';
+import { type ApiErrorCode, ERROR_STATUS } from '../../core/http/schemas.js';
 import { BrokerError } from '../../core/index.js';
 
 /** A request that matched no route (404 `not_found`) or used a method the route lacks (405). */

@@ -2,27 +2,29 @@
  * The OpenAPI 3.0 document of the API, generated from the route table and the zod schemas the
  * handlers parse with. `scripts/openapi.ts` writes it to `openapi.json`; a test keeps that in step.
  */
-import * as z from 'zod';
-import { ALL_ROUTES, type Method, type RouteName } from '../../core/http/routes.js';
+import * as z from 'zod/mini';
 import {
-  type ApiErrorCode,
-  BatchGetBody,
   BatchGetResponse,
-  BatchGetScopedBody,
   CleanupResponse,
   DeletedListResponse,
   DeletedScopedListResponse,
-  ERROR_STATUS,
   ErrorResponse,
-  IDEMPOTENCY_KEY_PATTERN,
   KeySummary,
-  ListQuery,
   ListResponse,
-  PutSecretBody,
   PutSecretResponse,
   RestoreResponse,
   RestoreScopedResponse,
   SecretResponse,
+} from '../../core/http/responses.js';
+import { ALL_ROUTES, type Method, type RouteName } from '../../core/http/routes.js';
+import {
+  type ApiErrorCode,
+  BatchGetBody,
+  BatchGetScopedBody,
+  ERROR_STATUS,
+  IDEMPOTENCY_KEY_PATTERN,
+  ListQuery,
+  PutSecretBody,
 } from '../../core/http/schemas.js';
 import {
   DEFAULT_SCOPES,
@@ -205,7 +207,7 @@ const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
 
 function componentSchemas(): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(COMPONENTS)) registry.add(schema as z.ZodType, { id });
+  for (const [id, schema] of Object.entries(COMPONENTS)) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, {
     target: 'openapi-3.0',
     uri: (id) => `#/components/schemas/${id}`,

@@ -4,6 +4,7 @@
  * over either provider. No rule of the core is restated here.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { BatchGetResponse, ListResponse, SecretResponse } from '../../core/http/responses.js';
 import {
   decodeSegment,
   matchRoute,
@@ -14,14 +15,11 @@ import {
 } from '../../core/http/routes.js';
 import {
   BatchGetBody,
-  type BatchGetResponse,
   BatchGetScopedBody,
   IdempotencyKey,
   ListQuery,
-  type ListResponse,
   PutSecretBody,
   RestoreBody,
-  type SecretResponse,
 } from '../../core/http/schemas.js';
 import {
   InvalidBodyError,

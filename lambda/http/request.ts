@@ -4,7 +4,8 @@
  * the field at fault and never echoes the input (JSON.parse's own messages quote the body).
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
+import { IN_ENGLISH } from '../../core/english.js';
 import { InvalidBodyError, ValueTooLargeError } from '../../core/index.js';
 
 /**
@@ -28,18 +29,18 @@ export function header(event: Pick<EventInputs, 'headers'>, name: string): strin
 }
 
 /** Parses the query string with `schema`; a parameter given twice is refused. */
-export function parseQuery<S extends z.ZodType>(event: EventInputs, schema: S): z.infer<S> {
+export function parseQuery<S extends z.ZodMiniType>(event: EventInputs, schema: S): z.infer<S> {
   for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
     if ((values?.length ?? 0) > 1)
       throw new InvalidBodyError(`query parameter ${JSON.stringify(name)} is given more than once`);
   }
-  const result = schema.safeParse({ ...(event.queryStringParameters ?? {}) });
+  const result = schema.safeParse({ ...(event.queryStringParameters ?? {}) }, IN_ENGLISH);
   if (!result.success) throw new InvalidBodyError(`invalid query: ${describeIssues(result.error, 'query')}`);
   return result.data;
 }
 
 /** Parses a JSON body with `schema`: size, encoding, content type, syntax, then shape. */
-export function parseJsonBody<S extends z.ZodType>(event: EventInputs, schema: S): z.infer<S> {
+export function parseJsonBody<S extends z.ZodMiniType>(event: EventInputs, schema: S): z.infer<S> {
   const text = bodyText(event);
   const contentType = header(event, 'content-type');
   if (contentType !== undefined && !isJson(contentType)) {
@@ -51,7 +52,7 @@ export function parseJsonBody<S extends z.ZodType>(event: EventInputs, schema: S
   } catch {
     throw new InvalidBodyError('the body is not valid JSON');
   }
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(data, IN_ENGLISH);
   if (!result.success) throw new InvalidBodyError(`invalid body: ${describeIssues(result.error, 'body')}`);
   return result.data;
 }
@@ -78,7 +79,7 @@ function isJson(contentType: string): boolean {
 }
 
 /** Says what is wrong with each field, by path; zod's messages name types, not input values. */
-function describeIssues(error: z.ZodError, root: string): string {
+function describeIssues(error: z.core.$ZodError, root: string): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${[root, ...issue.path.map(String)].join('.')}: ${issue.message}`)

@@ -4,7 +4,7 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type BrokerConfig, ENV } from '../../core/config.js';
 import type { MigrationStore } from '../../core/index.js';
 import {
@@ -19,7 +19,7 @@ import { createMigrationSteps, type MigrationStepsDeps } from './steps.js';
 /** Environment variable with each scope's resource-policy principals, as JSON `{"<scope>": ["<arn>", …]}`. */
 const SCOPE_POLICY_PRINCIPALS_ENV = ENV.scopePolicyPrincipals;
 
-const principalsSchema = z.record(z.string(), z.array(z.string().min(1)));
+const principalsSchema = z.record(z.string(), z.array(z.string().check(z.minLength(1))));
 
 /**
  * Reads {@link SCOPE_POLICY_PRINCIPALS_ENV}; throws naming the variable when it is unset or not
