@@ -15,6 +15,17 @@ export const median = (samples: readonly number[]): number => percentile(samples
 /** `value / baseline`, rounded to 3 decimals (a ratio is what the targets bound). */
 export const ratio = (value: number, baseline: number): number => round(value / baseline, 3);
 
+/**
+ * The median over rounds of `times[i] / baseline[i]`: each round imports the bare handler and then
+ * every bundle, one process after the other, so a round's ratio compares processes that ran a
+ * fraction of a second apart. On this shared 2-core machine the speed of a bare import drifts by a
+ * quarter from one minute to the next (98 to 131 ms across three runs); a ratio of two separate
+ * medians takes in that drift, a ratio per round mostly cancels it.
+ */
+export function pairedRatio(times: readonly number[], baseline: readonly number[]): number {
+  return ratio(median(times.map((t, i) => t / (baseline[i] as number))), 1);
+}
+
 /** Rounds to `digits` decimals. */
 export const round = (value: number, digits = 2): number => {
   const f = 10 ** digits;

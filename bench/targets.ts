@@ -42,19 +42,19 @@ export const TARGETS = {
     unit: 'KB',
   },
   importRatio: {
-    what: 'fresh-process import of the slowest Lambda bundle vs a bare Secrets-Manager-only handler, median',
+    what: 'fresh-process import of the slowest Lambda bundle vs a bare Secrets-Manager-only handler, median over rounds of the ratio within a round',
     kind: 'max',
     bound: 1.25,
     unit: '×',
   },
   importRatioUser: {
-    what: 'fresh `node` importing the user-API bundle vs a bare Secrets-Manager-only handler, median',
+    what: 'fresh `node` importing the user-API bundle vs a bare Secrets-Manager-only handler, median over rounds of the ratio within a round',
     kind: 'max',
     bound: 1.25,
     unit: '×',
   },
   importRatioScope: {
-    what: 'fresh `node` importing the scope-API bundle vs the bare handler, median',
+    what: 'fresh `node` importing the scope-API bundle vs the bare handler, median over rounds of the ratio within a round',
     kind: 'max',
     bound: 1.25,
     unit: '×',
