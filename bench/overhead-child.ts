@@ -93,8 +93,8 @@ function collectGarbage(): void {
 }
 
 async function main(): Promise<void> {
-  const getRounds = Number(process.env.BENCH_GET_ROUNDS ?? 1000);
-  const putRounds = Number(process.env.BENCH_PUT_ROUNDS ?? 500);
+  const getRounds = Number(process.env.BENCH_GET_ROUNDS ?? 2000);
+  const putRounds = Number(process.env.BENCH_PUT_ROUNDS ?? 1000);
   const dataDir = mkdtempSync(join(tmpdir(), 'thv-bench-overhead-'));
   const endpoint =
     process.env.BENCH_ENDPOINT === 'in-process'
