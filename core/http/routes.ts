@@ -103,13 +103,19 @@ function parseTemplate(path: string): readonly TemplatePart[] {
     });
 }
 
-// The API's own templates, parsed once when the module loads: every request matches against
-// them, so the split and the regex need not run per request and template.
+// Templates parsed once, not per request: the API's own when the module loads, and each other
+// resource on first sight (a scope's routes are resources of their own, `/v1/scopes/<scope>/…`).
+// A direct invoke may send any resource, so the cache stops growing at a bound.
 const PARSED_ROUTES = new Map(ALL_ROUTES.map((t) => [t.path, parseTemplate(t.path)]));
+const MAX_PARSED_ROUTES = 256;
 
-/** The parts of `path`: the API's own templates ready-made, any other resource parsed as it comes. */
+/** The parts of `path`, parsed once. */
 function templateParts(path: string): readonly TemplatePart[] {
-  return PARSED_ROUTES.get(path) ?? parseTemplate(path);
+  const known = PARSED_ROUTES.get(path);
+  if (known !== undefined) return known;
+  const parts = parseTemplate(path);
+  if (PARSED_ROUTES.size < MAX_PARSED_ROUTES) PARSED_ROUTES.set(path, parts);
+  return parts;
 }
 
 /**

@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { decodeSegment, matchRoute, rawSegments, SCOPE_ROUTES, USER_ROUTES } from '../../core/http/routes.js';
 
 describe('rawSegments', () => {
+  it('reads every resource right, however many distinct ones it has seen (the parse cache is bounded)', () => {
+    // A scope's routes are resources of their own; a direct invoke may send any resource at all.
+    for (let i = 0; i < 600; i++) {
+      const event = {
+        resource: `/v1/scopes/s${i}/secrets/{name}`,
+        path: `/v1/scopes/s${i}/secrets/n${i}`,
+        pathParameters: { name: `n${i}` },
+      };
+      expect(rawSegments(event)).toEqual(['v1', 'scopes', `s${i}`, 'secrets', `n${i}`]);
+    }
+  });
+
   it('rebuilds the path from the resource and the still-encoded path parameters', () => {
     // Prepare
     const event = {
