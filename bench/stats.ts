@@ -16,14 +16,14 @@ export const median = (samples: readonly number[]): number => percentile(samples
 export const ratio = (value: number, baseline: number): number => round(value / baseline, 3);
 
 /**
- * The median over rounds of `times[i] / baseline[i]`: each round imports the bare handler and then
- * every bundle, one process after the other, so a round's ratio compares processes that ran a
- * fraction of a second apart. On this shared 2-core machine the speed of a bare import drifts by a
- * quarter from one minute to the next (98 to 131 ms across three runs); a ratio of two separate
- * medians takes in that drift, a ratio per round mostly cancels it.
+ * The median over rounds of `times[i] / baseline[i]`, where each round measured both a moment
+ * apart (bench/bundles.ts: the bare handler's import, then every bundle's). On this shared 2-core
+ * machine the speed of a bare import drifted by a quarter from one minute to the next (98 to 131 ms
+ * across three runs); a ratio of two separate medians takes in that drift, a ratio per round
+ * mostly cancels it. Rounded to 3 decimals, as {@link ratio}.
  */
 export function pairedRatio(times: readonly number[], baseline: readonly number[]): number {
-  return ratio(median(times.map((t, i) => t / (baseline[i] as number))), 1);
+  return round(median(times.map((t, i) => t / (baseline[i] as number))), 3);
 }
 
 /** Rounds to `digits` decimals. */
