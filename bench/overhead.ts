@@ -22,13 +22,19 @@
  * interleaved pair moves by several
  * per cent with nothing to measure on a loaded machine (PUTs wait on the endpoint's fsync), which
  * the A/A control now shows in every run. `BENCH_ENDPOINT=in-process` measures the old arrangement.
- * Measured later, taking a scope PUT apart (direct call, the store alone, the handler with its
- * audit line switched off, all interleaved): the store added about 15 µs to the direct call and the
- * handler 60–100 µs more, though the same handler over a store that answers at once takes 7 µs a
- * PUT in a hot loop. Between two requests the process waits on the endpoint, and the handler's
- * work (reading the body, the zod parse, the answer, the audit line) then runs several times
- * slower than in a loop; profiles spread it over those parts, no single one above a fifth. The PUT
- * pairs are therefore the ones nearest the bound (1.06–1.10).
+ * Measured later, with time marks through a PUT (direct call and handler interleaved, the
+ * endpoint in its own process): the SDK call took the same time on both sides, and the handler's
+ * extra time was all its own JavaScript, yet that code ran 5–10 times slower than in a loop. The
+ * process sleeps on the endpoint between requests, and whatever runs first after the wake-up runs
+ * slowly (a 1 ms sleep alone turns a zod object parse of `{"value":"v1"}` from 2.6 into 17 µs, a
+ * JSON.parse from 0.7 into 5.7), so every µs of handler work costs several in these pairs. The
+ * largest piece was the zod parse of the PUT body, 20–30 µs: a plain-body check now answers the
+ * common body and leaves the rest to the schema (`plainPutBody` in core/http/schemas.ts). The
+ * largest piece now is the audit line, 30–45 µs after a wait: in a loop, its write (one syscall)
+ * is about 40% of the handler's time and its JSON 13%. It is one line per request by design (the
+ * audit record and the request's metrics), so it stays. The rest (routing, the key checks, the
+ * header lookups, the answer) is a few µs each. The PUT pairs are the ones nearest the bound
+ * (1.04–1.09 since), their endpoint side waiting on an fsync whose time varies most.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -172,7 +172,8 @@ function matchTemplate(path: string, segments: readonly string[]): Record<string
   const parts = templateParts(path);
   if (parts.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
-  for (const [i, segment] of segments.entries()) {
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] as string;
     const part = parts[i];
     if (part === undefined) return undefined;
     if ('literal' in part) {

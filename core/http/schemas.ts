@@ -21,12 +21,12 @@ export const described = <S extends z.ZodMiniType>(schema: S, description: strin
   return schema;
 };
 
-/** A string that UTF-8 can carry: no unpaired surrogate (`"\ud800"` in JSON). */
+/** True when `s` is text UTF-8 can carry: no unpaired surrogate (`"\ud800"` in JSON). */
+const isWellFormed = (s: string): boolean => !/\p{Cs}/u.test(s);
+
+/** A string that UTF-8 can carry. */
 const unicodeText = (...checks: z.core.$ZodCheck<string>[]) =>
-  z.string().check(
-    z.refine((s) => !/\p{Cs}/u.test(s), 'must be valid Unicode (no unpaired surrogates)'),
-    ...checks,
-  );
+  z.string().check(z.refine(isWellFormed, 'must be valid Unicode (no unpaired surrogates)'), ...checks);
 
 /** Body of `PUT /v1/secrets/{key}` and `PUT /v1/scopes/{scope}/secrets/{name}`. */
 export const PutSecretBody = z.strictObject({
@@ -39,6 +39,24 @@ export const PutSecretBody = z.strictObject({
     'Free text stored with the secret; keeps the previous one when absent.',
   ),
 });
+
+/**
+ * A PUT body in its plain form, as {@link PutSecretBody} parses it: a JSON object whose only fields
+ * are a well-formed string `value` and, optionally, a well-formed string `description` of at most
+ * 2,048 characters. Anything else is undefined, and the schema judges it and words the refusal.
+ * Every write runs this first: zod's object parse takes about 20 µs of CPU when a function runs
+ * it right after an I/O wait, this check about one (bench/overhead.ts). It accepts nothing the
+ * schema refuses and gives what the schema gives; test/http/schemas.test.ts holds it to that.
+ */
+export function plainPutBody(data: unknown): PutSecretBody | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { value, description } = data as { value?: unknown; description?: unknown };
+  if (typeof value !== 'string' || !isWellFormed(value)) return undefined;
+  if (description === undefined) return Object.keys(data).length === 1 ? { value } : undefined;
+  if (typeof description !== 'string' || description.length > MAX_DESCRIPTION_LENGTH) return undefined;
+  if (!isWellFormed(description) || Object.keys(data).length !== 2) return undefined;
+  return { value, description };
+}
 
 /** Query of the listing routes. */
 export const ListQuery = z.strictObject({

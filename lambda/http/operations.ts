@@ -19,6 +19,7 @@ import {
   IdempotencyKey,
   ListQuery,
   PutSecretBody,
+  plainPutBody,
   RestoreBody,
 } from '../../core/http/schemas.js';
 import {
@@ -221,7 +222,7 @@ export async function serveDelete(provider: KeyedProvider, key: string): Promise
 
 /** Parses a write: the body, and the optional `Idempotency-Key` header as the request token. */
 function writeRequest(event: APIGatewayProxyEvent): { value: string; options: SetOptions } {
-  const body = parseJsonBody(event, PutSecretBody);
+  const body = parseJsonBody(event, PutSecretBody, plainPutBody);
   const token = header(event, 'idempotency-key');
   const parsedToken = token === undefined ? undefined : IdempotencyKey.safeParse(token);
   if (parsedToken !== undefined && !parsedToken.success)

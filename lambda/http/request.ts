@@ -19,11 +19,18 @@ type EventInputs = Pick<
   'headers' | 'queryStringParameters' | 'multiValueQueryStringParameters' | 'body' | 'isBase64Encoded'
 >;
 
-/** A header's value, looked up case-insensitively; undefined when absent. */
+/**
+ * A header's value, looked up case-insensitively; undefined when absent. Only names of the right
+ * length are lowered: it runs more than once on every request.
+ */
 export function header(event: Pick<EventInputs, 'headers'>, name: string): string | undefined {
+  const headers = event.headers;
+  if (headers === null || headers === undefined) return undefined;
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  for (const key of Object.keys(headers)) {
+    if (key.length !== wanted.length || key.toLowerCase() !== wanted) continue;
+    const value = headers[key];
+    if (value !== undefined) return value;
   }
   return undefined;
 }
@@ -39,8 +46,16 @@ export function parseQuery<S extends z.ZodMiniType>(event: EventInputs, schema: 
   return result.data;
 }
 
-/** Parses a JSON body with `schema`: size, encoding, content type, syntax, then shape. */
-export function parseJsonBody<S extends z.ZodMiniType>(event: EventInputs, schema: S): z.infer<S> {
+/**
+ * Parses a JSON body with `schema`: size, encoding, content type, syntax, then shape. `plain`, when
+ * given, answers the common case without the schema (see `plainPutBody` in core/http/schemas.ts);
+ * what it leaves undefined goes to the schema.
+ */
+export function parseJsonBody<S extends z.ZodMiniType>(
+  event: EventInputs,
+  schema: S,
+  plain?: (data: unknown) => z.infer<S> | undefined,
+): z.infer<S> {
   const text = bodyText(event);
   const contentType = header(event, 'content-type');
   if (contentType !== undefined && !isJson(contentType)) {
@@ -52,6 +67,8 @@ export function parseJsonBody<S extends z.ZodMiniType>(event: EventInputs, schem
   } catch {
     throw new InvalidBodyError('the body is not valid JSON');
   }
+  const quick = plain?.(data);
+  if (quick !== undefined) return quick;
   const result = schema.safeParse(data, IN_ENGLISH);
   if (!result.success) throw new InvalidBodyError(`invalid body: ${describeIssues(result.error, 'body')}`);
   return result.data;

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ListQuery, PutSecretBody } from '../../core/http/schemas.js';
+import { ListQuery, PutSecretBody, plainPutBody } from '../../core/http/schemas.js';
 import { InvalidBodyError, ValueTooLargeError } from '../../core/index.js';
-import { MAX_BODY_BYTES, parseJsonBody, parseQuery } from '../../lambda/http/request.js';
+import { header, MAX_BODY_BYTES, parseJsonBody, parseQuery } from '../../lambda/http/request.js';
 import { proxyEvent } from './events.js';
 
 const put = (body: string | null, headers?: Record<string, string>, isBase64Encoded = false) =>
@@ -23,6 +24,15 @@ describe('parseJsonBody', () => {
     const body = parseJsonBody(put('{"value":"v","description":"d"}'), PutSecretBody);
     // Assess
     expect(body).toEqual({ value: 'v', description: 'd' });
+  });
+
+  it('takes a plain body from the plain check and leaves the rest to the schema and its words', () => {
+    // Act
+    const plain = parseJsonBody(put('{"value":"v"}'), PutSecretBody, plainPutBody);
+    const act = () => parseJsonBody(put('{"value":"v","owner":"me"}'), PutSecretBody, plainPutBody);
+    // Assess
+    expect(plain).toStrictEqual({ value: 'v' });
+    expect(act).toThrow(new InvalidBodyError('invalid body: body: Unrecognized key: "owner"'));
   });
 
   it('refuses malformed JSON without quoting the body', () => {
@@ -92,6 +102,51 @@ describe('parseJsonBody', () => {
     const act = () => parseJsonBody(put('{"value":12345678}'), PutSecretBody);
     // Assess
     expect(act).toThrow(/^invalid body: body\.value: Invalid input: expected string, received number$/);
+  });
+});
+
+describe('header', () => {
+  /** The lookup by its definition: the first own name equal to `name` once both are lowered. */
+  const byDefinition = (headers: Record<string, string | undefined>, name: string) =>
+    Object.entries(headers).find(
+      ([key, value]) => key.toLowerCase() === name.toLowerCase() && value !== undefined,
+    )?.[1];
+
+  it('finds a header whatever the case it was sent in', () => {
+    // Arrange
+    const event = put('{}', { Host: 'h', 'IDEMPOTENCY-Key': 'k1' });
+    // Act
+    const found = [header(event, 'idempotency-key'), header(event, 'Content-Type'), header(event, 'host')];
+    // Assess
+    expect(found).toEqual(['k1', undefined, 'h']);
+  });
+
+  it('answers as its definition for any names, Unicode case mappings included (property)', () => {
+    // Names whose lower case is the wanted one, or differs from it in length (İ lowers to two units).
+    const name = fc.oneof(
+      fc.constantFrom(
+        'content-type',
+        'idempotency-key',
+        'Content-Type',
+        'IDEMPOTENCY-KEY',
+        'idempotency-\u212aey',
+      ),
+      fc.constantFrom('İdempotency-key', 'idempotency-keİ', 'ıdempotency-key', 'content-typeİ'),
+      fc.string({ unit: 'binary', maxLength: 16 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.dictionary(name, fc.option(fc.string(), { nil: undefined }), { maxKeys: 6 }),
+        fc.constantFrom('idempotency-key', 'content-type', 'Content-Type'),
+        (headers, wanted) => {
+          // Act
+          const found = header({ headers: headers as Record<string, string> }, wanted);
+          // Assess
+          expect(found).toBe(byDefinition(headers, wanted));
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
 

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ERROR_STATUS, ListQuery, PutSecretBody } from '../../core/http/schemas.js';
+import { ERROR_STATUS, ListQuery, PutSecretBody, plainPutBody } from '../../core/http/schemas.js';
 import { STATUS_OF_CODE } from '../support/api.js';
 
 describe('PutSecretBody', () => {
@@ -33,6 +34,104 @@ describe('PutSecretBody', () => {
     const result = PutSecretBody.safeParse({ value: 'key 🔑 ü' });
     // Assess
     expect(result.success).toBe(true);
+  });
+});
+
+/** The bodies of the table above that the schema refuses, for the plain-body check too. */
+const REFUSED_BODIES: readonly unknown[] = [
+  { value: 'v', owner: 'me' },
+  { description: 'd' },
+  { value: 1 },
+  { value: null },
+  { value: 'v', description: null },
+  { value: 'v', description: 7 },
+  { value: 'v', description: 'd'.repeat(2049) },
+  ['v'],
+  'v',
+  null,
+  JSON.parse('{"value":"a\\ud800b"}'),
+  JSON.parse('{"value":"v","description":"\\udc00"}'),
+  JSON.parse('{"__proto__":{"value":"v"}}'),
+];
+
+/** Strings of any UTF-16 code units: unpaired surrogates, pairs, ASCII, empty. */
+const anyText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 6 }),
+  fc.string({
+    unit: fc.integer({ min: 0xd7fe, max: 0xe001 }).map((c) => String.fromCharCode(c)),
+    maxLength: 4,
+  }),
+  fc.constantFrom('d'.repeat(2048), 'd'.repeat(2049), '🔑'.repeat(1024), '🔑'.repeat(1025)),
+);
+
+/** Bodies near the plain form: value, description and stray fields of every JSON type, in plain objects and not. */
+const nearPutBodies = fc
+  .tuple(
+    fc.oneof({ arbitrary: fc.string(), weight: 3 }, anyText, fc.jsonValue({ maxDepth: 1 })),
+    fc.option(fc.oneof({ arbitrary: fc.string(), weight: 3 }, anyText, fc.jsonValue({ maxDepth: 1 })), {
+      nil: undefined,
+      freq: 1,
+    }),
+    fc.option(
+      fc.tuple(fc.constantFrom('stray', 'Value', '__proto__', 'constructor'), fc.jsonValue({ maxDepth: 1 })),
+      {
+        nil: undefined,
+        freq: 2,
+      },
+    ),
+    fc.constantFrom('object', 'object', 'object', 'parsed', 'parsed', 'parsed', 'array', 'no prototype'),
+  )
+  .map(([value, description, stray, form]) => {
+    const body: Record<string, unknown> = { value };
+    if (description !== undefined) body.description = description;
+    if (stray !== undefined) Object.defineProperty(body, stray[0], { value: stray[1], enumerable: true });
+    if (form === 'parsed') return JSON.parse(JSON.stringify(body)) as unknown;
+    if (form === 'array') return [body];
+    if (form === 'no prototype') return Object.assign(Object.create(null) as object, body);
+    return body;
+  });
+
+describe('plainPutBody', () => {
+  it('answers the plain bodies itself, as the schema parses them', () => {
+    // Arrange
+    const bodies = [{ value: '' }, { value: 'v' }, { value: 'key 🔑 ü', description: 'd'.repeat(2048) }];
+    // Act
+    const answers = bodies.map((body) => plainPutBody(body));
+    // Assess
+    expect(answers).toStrictEqual(bodies.map((body) => PutSecretBody.parse(body)));
+  });
+
+  it.each(REFUSED_BODIES.map((body) => [JSON.stringify(body), body]))(
+    'leaves %s to the schema, which refuses it',
+    (_shown, body) => {
+      // Act
+      const answer = plainPutBody(body);
+      // Assess
+      expect(answer).toBeUndefined();
+      expect(PutSecretBody.safeParse(body).success).toBe(false);
+    },
+  );
+
+  it('accepts only what the schema accepts, and gives what the schema gives (property)', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof({ arbitrary: nearPutBodies, weight: 4 }, fc.jsonValue({ maxDepth: 2 })),
+        (body) => {
+          // Act
+          const answer = plainPutBody(body);
+          // Assess
+          if (answer === undefined) return;
+          answered += 1;
+          const parsed = PutSecretBody.safeParse(body);
+          expect(parsed.success).toBe(true);
+          expect(answer).toStrictEqual(parsed.data);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // The property holds on answers, not only on refusals.
+    expect(answered).toBeGreaterThan(100);
   });
 });
 
