@@ -1,10 +1,11 @@
 /**
- * Metrics of the migration function (EMF through Powertools Metrics): each step invocation counts
- * under its step and outcome, with its latency, and a batch adds how many keys it moved, adopted,
- * skipped or failed. The job runs once per deployment, so its metrics go through Powertools' own
- * buffer and output, one EMF line per invocation.
+ * Metrics of the migration function: each step invocation writes one EMF line, counted under its
+ * step and outcome with its latency, and a batch adds how many keys it moved, adopted, skipped,
+ * failed or left stuck. The line is the document Powertools Metrics serializes for the same
+ * metrics (test/migration/metrics.test.ts holds the two equal), written as the API functions write
+ * theirs (lambda/http/request-metrics.ts): two constant directives and one `JSON.stringify`, for
+ * loading Powertools cost the migration's every cold start some milliseconds.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BatchReport } from '../../core/index.js';
 import {
   DIMENSION,
@@ -13,6 +14,7 @@ import {
   REQUESTS_METRIC,
   SERVICE,
 } from '../../core/metric-names.js';
+import { type LogSink, stdoutSink } from '../http/audit-log.js';
 
 /** Steps the state machine (and an operator's dry run) invoke; anything else counts as `invalid`. */
 const STEPS = new Set(['check', 'discover', 'migrate', 'plan', 'finish']);
@@ -27,21 +29,43 @@ const KEY_METRICS: Readonly<Record<keyof BatchReport['counts'], string>> = {
   skipped: 'KeysSkipped',
 };
 
-/** Metric of the keys a batch found unable to move (left as they were). */
-const KEYS_STUCK_METRIC = 'KeysStuck';
-
 /** Metric of the keys a batch failed. */
 const KEYS_FAILED_METRIC = 'KeysFailed';
 
-/** The migration's metrics instance (namespace and `service` dimension of the broker). */
-function migrationMetrics(): Metrics {
-  return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.migration });
+/** Metric of the keys a batch found unable to move (left as they were). */
+const KEYS_STUCK_METRIC = 'KeysStuck';
+
+/** JSON text of `_aws.CloudWatchMetrics` for these metrics, by step and outcome. */
+function directive(metrics: readonly (readonly [name: string, unit: 'Count' | 'Milliseconds'])[]): string {
+  return JSON.stringify([
+    {
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [[DIMENSION.service, DIMENSION.step, DIMENSION.outcome]],
+      Metrics: metrics.map(([Name, Unit]) => ({ Name, Unit })),
+    },
+  ]);
 }
 
-/** Wraps the step dispatcher so every invocation, answered or thrown, publishes its metrics. */
+const INVOCATION_METRICS = [
+  [REQUESTS_METRIC, 'Count'],
+  [LATENCY_METRIC, 'Milliseconds'],
+] as const;
+
+/** The directive of every invocation but a batch's. */
+const STEP_DIRECTIVE = directive(INVOCATION_METRICS);
+
+/** The directive of a batch: its key counts, then the invocation's own metrics. */
+const BATCH_DIRECTIVE = directive([
+  ...Object.values(KEY_METRICS).map((name) => [name, 'Count'] as const),
+  [KEYS_FAILED_METRIC, 'Count'],
+  [KEYS_STUCK_METRIC, 'Count'],
+  ...INVOCATION_METRICS,
+]);
+
+/** Wraps the step dispatcher so every invocation, answered or thrown, writes its metrics line. */
 export function withStepMetrics<R>(
   steps: (event: unknown) => Promise<R>,
-  metrics: Metrics = migrationMetrics(),
+  sink: LogSink = stdoutSink,
   now: () => number = () => performance.now(),
 ): (event: unknown) => Promise<R> {
   return async (event) => {
@@ -49,23 +73,37 @@ export function withStepMetrics<R>(
     const named = (event as { step?: unknown } | null)?.step;
     const step = typeof named === 'string' && STEPS.has(named) ? named : 'invalid';
     let outcome = 'error';
+    let counts: Record<string, number> | undefined;
     try {
       const result = await steps(event);
       outcome = 'ok';
-      if (isBatchReport(result)) {
-        for (const [name, metric] of Object.entries(KEY_METRICS))
-          metrics.addMetric(metric, MetricUnit.Count, result.counts[name as keyof BatchReport['counts']]);
-        metrics.addMetric(KEYS_FAILED_METRIC, MetricUnit.Count, result.failed.length);
-        metrics.addMetric(KEYS_STUCK_METRIC, MetricUnit.Count, result.stuck.length);
-      }
+      if (isBatchReport(result)) counts = batchCounts(result);
       return result;
     } finally {
-      metrics.addDimensions({ [DIMENSION.step]: step, [DIMENSION.outcome]: outcome });
-      metrics.addMetric(REQUESTS_METRIC, MetricUnit.Count, 1);
-      metrics.addMetric(LATENCY_METRIC, MetricUnit.Milliseconds, Math.round((now() - started) * 100) / 100);
-      metrics.publishStoredMetrics();
+      const fields = {
+        [DIMENSION.service]: SERVICE.migration,
+        [DIMENSION.step]: step,
+        [DIMENSION.outcome]: outcome,
+        ...counts,
+        [REQUESTS_METRIC]: 1,
+        [LATENCY_METRIC]: Math.round((now() - started) * 100) / 100,
+      };
+      const metrics = counts === undefined ? STEP_DIRECTIVE : BATCH_DIRECTIVE;
+      sink(
+        `{"_aws":{"Timestamp":${Date.now()},"CloudWatchMetrics":${metrics}},${JSON.stringify(fields).slice(1)}`,
+      );
     }
   };
+}
+
+/** A batch's key counts by metric name, in the order of {@link BATCH_DIRECTIVE}. */
+function batchCounts(report: BatchReport): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [name, metric] of Object.entries(KEY_METRICS))
+    counts[metric] = report.counts[name as keyof BatchReport['counts']];
+  counts[KEYS_FAILED_METRIC] = report.failed.length;
+  counts[KEYS_STUCK_METRIC] = report.stuck.length;
+  return counts;
 }
 
 function isBatchReport(result: unknown): result is BatchReport {

@@ -2,22 +2,17 @@
  * The API functions write their EMF directive as a constant; these tests hold each request line to
  * the document Powertools Metrics itself serializes for the same metrics, dimensions and metadata.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { DIMENSION, METRICS_NAMESPACE } from '../../core/metric-names.js';
+import { DIMENSION } from '../../core/metric-names.js';
 import { createUserApiHandler } from '../../lambda/http/index.js';
 import { REQUEST_DIMENSION_SETS, REQUEST_METRICS } from '../../lambda/http/request-metrics.js';
+import { oracleMetrics } from '../support/powertools.js';
 import { fixture, secretEvent } from './events.js';
 
 /** What Powertools Metrics publishes for one request with these dimension values, metrics and metadata. */
 function powertoolsDocument(line: Record<string, unknown>): Record<string, unknown> {
-  const warnings: string[] = [];
-  const quiet = { debug() {}, info() {}, error() {}, warn: (m: string) => warnings.push(m) };
-  const metrics = new Metrics({
-    namespace: METRICS_NAMESPACE,
-    serviceName: String(line.service),
-    logger: quiet,
-  });
+  const { metrics, warnings } = oracleMetrics(String(line.service));
   const dimensionValue = (name: string) => String(line[name]);
   for (const set of REQUEST_DIMENSION_SETS)
     metrics.addDimensions(Object.fromEntries(set.map((name) => [name, dimensionValue(name)])));
