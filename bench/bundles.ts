@@ -170,12 +170,14 @@ export async function measureBundles(root: URL, outDir: string): Promise<Section
     env: functionEnv({}),
   };
 
-  // Warm the file cache, then interleave: bare, user, scope, bare, user, scope, ...
-  for (const b of [bare, ...bundles]) importOnce(b.file, b.env);
-  const times = new Map<string, number[]>([bare, ...bundles].map((b) => [b.name, []]));
-  const cpu = new Map<string, number[]>([bare, ...bundles].map((b) => [b.name, []]));
+  // Warm the file cache, then interleave, each round starting one later (bare, user, scope,
+  // migration; user, scope, migration, bare; …), so no import always follows the same one.
+  const all = [bare, ...bundles];
+  for (const b of all) importOnce(b.file, b.env);
+  const times = new Map<string, number[]>(all.map((b) => [b.name, []]));
+  const cpu = new Map<string, number[]>(all.map((b) => [b.name, []]));
   for (let i = 0; i < IMPORT_RUNS; i += 1) {
-    for (const b of [bare, ...bundles]) {
+    for (const b of [...all.slice(i % all.length), ...all.slice(0, i % all.length)]) {
       const t = importOnce(b.file, b.env);
       times.get(b.name)?.push(t.wallMs);
       cpu.get(b.name)?.push(t.cpuMs);
