@@ -6,15 +6,17 @@ const COMMON_HEADERS = {
   'x-content-type-options': 'nosniff',
 } as const;
 
-/** A JSON response. */
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', ...COMMON_HEADERS } as const;
+
+/** A JSON response; each gets headers of its own (a copy of one constant when none are added). */
 export function json(
   status: number,
   body: unknown,
-  headers: Readonly<Record<string, string>> = {},
+  headers?: Readonly<Record<string, string>>,
 ): APIGatewayProxyResult {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...COMMON_HEADERS, ...headers },
+    headers: headers === undefined ? { ...JSON_HEADERS } : { ...JSON_HEADERS, ...headers },
     body: JSON.stringify(body),
   };
 }
