@@ -3,7 +3,7 @@
  * or a query, so no secret value can reach the log through it.
  */
 import { type LATENCY_METRIC, NO_ROUTE, type REQUESTS_METRIC } from '../../core/metric-names.js';
-import type { RequestMetrics } from './request-metrics.js';
+import { emfLine, type RequestMetrics } from './request-metrics.js';
 
 /** Where log lines go; Lambda sends stdout to CloudWatch Logs, tests pass a collecting function. */
 export type LogSink = (line: string) => void;
@@ -78,7 +78,7 @@ export function writeAudit(sink: LogSink, record: AuditRecord, metrics?: Request
  * directive spliced in as text.
  */
 function writeRequestLine(sink: LogSink, record: AuditRecord, metrics: RequestMetrics): void {
-  const body = JSON.stringify({
+  const fields = {
     level: levelOf(record),
     message: 'request',
     service: record.service,
@@ -97,8 +97,8 @@ function writeRequestLine(sink: LogSink, record: AuditRecord, metrics: RequestMe
     error: record.error,
     Requests: 1,
     Latency: record.latencyMs,
-  } satisfies Record<typeof REQUESTS_METRIC | typeof LATENCY_METRIC, number> & Record<string, unknown>);
-  sink(`{"_aws":{"Timestamp":${Date.now()},"CloudWatchMetrics":${metrics.directive}},${body.slice(1)}`);
+  } satisfies Record<typeof REQUESTS_METRIC | typeof LATENCY_METRIC, number> & Record<string, unknown>;
+  sink(emfLine(metrics.directive, fields));
 }
 
 const levelOf = (record: AuditRecord): string => (record.status >= 500 ? 'ERROR' : 'INFO');

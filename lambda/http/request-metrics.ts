@@ -36,3 +36,11 @@ export const REQUEST_METRICS: RequestMetrics = {
     },
   ]),
 };
+
+/**
+ * One EMF line: the `_aws` block (now, and `directive` as its `CloudWatchMetrics`) followed by the
+ * fields of `fields` (at least one), which hold the dimensions, the metrics and any metadata.
+ */
+export function emfLine(directive: string, fields: object): string {
+  return `{"_aws":{"Timestamp":${Date.now()},"CloudWatchMetrics":${directive}},${JSON.stringify(fields).slice(1)}`;
+}

@@ -3,7 +3,7 @@
  * step and outcome with its latency, and a batch adds how many keys it moved, adopted, skipped,
  * failed or left stuck. The line is the document Powertools Metrics serializes for the same
  * metrics (test/migration/metrics.test.ts holds the two equal), written as the API functions write
- * theirs (lambda/http/request-metrics.ts): two constant directives and one `JSON.stringify`, for
+ * theirs (`emfLine` in lambda/http/request-metrics.ts): two constant directives and one line, for
  * loading Powertools cost the migration's every cold start some milliseconds.
  */
 import type { BatchReport } from '../../core/index.js';
@@ -15,6 +15,7 @@ import {
   SERVICE,
 } from '../../core/metric-names.js';
 import { type LogSink, stdoutSink } from '../http/audit-log.js';
+import { emfLine } from '../http/request-metrics.js';
 
 /** Steps the state machine (and an operator's dry run) invoke; anything else counts as `invalid`. */
 const STEPS = new Set(['check', 'discover', 'migrate', 'plan', 'finish']);
@@ -88,10 +89,7 @@ export function withStepMetrics<R>(
         [REQUESTS_METRIC]: 1,
         [LATENCY_METRIC]: Math.round((now() - started) * 100) / 100,
       };
-      const metrics = counts === undefined ? STEP_DIRECTIVE : BATCH_DIRECTIVE;
-      sink(
-        `{"_aws":{"Timestamp":${Date.now()},"CloudWatchMetrics":${metrics}},${JSON.stringify(fields).slice(1)}`,
-      );
+      sink(emfLine(counts === undefined ? STEP_DIRECTIVE : BATCH_DIRECTIVE, fields));
     }
   };
 }
