@@ -34,7 +34,7 @@
  * is about 40% of the handler's time and its JSON 13%. It is one line per request by design (the
  * audit record and the request's metrics), so it stays. The rest (routing, the key checks, the
  * header lookups, the answer) is a few µs each. The PUT pairs are the ones nearest the bound
- * (1.04–1.09 since), their endpoint side waiting on an fsync whose time varies most.
+ * (1.04–1.10 in the runs since), their endpoint side waiting on an fsync whose time varies most.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -3,19 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_STATUS, ListQuery, PutSecretBody, plainPutBody } from '../../core/http/schemas.js';
 import { STATUS_OF_CODE } from '../support/api.js';
 
+/** PUT bodies the schema refuses, by what is wrong with them (the plain-body check leaves each to it). */
+const REFUSED_BODIES: readonly (readonly [string, unknown])[] = [
+  ['an extra field', { value: 'v', owner: 'me' }],
+  ['a missing value', { description: 'd' }],
+  ['a number value', { value: 1 }],
+  ['a null value', { value: null }],
+  ['an object value', { value: { nested: 'v' } }],
+  ['a null description', { value: 'v', description: null }],
+  ['a non-string description', { value: 'v', description: 7 }],
+  ['a 2049-character description', { value: 'v', description: 'd'.repeat(2049) }],
+  ['an array body', ['v']],
+  ['a string body', 'v'],
+  ['a null body', null],
+  ['a value with an unpaired surrogate', JSON.parse('{"value":"a\\ud800b"}')],
+  ['a description with an unpaired surrogate', JSON.parse('{"value":"v","description":"\\udc00"}')],
+  ['a value only under __proto__', JSON.parse('{"__proto__":{"value":"v"}}')],
+];
+
 describe('PutSecretBody', () => {
-  it.each([
-    ['an extra field', { value: 'v', owner: 'me' }],
-    ['a missing value', { description: 'd' }],
-    ['a number value', { value: 1 }],
-    ['a null value', { value: null }],
-    ['an object value', { value: { nested: 'v' } }],
-    ['a non-string description', { value: 'v', description: 7 }],
-    ['a 2049-character description', { value: 'v', description: 'd'.repeat(2049) }],
-    ['an array body', ['v']],
-    ['a string body', 'v'],
-    ['a value with an unpaired surrogate', JSON.parse('{"value":"a\\ud800b"}')],
-  ])('refuses %s', (_what, body) => {
+  it.each(REFUSED_BODIES)('refuses %s', (_what, body) => {
     // Act
     const result = PutSecretBody.safeParse(body);
     // Assess
@@ -36,23 +43,6 @@ describe('PutSecretBody', () => {
     expect(result.success).toBe(true);
   });
 });
-
-/** The bodies of the table above that the schema refuses, for the plain-body check too. */
-const REFUSED_BODIES: readonly unknown[] = [
-  { value: 'v', owner: 'me' },
-  { description: 'd' },
-  { value: 1 },
-  { value: null },
-  { value: 'v', description: null },
-  { value: 'v', description: 7 },
-  { value: 'v', description: 'd'.repeat(2049) },
-  ['v'],
-  'v',
-  null,
-  JSON.parse('{"value":"a\\ud800b"}'),
-  JSON.parse('{"value":"v","description":"\\udc00"}'),
-  JSON.parse('{"__proto__":{"value":"v"}}'),
-];
 
 /** Strings of any UTF-16 code units: unpaired surrogates, pairs, ASCII, empty. */
 const anyText = fc.oneof(
@@ -101,16 +91,12 @@ describe('plainPutBody', () => {
     expect(answers).toStrictEqual(bodies.map((body) => PutSecretBody.parse(body)));
   });
 
-  it.each(REFUSED_BODIES.map((body) => [JSON.stringify(body), body]))(
-    'leaves %s to the schema, which refuses it',
-    (_shown, body) => {
-      // Act
-      const answer = plainPutBody(body);
-      // Assess
-      expect(answer).toBeUndefined();
-      expect(PutSecretBody.safeParse(body).success).toBe(false);
-    },
-  );
+  it.each(REFUSED_BODIES)('leaves %s to the schema', (_what, body) => {
+    // Act
+    const answer = plainPutBody(body);
+    // Assess
+    expect(answer).toBeUndefined();
+  });
 
   it('accepts only what the schema accepts, and gives what the schema gives (property)', () => {
     let answered = 0;
